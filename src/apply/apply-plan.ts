@@ -1,0 +1,85 @@
+// Walks a finished plan. It never re-plans: every decision was made (and shown) before the operator said yes.
+import { randomBytes } from 'node:crypto';
+import type { Host } from '../host/host.js';
+import type { Action } from '../engine/action.js';
+import { planActions, planBlockers, type Plan } from '../engine/plan.js';
+import type { ExecutorContext, ExecutorResult } from './executor.js';
+import { executors } from './executors/index.js';
+import { Journal } from './journal.js';
+
+export type ApplyEvent =
+  | { readonly type: 'start'; readonly index: number; readonly action: Action }
+  | { readonly type: 'line'; readonly index: number; readonly line: string }
+  | { readonly type: 'end'; readonly index: number; readonly result: ExecutorResult; readonly ms: number }
+  | { readonly type: 'failed'; readonly index: number; readonly error: string };
+
+export interface ApplyOptions {
+  readonly onEvent?: (event: ApplyEvent) => void;
+  readonly secretAnswers?: Readonly<Record<string, string>>;
+  readonly runId?: string;
+}
+
+export interface ApplyResult {
+  readonly ok: boolean;
+  readonly runId: string;
+  readonly journalPath: string;
+  readonly done: number;
+  readonly skipped: number;
+  readonly failed?: { readonly index: number; readonly action: Action; readonly error: string };
+}
+
+export class BlockedPlanError extends Error {
+  constructor(count: number) {
+    super(`the plan has ${count} blocker${count === 1 ? '' : 's'}; nothing was applied. Fix them and plan again.`);
+    this.name = 'BlockedPlanError';
+  }
+}
+
+const run = <K extends Action['kind']>(action: Extract<Action, { kind: K }>, ctx: ExecutorContext) =>
+  (executors[action.kind] as (a: typeof action, c: ExecutorContext) => Promise<ExecutorResult>)(action, ctx);
+
+export const newRunId = (now = new Date()): string =>
+  `${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
+
+export const applyPlan = async (host: Host, plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> => {
+  const blockers = planBlockers(plan);
+  if (blockers.length > 0) throw new BlockedPlanError(blockers.length);
+  const actions = planActions(plan);
+  const runId = options.runId ?? newRunId();
+  const journal = new Journal(host, runId);
+  const emit = options.onEvent ?? (() => undefined);
+  let done = 0;
+  let skipped = 0;
+  if (actions.length === 0) return { ok: true, runId, journalPath: journal.path, done, skipped };
+  await journal.write({ event: 'run-start', runId, stack: plan.stack.name, actions: actions.length, factsHash: plan.factsHash });
+  for (const [index, action] of actions.entries()) {
+    emit({ type: 'start', index, action });
+    await journal.write({ event: 'begin', index, kind: action.kind, description: action.description });
+    const started = performance.now();
+    try {
+      const result = await run(action, {
+        host,
+        journal,
+        index,
+        runId,
+        secretAnswers: options.secretAnswers ?? {},
+        onLine: (line) => {
+          emit({ type: 'line', index, line });
+        },
+      });
+      await journal.write({ event: 'done', index, ...(result === 'skipped' ? { skipped: true } : {}) });
+      if (result === 'skipped') skipped++;
+      else done++;
+      emit({ type: 'end', index, result, ms: performance.now() - started });
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      emit({ type: 'failed', index, error });
+      // Best effort: the journal may be what just failed (disk full); the operator still gets the error.
+      await journal.write({ event: 'failed', index, error }).catch(() => undefined);
+      await journal.write({ event: 'run-end', ok: false }).catch(() => undefined);
+      return { ok: false, runId, journalPath: journal.path, done, skipped, failed: { index, action, error } };
+    }
+  }
+  await journal.write({ event: 'run-end', ok: true });
+  return { ok: true, runId, journalPath: journal.path, done, skipped };
+};

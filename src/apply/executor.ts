@@ -1,0 +1,21 @@
+// What every executor gets: the host, where to put backups, and where to send live output.
+import type { Host } from '../host/host.js';
+import type { ActionKind, ActionOf } from '../engine/action.js';
+import type { Journal } from './journal.js';
+
+export interface ExecutorContext {
+  readonly host: Host;
+  readonly journal: Journal;
+  readonly index: number;
+  readonly runId: string;
+  readonly onLine?: (line: string) => void;
+  /** Secret values the operator typed (answers kept apart from the plan), by id. */
+  readonly secretAnswers: Readonly<Record<string, string>>;
+}
+
+/** 'skipped' when the host already was as the action wanted: an interrupted run, re-run, converges. */
+export type ExecutorResult = 'done' | 'skipped';
+
+export type Executor<K extends ActionKind> = (action: ActionOf<K>, ctx: ExecutorContext) => Promise<ExecutorResult>;
+
+export type ExecutorTable = { readonly [K in ActionKind]: Executor<K> };

@@ -1,0 +1,31 @@
+// One executor per action kind; the mapped type makes a missing one a compile error.
+import type { ExecutorTable } from '../executor.js';
+import { groupCreate, lingerEnable, subidAssign, userAddGroups, userCreate } from './accounts.js';
+import { dirEnsure, fileRemove, fileWrite, stateWrite } from './files.js';
+import { luksSetup } from './luks.js';
+import { podmanImageLoad, podmanSecret } from './podman.js';
+import { probeImage, probeSocketAccess } from './probe.js';
+import { systemdSignal } from './signal.js';
+import { daemonReload, packageInstall, systemdUnit, tmpfilesCreate } from './system.js';
+
+export const executors: ExecutorTable = {
+  'package.install': packageInstall,
+  'file.write': fileWrite,
+  'file.remove': fileRemove,
+  'dir.ensure': dirEnsure,
+  'group.create': groupCreate,
+  'user.create': userCreate,
+  'user.add-groups': userAddGroups,
+  'subid.assign': subidAssign,
+  'linger.enable': lingerEnable,
+  'tmpfiles.create': tmpfilesCreate,
+  'systemd.daemon-reload': daemonReload,
+  'systemd.unit': systemdUnit,
+  'podman.secret': podmanSecret,
+  'podman.image-load': podmanImageLoad,
+  'state.write': stateWrite,
+  'probe.image': probeImage,
+  'probe.socket-access': probeSocketAccess,
+  'luks.setup': luksSetup,
+  'systemd.signal': systemdSignal,
+};

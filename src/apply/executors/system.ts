@@ -1,0 +1,34 @@
+// Packages, tmpfiles and systemd. A user's manager is reached from root with `systemctl --user -M USER@`.
+import type { Scope } from '../../engine/action.js';
+import type { Executor } from '../executor.js';
+import { runChecked } from '../run-checked.js';
+
+export const systemctlArgs = (target: Scope): string[] =>
+  target.scope === 'system' ? ['systemctl'] : ['systemctl', '--user', '-M', `${target.user}@`];
+
+export const packageInstall: Executor<'package.install'> = async (a, ctx) => {
+  const options = { timeoutMs: 30 * 60_000, onLine: (l: string) => ctx.onLine?.(l) };
+  if (a.manager === 'apt') {
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    await runChecked(ctx.host, ['apt-get', 'install', '-y', '--no-install-recommends', '--', ...a.packages], { ...options, env });
+  } else {
+    await runChecked(ctx.host, ['dnf', 'install', '-y', '--', ...a.packages], options);
+  }
+  return 'done';
+};
+
+export const tmpfilesCreate: Executor<'tmpfiles.create'> = async (a, ctx) => {
+  await runChecked(ctx.host, ['systemd-tmpfiles', '--create', '--', a.path]);
+  return 'done';
+};
+
+export const daemonReload: Executor<'systemd.daemon-reload'> = async (a, ctx) => {
+  await runChecked(ctx.host, [...systemctlArgs(a.target), 'daemon-reload']);
+  return 'done';
+};
+
+export const systemdUnit: Executor<'systemd.unit'> = async (a, ctx) => {
+  const verb = a.verb === 'enable-now' ? ['enable', '--now'] : [a.verb];
+  await runChecked(ctx.host, [...systemctlArgs(a.target), ...verb, '--', a.unit], { timeoutMs: 15 * 60_000 });
+  return 'done';
+};

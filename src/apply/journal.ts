@@ -1,0 +1,56 @@
+// The journal lives on the target, beside the backups, so whoever comes next (another workstation, support
+// staff) can see what ran, what finished and what was interrupted. One JSON line before and after each action.
+import type { Host } from '../host/host.js';
+import { CommandFailedError } from '../host/host-error.js';
+
+export const KEELSON_STATE_DIR = '/var/lib/keelson';
+export const journalDir = `${KEELSON_STATE_DIR}/journal`;
+export const backupDir = (runId: string) => `${KEELSON_STATE_DIR}/backups/${runId}`;
+
+export type JournalEvent =
+  | { readonly event: 'run-start'; readonly runId: string; readonly stack: string; readonly actions: number; readonly factsHash: string }
+  | { readonly event: 'begin'; readonly index: number; readonly kind: string; readonly description: string }
+  | { readonly event: 'done'; readonly index: number; readonly skipped?: boolean }
+  | { readonly event: 'backup'; readonly index: number; readonly path: string; readonly backup: string }
+  | { readonly event: 'failed'; readonly index: number; readonly error: string }
+  | { readonly event: 'run-end'; readonly ok: boolean };
+
+// Appends one line; the line is "$1", the file "$2": values never become shell code.
+const APPEND = 'umask 077; mkdir -p "$(dirname "$2")" && printf "%s\\n" "$1" >> "$2"';
+
+export class Journal {
+  readonly path: string;
+
+  constructor(
+    private readonly host: Host,
+    readonly runId: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.path = `${journalDir}/${runId}.jsonl`;
+  }
+
+  async write(event: JournalEvent): Promise<void> {
+    const line = JSON.stringify({ at: this.now().toISOString(), ...event });
+    const r = await this.host.run(['sh', '-c', APPEND, 'keelson-journal', line, this.path]);
+    if (r.exitCode !== 0) throw new CommandFailedError(['journal append', this.path], r.exitCode, r.stderr);
+  }
+}
+
+export interface JournalEntry {
+  readonly at: string;
+  readonly event: JournalEvent['event'];
+  readonly [key: string]: unknown;
+}
+
+/** Parses a journal file; a torn last line (power cut mid-write) is ignored rather than fatal. */
+export const parseJournal = (text: string): JournalEntry[] =>
+  text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as JournalEntry];
+      } catch {
+        return [];
+      }
+    });

@@ -1,0 +1,169 @@
+// The closed set of things keelson may do to a host. Each is plain JSON with a one-line description;
+// apply has exactly one executor per kind and never decides anything a plan did not already say.
+// Schemas (not just types) because a saved plan is read back from disk and must be validated.
+import { z } from 'zod';
+
+const path = z.string().startsWith('/');
+const octal = z.string().regex(/^0[0-7]{3,4}$/);
+const user = z.string().min(1);
+
+/** Which systemd manager: the system one, or a user's (rootless) reached as USER@ from root. */
+export const scopeSchema = z.discriminatedUnion('scope', [
+  z.strictObject({ scope: z.literal('system') }),
+  z.strictObject({ scope: z.literal('user'), user }),
+]);
+export type Scope = z.infer<typeof scopeSchema>;
+
+const base = { description: z.string().min(1) };
+
+export const actionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('package.install'),
+    ...base,
+    manager: z.enum(['apt', 'dnf']),
+    packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9.+-]*$/)).min(1),
+  }),
+  z.strictObject({
+    kind: z.literal('file.write'),
+    ...base,
+    path,
+    content: z.string(),
+    mode: octal,
+    owner: user,
+    group: user,
+    /** What is there now (null: nothing). Apply refuses if the file no longer matches. */
+    before: z.string().nullable(),
+  }),
+  z.strictObject({ kind: z.literal('file.remove'), ...base, path, before: z.string() }),
+  z.strictObject({ kind: z.literal('dir.ensure'), ...base, path, mode: octal, owner: user, group: user }),
+  z.strictObject({
+    kind: z.literal('group.create'),
+    ...base,
+    name: user,
+    gid: z.number().int().positive(),
+    system: z.boolean(),
+  }),
+  z.strictObject({
+    kind: z.literal('user.create'),
+    ...base,
+    name: user,
+    uid: z.number().int().positive(),
+    gid: z.number().int().positive(),
+    home: path,
+    shell: path,
+    groups: z.array(user),
+    system: z.boolean(),
+  }),
+  z.strictObject({ kind: z.literal('user.add-groups'), ...base, name: user, groups: z.array(user).min(1) }),
+  z.strictObject({
+    kind: z.literal('subid.assign'),
+    ...base,
+    user,
+    start: z.number().int().positive(),
+    count: z.number().int().positive(),
+  }),
+  z.strictObject({ kind: z.literal('linger.enable'), ...base, user }),
+  z.strictObject({ kind: z.literal('tmpfiles.create'), ...base, path }),
+  z.strictObject({ kind: z.literal('systemd.daemon-reload'), ...base, target: scopeSchema }),
+  z.strictObject({
+    kind: z.literal('systemd.unit'),
+    ...base,
+    target: scopeSchema,
+    verb: z.enum(['start', 'restart', 'reload', 'stop', 'enable-now']),
+    unit: z.string().regex(/^[A-Za-z0-9@._-]+\.(service|target|socket|timer|mount)$/),
+  }),
+  z.strictObject({
+    kind: z.literal('podman.secret'),
+    ...base,
+    target: scopeSchema,
+    name: z.string().min(1),
+    /** The value is generated at apply time or read from the operator's answers: never in a plan. */
+    source: z.discriminatedUnion('from', [
+      z.strictObject({ from: z.literal('generate'), length: z.number().int().min(16) }),
+      z.strictObject({ from: z.literal('answer'), id: z.string() }),
+    ]),
+  }),
+  z.strictObject({ kind: z.literal('podman.image-load'), ...base, target: scopeSchema, archive: path, image: z.string() }),
+  z.strictObject({ kind: z.literal('state.write'), ...base, path, content: z.string() }),
+  /** A tiny image for the socket probe, built from the host's static busybox (no registry needed). */
+  z.strictObject({ kind: z.literal('probe.image'), ...base, target: scopeSchema, image: z.string().min(1), busybox: path }),
+  /**
+   * Runs a short-lived container exactly as the stack will (user, groups, bind mounts) and writes then reads a file in
+   * each socket directory. The result is recorded at `record` with `inputs`, so a later plan can tell whether the last
+   * probe under the same conditions passed; a failure stops the apply with the reason.
+   */
+  z.strictObject({
+    kind: z.literal('probe.socket-access'),
+    ...base,
+    target: scopeSchema,
+    image: z.string().min(1),
+    /** "UID[:GID]" inside the container. */
+    user: z.string().regex(/^[0-9]{1,10}(?::[0-9]{1,10})?$/),
+    /** Rootless: "keep-groups" (crun keeps the owner's supplementary groups); rootful: the GIDs to add. */
+    groupAdd: z.union([z.literal('keep-groups'), z.array(z.number().int().nonnegative())]),
+    dirs: z.array(path).min(1),
+    record: path,
+    /** What the outcome depends on, as canonical JSON; saved with the result and compared by the next plan. */
+    inputs: z.string(),
+  }),
+  /** Sends a signal to a unit's main process: how a daemon rereads its config when its unit has no ExecReload (auditd). */
+  z.strictObject({
+    kind: z.literal('systemd.signal'),
+    ...base,
+    target: scopeSchema,
+    unit: z.string().regex(/^[A-Za-z0-9@._-]+\.service$/),
+    signal: z.enum(['SIGHUP', 'SIGUSR1', 'SIGUSR2']),
+  }),
+  z.strictObject({
+    /** LUKS2 on an EMPTY disk for a data mount: format, open, mkfs, move the mount point's content, mount. */
+    kind: z.literal('luks.setup'),
+    ...base,
+    /** As the operator typed it; apply refuses when it no longer points to resolvedDevice or is not empty. */
+    device: z.string().regex(/^\/dev\/[A-Za-z0-9._:@+\/-]+$/),
+    resolvedDevice: z.string().regex(/^\/dev\/[A-Za-z0-9._:@+\/-]+$/),
+    /** Chosen at plan time, so crypttab's line is in the plan. */
+    uuid: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+    /** /dev/mapper/NAME. */
+    name: z.string().regex(/^[A-Za-z0-9._@+-]{1,64}$/),
+    /** The key is generated at apply time and written here (0400 root); an existing file is used as the key. */
+    keyFile: path,
+    mountPoint: path,
+    filesystem: z.literal('ext4'),
+  }),
+]);
+
+export type Action = z.infer<typeof actionSchema>;
+export type ActionKind = Action['kind'];
+export type ActionOf<K extends ActionKind> = Extract<Action, { kind: K }>;
+
+export type ActionOp = 'create' | 'change' | 'remove' | 'run';
+
+/** How the plan renders an action: + create, ~ change, - remove, > run. */
+export const actionOp = (a: Action): ActionOp => {
+  switch (a.kind) {
+    case 'file.write':
+      return a.before === null ? 'create' : 'change';
+    case 'file.remove':
+      return 'remove';
+    case 'group.create':
+    case 'user.create':
+    case 'dir.ensure':
+    case 'subid.assign':
+    case 'podman.secret':
+    case 'probe.image':
+    case 'luks.setup':
+      return 'create';
+    case 'user.add-groups':
+    case 'linger.enable':
+    case 'state.write':
+      return 'change';
+    case 'package.install':
+    case 'tmpfiles.create':
+    case 'systemd.daemon-reload':
+    case 'systemd.unit':
+    case 'systemd.signal':
+    case 'podman.image-load':
+    case 'probe.socket-access':
+      return 'run';
+  }
+};

@@ -1,0 +1,40 @@
+// The stack's questions answered: from a replayed answers file, else the question's default. Pure, so the
+// wizard (as you type) and the headless CLI (all at once) validate the same way.
+import type { Manifest } from '../manifest/schema.js';
+import type { Answers } from './step.js';
+
+export interface AnswerProblem {
+  readonly id: string;
+  readonly message: string;
+}
+
+export const validateAnswer = (question: Manifest['questions'][number], value: string): string | null => {
+  if (/[\u0000-\u001f\u007f]/.test(value)) return 'must be one line without control characters';
+  if (question.pattern !== undefined && !new RegExp(`^(?:${question.pattern})$`, 'u').test(value)) {
+    return `must match ${question.pattern}`;
+  }
+  return null;
+};
+
+export const resolveAnswers = (
+  manifest: Manifest,
+  provided: Readonly<Record<string, string>>,
+): { ok: true; answers: Answers } | { ok: false; problems: AnswerProblem[] } => {
+  const answers: Record<string, string> = {};
+  const problems: AnswerProblem[] = [];
+  const known = new Set(manifest.questions.map((q) => q.id));
+  for (const id of Object.keys(provided)) {
+    if (!known.has(id)) problems.push({ id, message: `is not a question of stack ${manifest.stack}` });
+  }
+  for (const q of manifest.questions) {
+    const value = provided[q.id] ?? q.default;
+    if (value === undefined) {
+      problems.push({ id: q.id, message: `has no answer (${q.prompt}): add it to the answers file` });
+      continue;
+    }
+    const why = validateAnswer(q, value);
+    if (why !== null) problems.push({ id: q.id, message: why });
+    else answers[q.id] = value;
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, answers };
+};

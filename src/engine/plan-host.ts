@@ -1,0 +1,38 @@
+// Facts from the host (one round trip), then the pure planner. The only impure part is gatherFacts.
+import type { Host } from '../host/host.js';
+import { gatherFacts } from '../facts/gather.js';
+import type { Manifest } from '../manifest/schema.js';
+import { factsForSteps, makeStepPlans } from './make-plan.js';
+import type { Plan } from './plan.js';
+import type { AnyStep, Answers } from './step.js';
+import { KEELSON_VERSION } from './version.js';
+
+export interface PlanHostResult {
+  readonly plan: Plan;
+  readonly gatherMs: number;
+  readonly digests: Readonly<Record<string, string>>;
+}
+
+export const planHost = async (
+  host: Host,
+  steps: readonly AnyStep[],
+  manifest: Manifest,
+  answers: Answers,
+  now: Date = new Date(),
+): Promise<PlanHostResult> => {
+  const before = host.roundTrips;
+  const gathered = await gatherFacts(host, factsForSteps(steps, manifest, answers));
+  const plan: Plan = {
+    format: 'keelson-plan/1',
+    keelsonVersion: KEELSON_VERSION,
+    createdAt: now.toISOString(),
+    host: host.label,
+    stack: { name: manifest.stack, version: manifest.version, mode: manifest.mode },
+    factsHash: gathered.hash,
+    factDigests: { ...gathered.digests },
+    inputs: { manifest, answers: { ...answers } },
+    roundTrips: host.roundTrips - before,
+    steps: makeStepPlans(steps, manifest, answers, gathered.raw),
+  };
+  return { plan, gatherMs: gathered.elapsedMs, digests: gathered.digests };
+};

@@ -1,0 +1,58 @@
+// The plan as an operator reads it: findings first (blockers on top), then each action as
+// "+ create", "~ change", "- remove", "> run", with a unified diff under every file change.
+import { createTwoFilesPatch } from 'diff';
+import { actionOp, type Action, type ActionOp } from './action.js';
+import type { Plan } from './plan.js';
+import { sortFindings, type Severity } from './finding.js';
+
+const OP_SIGN: Record<ActionOp, string> = { create: '+', change: '~', remove: '-', run: '>' };
+const SEVERITY_LABEL: Record<Severity, string> = { blocker: 'BLOCKER', warning: 'warning', info: 'info' };
+
+export const fileDiff = (a: Action): string | null => {
+  if (a.kind === 'file.write') {
+    return createTwoFilesPatch(a.before === null ? '/dev/null' : a.path, a.path, a.before ?? '', a.content, '', '', { context: 3 })
+      .split('\n')
+      .slice(1) // drop the "Index:"/"===" banner line diff adds
+      .join('\n')
+      .trimEnd();
+  }
+  if (a.kind === 'file.remove') {
+    return createTwoFilesPatch(a.path, '/dev/null', a.before, '', '', '', { context: 0 }).split('\n').slice(1).join('\n').trimEnd();
+  }
+  return null;
+};
+
+export const renderAction = (a: Action): string => {
+  const head = `  ${OP_SIGN[actionOp(a)]} ${a.description}`;
+  const diff = fileDiff(a);
+  return diff === null ? head : `${head}\n${diff.split('\n').map((l) => `      ${l}`).join('\n')}`;
+};
+
+export const renderPlanText = (plan: Plan): string => {
+  const out: string[] = [
+    `keelson plan for ${plan.stack.name} ${plan.stack.version} (${plan.stack.mode}) on ${plan.host}`,
+    `facts gathered in ${plan.roundTrips} round trip${plan.roundTrips === 1 ? '' : 's'}`,
+    '',
+  ];
+  let total = 0;
+  for (const step of plan.steps) {
+    out.push(`== ${step.title}`);
+    for (const f of sortFindings(step.findings)) {
+      out.push(`  [${SEVERITY_LABEL[f.severity]}] ${f.message}`);
+      if (f.remedy !== '') out.push(`      → ${f.remedy}`);
+    }
+    if (step.actions.length === 0) out.push('  (nothing to do)');
+    for (const a of step.actions) out.push(renderAction(a));
+    total += step.actions.length;
+    out.push('');
+  }
+  const blockers = plan.steps.flatMap((s) => s.findings).filter((f) => f.severity === 'blocker').length;
+  out.push(
+    blockers > 0
+      ? `${blockers} blocker${blockers === 1 ? '' : 's'}: nothing can be applied until ${blockers === 1 ? 'it is' : 'they are'} fixed.`
+      : total === 0
+        ? 'Nothing to do: the host already matches the stack.'
+        : `${total} action${total === 1 ? '' : 's'} to apply.`,
+  );
+  return out.join('\n') + '\n';
+};

@@ -1,0 +1,40 @@
+// The step contract. check and plan are pure: facts and the manifest in, findings and actions out.
+// A step with nothing to do plans nothing; that is how a re-run converges.
+import type { Fact } from '../facts/fact.js';
+import type { Manifest } from '../manifest/schema.js';
+import type { Action } from './action.js';
+import type { Finding } from './finding.js';
+
+/** The operator's answers to the stack's questions, by question id. Secrets are never here. */
+export type Answers = Readonly<Record<string, string>>;
+
+/** What earlier steps decided that later steps need (allocated IDs), so the whole plan is known up front. */
+export interface Resolved {
+  readonly users: Readonly<Record<string, { readonly uid: number; readonly gid: number; readonly home: string }>>;
+  readonly groups: Readonly<Record<string, number>>;
+}
+
+export interface StepContext {
+  readonly manifest: Manifest;
+  readonly answers: Answers;
+  readonly resolved: Resolved;
+}
+
+export type FactsOf<F> = { readonly [K in keyof F]: Fact<F[K]> };
+
+export interface Step<F extends object = Record<string, unknown>> {
+  readonly id: string;
+  readonly title: string;
+  /** Which facts this step needs; the manifest is known, the resolved IDs are not yet. */
+  readonly facts: (ctx: Pick<StepContext, 'manifest' | 'answers'>) => FactsOf<F>;
+  readonly check: (facts: F, ctx: StepContext) => Finding[];
+  readonly plan: (facts: F, ctx: StepContext) => Action[];
+  /** IDs and names this step settles for the steps after it. */
+  readonly resolve?: (facts: F, ctx: StepContext) => Partial<Resolved>;
+}
+
+/** Erases a step's fact types so steps of different shapes share one list. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the engine only passes each step its own facts back
+export type AnyStep = Step<any>;
+
+export const defineStep = <F extends object>(step: Step<F>): Step<F> => step;

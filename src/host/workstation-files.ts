@@ -1,0 +1,20 @@
+// The operator's own files (manifests, answers, saved plans). Kept apart from Host: these never touch the target.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, basename } from 'node:path';
+
+export const readWorkstationText = async (path: string): Promise<string | null> => {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+};
+
+/** Atomic like the Host's write: a crash never leaves half a plan or answers file behind. */
+export const writeWorkstationFile = async (path: string, content: string, mode = 0o644): Promise<void> => {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  await writeFile(tmp, content, { mode });
+  await rename(tmp, path);
+};

@@ -1,0 +1,148 @@
+// Preflight: is this a host keelson can deploy onto at all? OS family, Podman new enough for Quadlet,
+// systemd, cgroup v2, and the packages the chosen mode needs (planned for install where missing).
+import type { Fact } from '../src/facts/fact.js';
+import { osReleaseFact, type OsRelease } from '../src/facts/os-release.js';
+import { packagesFact, type PackageState } from '../src/facts/packages.js';
+import { formatVersion, parseVersion, versionAtLeast, type Version } from '../src/facts/version.js';
+import type { Action } from '../src/engine/action.js';
+import { blocker, info, warning, type Finding } from '../src/engine/finding.js';
+import { defineStep, type StepContext } from '../src/engine/step.js';
+import type { Manifest } from '../src/manifest/schema.js';
+
+export interface PreflightFacts {
+  readonly os: OsRelease | null;
+  readonly podman: Version | null;
+  readonly systemd: number | null;
+  readonly cgroup: 'v2' | 'v1' | 'unknown';
+  readonly packages: readonly PackageState[];
+}
+
+type Family = 'debian' | 'rhel';
+
+// Why each package: podman + crun run containers; passt is rootless networking (pasta, Podman 5's default);
+// uidmap gives newuidmap for subordinate IDs; systemd-container + dbus-user-session let root reach a user's
+// manager with `systemctl --user -M USER@`; nftables is what rootful netavark programs.
+const PACKAGES: Record<Family, Record<Manifest['mode'], readonly string[]>> = {
+  debian: {
+    rootless: ['podman', 'crun', 'passt', 'uidmap', 'systemd-container', 'dbus-user-session'],
+    rootful: ['podman', 'crun', 'nftables'],
+  },
+  rhel: {
+    rootless: ['podman', 'crun', 'passt', 'shadow-utils', 'systemd-container'],
+    rootful: ['podman', 'crun', 'nftables'],
+  },
+};
+
+/** Without os-release we cannot know the family; ask for the Debian names, the probe reports them missing. */
+export const packagesFor = (mode: Manifest['mode'], family: Family = 'debian'): readonly string[] => PACKAGES[family][mode];
+
+export const podmanVersionFact: Fact<Version | null> = {
+  id: 'podman-version',
+  probe: { argv: ['podman', 'version', '--format', '{{.Client.Version}}'] },
+  parse: (o) => (o.exitCode === 0 ? parseVersion(o.stdout) : null),
+};
+
+export const systemdVersionFact: Fact<number | null> = {
+  id: 'systemd-version',
+  probe: { argv: ['systemctl', '--version'] },
+  parse: (o) => {
+    const m = /^systemd ([0-9]+)/.exec(o.stdout);
+    return o.exitCode === 0 && m?.[1] !== undefined ? Number(m[1]) : null;
+  },
+};
+
+export const cgroupFact: Fact<'v2' | 'v1' | 'unknown'> = {
+  id: 'cgroup-fs',
+  probe: { argv: ['stat', '-f', '-c', '%T', '/sys/fs/cgroup'] },
+  parse: (o) => {
+    const t = o.stdout.trim();
+    return t === 'cgroup2fs' ? 'v2' : t === 'tmpfs' ? 'v1' : 'unknown';
+  },
+};
+
+const QUADLET_MIN = { major: 4, minor: 4 } as const;
+
+const familyOf = (os: OsRelease | null): Family | null =>
+  os === null || os.family === 'unknown' ? null : os.family;
+
+const missingPackages = (facts: PreflightFacts, mode: Manifest['mode']): string[] => {
+  const family = familyOf(facts.os);
+  if (family === null) return [];
+  const wanted = new Set(packagesFor(mode, family));
+  return facts.packages.filter((p) => wanted.has(p.name) && p.installed === null).map((p) => p.name);
+};
+
+const checkPodman = (facts: PreflightFacts): Finding[] => {
+  const tooOld = (v: Version) => !versionAtLeast(v, QUADLET_MIN.major, QUADLET_MIN.minor);
+  if (facts.podman !== null) {
+    return tooOld(facts.podman)
+      ? [blocker('podman-too-old', `Podman ${formatVersion(facts.podman)} has no Quadlet (needs 4.4 or newer).`, 'Upgrade the host (Debian 13, RHEL 9.3+) or install a newer podman, then run keelson again.')]
+      : [info('podman-ok', `Podman ${formatVersion(facts.podman)} has Quadlet.`)];
+  }
+  const pkg = facts.packages.find((p) => p.name === 'podman');
+  const candidate = pkg?.candidate === null || pkg?.candidate === undefined ? null : parseVersion(pkg.candidate);
+  if (candidate !== null && tooOld(candidate)) {
+    return [blocker('podman-candidate-too-old', `Podman is not installed and the package manager offers ${formatVersion(candidate)}, which has no Quadlet (needs 4.4 or newer).`, 'Debian 12 ships 4.3: upgrade the host to Debian 13 (trixie), or enable a repository with Podman 4.4+.')];
+  }
+  return [info('podman-planned', `Podman is not installed; it will be installed${candidate === null ? '' : ` (${formatVersion(candidate)})`}.`)];
+};
+
+export const checkPreflight = (facts: PreflightFacts, ctx: StepContext): Finding[] => {
+  const findings: Finding[] = [];
+  const family = familyOf(facts.os);
+  if (facts.os === null) {
+    findings.push(blocker('os-unknown', 'This host has no /etc/os-release: keelson cannot tell which packages it needs.', 'Run keelson on a Debian 13 or RHEL 9 family host.'));
+  } else if (family === null) {
+    findings.push(blocker('os-unsupported', `${facts.os.prettyName} is neither Debian- nor RHEL-family.`, 'Use Debian 13 (trixie) or a RHEL 9 compatible host.'));
+  } else {
+    findings.push(info('os', `${facts.os.prettyName} (${family} family).`));
+  }
+  findings.push(...checkPodman(facts));
+  if (facts.systemd === null) {
+    findings.push(blocker('systemd-missing', 'systemd is not running this host: Quadlet units need it.', 'Use a host booted with systemd as PID 1.'));
+  } else if (facts.systemd < 250) {
+    findings.push(warning('systemd-old', `systemd ${facts.systemd} is older than the 250 keelson is tested with.`, 'Upgrade the host if units misbehave.'));
+  }
+  if (facts.cgroup !== 'v2') {
+    const msg = `The host uses cgroup ${facts.cgroup}; rootless Podman and health checks need the unified hierarchy (v2).`;
+    const remedy = 'Boot with systemd.unified_cgroup_hierarchy=1 (the default on current distributions).';
+    findings.push(ctx.manifest.mode === 'rootless' ? blocker('cgroup-v1', msg, remedy) : warning('cgroup-v1', msg, remedy));
+  }
+  const missing = missingPackages(facts, ctx.manifest.mode);
+  if (missing.length > 0) {
+    const unavailable = facts.packages.filter((p) => missing.includes(p.name) && p.candidate === null && family === 'debian');
+    for (const p of unavailable) {
+      findings.push(blocker('package-unavailable', `${p.name} is needed for ${ctx.manifest.mode} mode but apt has no candidate for it.`, `Run "apt-get update" on the host, or enable the repository that carries ${p.name}.`));
+    }
+  }
+  return findings;
+};
+
+export const planPreflight = (facts: PreflightFacts, ctx: StepContext): Action[] => {
+  const family = familyOf(facts.os);
+  const missing = missingPackages(facts, ctx.manifest.mode);
+  if (family === null || missing.length === 0) return [];
+  return [
+    {
+      kind: 'package.install',
+      description: `install ${missing.join(', ')} (needed for ${ctx.manifest.mode} Quadlet)`,
+      manager: family === 'debian' ? 'apt' : 'dnf',
+      packages: missing,
+    },
+  ];
+};
+
+export const preflightStep = defineStep<PreflightFacts>({
+  id: 'preflight',
+  title: 'Preflight: OS, Podman, systemd and packages',
+  facts: ({ manifest }) => ({
+    os: osReleaseFact,
+    podman: podmanVersionFact,
+    systemd: systemdVersionFact,
+    cgroup: cgroupFact,
+    // Ask for both families' names: one probe, whichever manager the host has answers.
+    packages: packagesFact([...new Set([...packagesFor(manifest.mode, 'debian'), ...packagesFor(manifest.mode, 'rhel')])]),
+  }),
+  check: checkPreflight,
+  plan: planPreflight,
+});

@@ -1,0 +1,33 @@
+// The fact script is real sh: run it here with /bin/sh and read the frames back.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { buildGatherScript, GatherParseError, parseGatherOutput } from '../../src/facts/gather-script.js';
+
+const runSh = (script: string) => execFileSync('sh', ['-s'], { input: script, encoding: 'utf8' });
+
+describe('gather script', () => {
+  it('frames stdout, stderr and the exit code of each probe, hostile output included', () => {
+    const nonce = '@@keelson-test';
+    const requests = [
+      { id: 'a', probe: { argv: ['printf', '%s', 'line one\nline two'] } },
+      { id: 'b', probe: { sh: 'echo "to stderr: $1" >&2; exit 7', args: ["it's $(reboot); `x`"] } },
+      // Output that looks like a frame cannot forge one: frames are base64.
+      { id: 'c', probe: { argv: ['printf', '%s\n', '@@keelson-test a 0 Zm9v Zm9v'] } },
+      { id: 'd', probe: { argv: ['/nonexistent/tool'] } },
+    ];
+    const out = parseGatherOutput(runSh(buildGatherScript(requests, nonce)), nonce, ['a', 'b', 'c', 'd']);
+    expect(out.get('a')).toEqual({ exitCode: 0, stdout: 'line one\nline two', stderr: '' });
+    expect(out.get('b')).toEqual({ exitCode: 7, stdout: '', stderr: "to stderr: it's $(reboot); `x`\n" });
+    expect(out.get('c')?.stdout).toBe('@@keelson-test a 0 Zm9v Zm9v\n');
+    expect(out.get('d')?.exitCode).toBe(127);
+  });
+
+  it('says which answers are missing when the output is cut short', () => {
+    expect(() => parseGatherOutput('', '@@n', ['x', 'y'])).toThrow(GatherParseError);
+    expect(() => parseGatherOutput('', '@@n', ['x', 'y'])).toThrow(/x, y/);
+  });
+
+  it('refuses a fact id that could break a frame', () => {
+    expect(() => buildGatherScript([{ id: 'bad id', probe: { argv: ['true'] } }], '@@n')).toThrow(/frame/);
+  });
+});

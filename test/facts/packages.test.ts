@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { packagesFact, parsePackageStates } from '../../src/facts/packages.js';
+
+describe('packages fact', () => {
+  it('reads dpkg and apt-cache answers (recorded on Debian 12)', () => {
+    const out = [
+      '#dpkg',
+      'dbus-user-session\tinstall ok installed\t1.14.10-1~deb12u1',
+      'systemd-container\tunknown ok not-installed\t',
+      '#apt',
+      'podman:',
+      '  Installed: (none)',
+      '  Candidate: 4.3.1+ds1-8+deb12u1+b3',
+      '  Version table:',
+      '     4.3.1+ds1-8+deb12u1+b3 500',
+      'shadow-utils:',
+      '  Installed: (none)',
+      '  Candidate: (none)',
+      'dbus-user-session:',
+      '  Installed: 1.14.10-1~deb12u1',
+      '  Candidate: 1.14.10-1~deb12u1',
+    ].join('\n');
+    expect(parsePackageStates(out, ['dbus-user-session', 'podman', 'shadow-utils', 'systemd-container'])).toEqual([
+      { name: 'dbus-user-session', installed: '1.14.10-1~deb12u1', candidate: '1.14.10-1~deb12u1' },
+      { name: 'podman', installed: null, candidate: '4.3.1+ds1-8+deb12u1+b3' },
+      { name: 'shadow-utils', installed: null, candidate: null },
+      { name: 'systemd-container', installed: null, candidate: null },
+    ]);
+  });
+
+  it('reads rpm answers', () => {
+    expect(parsePackageStates('#rpm\npodman\t5.2.2-1.el9\npackage crun is not installed\n', ['crun', 'podman'])).toEqual([
+      { name: 'crun', installed: null, candidate: null },
+      { name: 'podman', installed: '5.2.2-1.el9', candidate: null },
+    ]);
+  });
+
+  it('runs for real on this machine and knows dpkg itself is installed', () => {
+    const fact = packagesFact(['dpkg', 'no-such-package-keelson']);
+    if (!('sh' in fact.probe)) throw new Error('expected a sh probe');
+    const stdout = execFileSync('sh', ['-c', fact.probe.sh, 'x', ...(fact.probe.args ?? [])], { encoding: 'utf8' });
+    const states = fact.parse({ stdout, stderr: '', exitCode: 0 });
+    expect(states.find((p) => p.name === 'dpkg')?.installed).toMatch(/^\d/);
+    expect(states.find((p) => p.name === 'no-such-package-keelson')).toEqual({ name: 'no-such-package-keelson', installed: null, candidate: null });
+  });
+});

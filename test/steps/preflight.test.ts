@@ -1,0 +1,95 @@
+// Table tests: facts in → findings and actions out (the pyinfra way). No host involved.
+import { describe, expect, it } from 'vitest';
+import { checkPreflight, planPreflight, type PreflightFacts } from '../../steps/preflight.js';
+import { parseOsRelease } from '../../src/facts/os-release.js';
+import { emptyResolved } from '../../src/engine/make-plan.js';
+import type { StepContext } from '../../src/engine/step.js';
+import type { Manifest } from '../../src/manifest/schema.js';
+
+const trixie = parseOsRelease('PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nID=debian\nVERSION_ID="13"\n');
+const bookworm = parseOsRelease('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n');
+const rocky = parseOsRelease('NAME="Rocky Linux"\nID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.4"\nPRETTY_NAME="Rocky Linux 9.4 (Blue Onyx)"\n');
+const alpine = parseOsRelease('ID=alpine\nPRETTY_NAME="Alpine Linux v3.20"\n');
+
+const installed = (names: string[], version = '1.0') => names.map((name) => ({ name, installed: version, candidate: version }));
+const rootlessDebian = ['podman', 'crun', 'passt', 'uidmap', 'systemd-container', 'dbus-user-session'];
+
+const ctx = (mode: Manifest['mode']): StepContext => ({
+  manifest: { mode } as Manifest,
+  answers: {},
+  resolved: emptyResolved,
+});
+
+const base: PreflightFacts = {
+  os: trixie,
+  podman: { major: 5, minor: 4, patch: 2 },
+  systemd: 257,
+  cgroup: 'v2',
+  packages: installed(rootlessDebian),
+};
+
+const codes = (f: PreflightFacts, mode: Manifest['mode'] = 'rootless') =>
+  checkPreflight(f, ctx(mode)).map((x) => `${x.severity}:${x.code}`);
+
+describe('preflight check', () => {
+  const table: [string, PreflightFacts, Manifest['mode'], string[]][] = [
+    ['a ready trixie host', base, 'rootless', ['info:os', 'info:podman-ok']],
+    ['podman 4.3 installed', { ...base, podman: { major: 4, minor: 3, patch: 1 } }, 'rootless', ['info:os', 'blocker:podman-too-old']],
+    ['podman 4.4 is enough', { ...base, podman: { major: 4, minor: 4, patch: 0 } }, 'rootless', ['info:os', 'info:podman-ok']],
+    [
+      'bookworm without podman: the candidate is 4.3',
+      { ...base, os: bookworm, podman: null, packages: [{ name: 'podman', installed: null, candidate: '4.3.1+ds1-8+deb12u1' }] },
+      'rootless',
+      ['info:os', 'blocker:podman-candidate-too-old'],
+    ],
+    [
+      'trixie without podman: it will be installed',
+      { ...base, podman: null, packages: [{ name: 'podman', installed: null, candidate: '5.4.2+ds1-2' }] },
+      'rootless',
+      ['info:os', 'info:podman-planned'],
+    ],
+    ['no os-release', { ...base, os: null }, 'rootless', ['blocker:os-unknown', 'info:podman-ok']],
+    ['alpine', { ...base, os: alpine }, 'rootless', ['blocker:os-unsupported', 'info:podman-ok']],
+    ['no systemd', { ...base, systemd: null }, 'rootless', ['info:os', 'info:podman-ok', 'blocker:systemd-missing']],
+    ['old systemd', { ...base, systemd: 239 }, 'rootless', ['info:os', 'info:podman-ok', 'warning:systemd-old']],
+    ['cgroup v1 rootless', { ...base, cgroup: 'v1' }, 'rootless', ['info:os', 'info:podman-ok', 'blocker:cgroup-v1']],
+    ['cgroup v1 rootful', { ...base, cgroup: 'v1' }, 'rootful', ['info:os', 'info:podman-ok', 'warning:cgroup-v1']],
+    [
+      'a needed package apt cannot find',
+      { ...base, packages: [...installed(rootlessDebian.filter((p) => p !== 'passt')), { name: 'passt', installed: null, candidate: null }] },
+      'rootless',
+      ['info:os', 'info:podman-ok', 'blocker:package-unavailable'],
+    ],
+  ];
+  it.each(table)('%s', (_name, facts, mode, expected) => {
+    expect(codes(facts, mode)).toEqual(expected);
+  });
+
+  it('every blocker and warning tells the operator what to do', () => {
+    for (const [, facts, mode] of table) {
+      for (const f of checkPreflight(facts, ctx(mode)).filter((x) => x.severity !== 'info')) expect(f.remedy).not.toBe('');
+    }
+  });
+});
+
+describe('preflight plan', () => {
+  it('plans nothing on a host that has every package (idempotence)', () => {
+    expect(planPreflight(base, ctx('rootless'))).toEqual([]);
+  });
+
+  it('installs exactly the missing packages with the family manager', () => {
+    const facts = { ...base, packages: [...installed(['podman', 'crun', 'passt', 'uidmap']), { name: 'systemd-container', installed: null, candidate: '257' }, { name: 'dbus-user-session', installed: null, candidate: '1.16' }] };
+    expect(planPreflight(facts, ctx('rootless'))).toEqual([
+      expect.objectContaining({ kind: 'package.install', manager: 'apt', packages: ['systemd-container', 'dbus-user-session'] }),
+    ]);
+  });
+
+  it('uses dnf on a RHEL-family host and rootful package names', () => {
+    const facts = { ...base, os: rocky, packages: [{ name: 'podman', installed: '5.2', candidate: null }, { name: 'crun', installed: '1.1', candidate: null }, { name: 'nftables', installed: null, candidate: null }] };
+    expect(planPreflight(facts, ctx('rootful'))).toEqual([expect.objectContaining({ kind: 'package.install', manager: 'dnf', packages: ['nftables'] })]);
+  });
+
+  it('plans nothing when the OS family is unknown (the blocker explains)', () => {
+    expect(planPreflight({ ...base, os: alpine, packages: [] }, ctx('rootless'))).toEqual([]);
+  });
+});
