@@ -1,0 +1,270 @@
+// The stack manifest: one validated file that says what a host should run (the ECS appliance's env.yml idea).
+// Every value that can reach a command line, a unit file or a path is constrained here, so hostile strings
+// (quotes, `;`, `$(…)`, newlines) are refused with a field path before anything is planned.
+import { z } from 'zod';
+
+const NAME = /^[a-z][a-z0-9-]{0,30}$/;
+const NAME_HINT = 'lower-case letters, digits and "-", starting with a letter, at most 31 characters';
+const USER = /^[a-z_][a-z0-9_-]{0,30}$/;
+const USER_HINT = 'a POSIX user or group name: lower-case letters, digits, "_" and "-", at most 31 characters';
+// Absolute, no "..", no spaces or shell metacharacters: paths end up in unit files, tmpfiles.d and argv.
+// No trailing "/" either, so that a path named twice (sockets[].dir, containers[].sockets) compares equal.
+const ABS_PATH = /^\/(?:[A-Za-z0-9._@+-]+(?:\/[A-Za-z0-9._@+-]+)*)?$/;
+const ABS_PATH_HINT = 'an absolute path of letters, digits and . _ @ + - only (no spaces, no "..", no trailing "/")';
+const hasDotSegment = (p: string) => p.split('/').some((seg) => seg === '.' || seg === '..');
+const IMAGE = /^[a-z0-9][a-z0-9._/-]*(?::[A-Za-z0-9._-]{1,128})?(?:@sha256:[a-f0-9]{64})?$/;
+// One line of printable text: may be quoted into a unit file, never a newline or control character.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused.
+const ONE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
+const DURATION = /^[1-9][0-9]{0,5}(?:ms|s|min|h)$/;
+
+export const nameSchema = z.string().regex(NAME, NAME_HINT);
+export const userNameSchema = z.string().regex(USER, USER_HINT);
+export const absPathSchema = z
+  .string()
+  .regex(ABS_PATH, ABS_PATH_HINT)
+  .refine((p) => !hasDotSegment(p), 'must not contain "." or ".." segments');
+const oneLine = z.string().max(4096).regex(ONE_LINE, 'must be one line without control characters');
+const idSchema = z.number().int().min(1).max(2_147_483_646);
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_NAME_HINT = 'an environment variable name: letters, digits and "_", not starting with a digit';
+/** "0", "00", "0:0", "root": every spelling of UID 0 counts, so "00" cannot slip past the rootReason rule. */
+const isRootUser = (user: string) => user === 'root' || /^0+(?::|$)/.test(user);
+
+const groupSchema = z.strictObject({
+  name: userNameSchema,
+  /** Only to adopt a group that must keep a known GID; otherwise the planner picks a free system GID. */
+  gid: idSchema.optional(),
+});
+
+const userSchema = z.strictObject({
+  name: userNameSchema,
+  /** Client groups this service user joins (rick-infra: postgres-clients, valkey-clients). */
+  groups: z.array(userNameSchema).default([]),
+  home: absPathSchema.optional(),
+});
+
+const socketSchema = z.strictObject({
+  dir: absPathSchema.refine((p) => /^\/run\/[^/]+/.test(p), 'socket directories live under /run/, e.g. /run/app (never /run itself)'),
+  owner: userNameSchema,
+  group: userNameSchema,
+  mode: z
+    .string()
+    .regex(/^0?[0-7]{3}$/, 'an octal mode like "0770"')
+    .refine((m) => !/[2367]$/.test(m), 'must not be world-writable: use 0770 or 0750'),
+});
+
+const secretSchema = z.strictObject({
+  name: nameSchema,
+  generate: z.strictObject({ length: z.number().int().min(16).max(256) }).optional(),
+  /** Asked of the operator instead of generated. */
+  ask: oneLine.optional(),
+});
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const questionSchema = z.strictObject({
+  id: nameSchema,
+  prompt: oneLine,
+  default: oneLine.optional(),
+  /** A JavaScript regular expression the answer must match in full. */
+  pattern: oneLine.refine(compiles, 'is not a valid JavaScript regular expression').optional(),
+});
+
+const networkSchema = z.strictObject({ name: nameSchema, internal: z.boolean().default(true) });
+const volumeSchema = z.strictObject({ name: nameSchema });
+
+const PUBLISH = /^(?:(\[::1\]|\[::\]|[0-9]{1,3}(?:\.[0-9]{1,3}){3}):)?([0-9]{1,5}):([0-9]{1,5})(?:\/(tcp|udp))?$/;
+const publishSchema = z
+  .string()
+  .regex(PUBLISH, 'HOST_IP:HOST_PORT:CONTAINER_PORT, e.g. "127.0.0.1:8080:80"')
+  .refine((p) => {
+    const [, ip, hostPort, containerPort] = PUBLISH.exec(p) ?? [];
+    const port = (x: string | undefined) => x !== undefined && Number(x) >= 1 && Number(x) <= 65535;
+    const octets = ip === undefined || ip.startsWith('[') || ip.split('.').every((o) => Number(o) <= 255);
+    return port(hostPort) && port(containerPort) && octets;
+  }, 'ports are 1-65535 and an IPv4 address has four parts of 0-255');
+/** The host side of a publish, to find two containers claiming the same port. No address means 127.0.0.1. */
+const hostEndpoint = (p: string) => {
+  const [, ip = '127.0.0.1', port = '', , proto = 'tcp'] = PUBLISH.exec(p) ?? [];
+  return { ip, port: `${port}/${proto}` };
+};
+// 0.0.0.0 and [::] take the port on every address, so they clash with any other address on that port.
+const WILDCARD = new Set(['0.0.0.0', '[::]']);
+
+const containerSchema = z.strictObject({
+  name: nameSchema,
+  image: z
+    .string()
+    .regex(IMAGE, 'an image reference like "localhost/app:1" or "docker.io/library/nginx:1.27"')
+    .describe('The image reference, e.g. "localhost/app:1".'),
+  /** A docker-archive or OCI archive on the target host, loaded instead of pulled (air-gapped hosts). */
+  imageArchive: absPathSchema.optional().describe('A docker/OCI archive on the target host, loaded instead of pulled.'),
+  /** "UID:GID" inside the container, or a service user's name (rootful). */
+  user: z
+    .string()
+    .regex(/^(?:[0-9]{1,10}(?::[0-9]{1,10})?|[a-z_][a-z0-9_-]{0,30})$/, '"UID:GID" or a user name')
+    .describe('"UID:GID" inside the container (quote it). Root needs rootReason.'),
+  /** Required when user is 0/root: no container runs as root inside unless the manifest says why. */
+  rootReason: oneLine.optional().describe('Why this container must run as root inside; required when user is 0 or root.'),
+  exec: z.array(oneLine).optional().describe('The command as an argv list; never passed through a shell.'),
+  env: z.record(z.string().regex(ENV_NAME, ENV_NAME_HINT), oneLine).default({}),
+  publish: z.array(publishSchema).default([]).describe('Published ports, "HOST_IP:HOST_PORT:CONTAINER_PORT[/udp]".'),
+  networks: z.array(nameSchema).default([]),
+  volumes: z
+    .array(
+      z
+        .string()
+        .regex(/^[a-z][a-z0-9-]{0,30}:\/[A-Za-z0-9._/@+-]*(?::(?:ro|rw))?$/, 'VOLUME:/path[:ro], e.g. "data:/data"')
+        .refine((v) => !hasDotSegment(v.split(':')[1] ?? ''), 'the path inside the container must not contain "." or ".." segments'),
+    )
+    .default([]),
+  sockets: z.array(absPathSchema).default([]),
+  secrets: z.array(z.strictObject({ name: nameSchema, env: z.string().regex(ENV_NAME, ENV_NAME_HINT) })).default([]),
+  health: z
+    .strictObject({
+      cmd: z.array(oneLine).min(1),
+      interval: z.string().regex(DURATION, 'a duration like "10s"').default('10s'),
+      retries: z.number().int().min(1).max(100).default(3),
+    })
+    .optional(),
+  readOnly: z.boolean().default(true),
+  requires: z.array(nameSchema).default([]),
+  wants: z.array(nameSchema).default([]),
+});
+
+const targetSchema = z.strictObject({
+  name: nameSchema,
+  members: z.array(nameSchema).min(1),
+  requires: z.array(nameSchema).default([]),
+});
+
+export const manifestSchema = z
+  .strictObject({
+    stack: nameSchema.describe('The stack\'s name: lower-case letters, digits and "-".'),
+    version: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+(?:-[A-Za-z0-9.]+)?$/, 'a semantic version like "1.0.0"'),
+    description: oneLine.optional(),
+    mode: z.enum(['rootless', 'rootful']).describe('rootless: one unprivileged owner runs everything; rootful: system units, a user per service.'),
+    owner: userNameSchema.optional().describe('rootless: the unprivileged user that owns and runs the stack.'),
+    dataMount: absPathSchema.default('/home').describe('The filesystem holding the stack\'s data; must be encrypted (LUKS).'),
+    groups: z.array(groupSchema).default([]),
+    users: z.array(userSchema).default([]),
+    sockets: z.array(socketSchema).default([]),
+    secrets: z.array(secretSchema).default([]),
+    questions: z.array(questionSchema).default([]),
+    networks: z.array(networkSchema).default([]),
+    volumes: z.array(volumeSchema).default([]),
+    containers: z.array(containerSchema).min(1).describe('The containers, each a Quadlet .container unit.'),
+    targets: z.array(targetSchema).default([]),
+    /** The unit started last, which pulls in the rest: a target's name or a container's. */
+    start: nameSchema.optional().describe('The target or container started last, which pulls in the rest.'),
+  })
+  .superRefine((m, ctx) => {
+    const issue = (path: (string | number)[], message: string) => {
+      ctx.addIssue({ code: 'custom', path, message });
+    };
+    if (m.mode === 'rootless' && m.owner === undefined) {
+      issue(['owner'], 'rootless stacks need an owner: the unprivileged user that runs them');
+    }
+    if (m.mode === 'rootless' && m.owner === 'root') {
+      issue(['owner'], 'a rootless stack is owned by an unprivileged user, not root: name a dedicated user such as "app"');
+    }
+    const known = (list: readonly { name: string }[]) => new Set(list.map((x) => x.name));
+    const containers = known(m.containers);
+    const units = new Set([...containers, ...known(m.targets)]);
+    const networks = known(m.networks);
+    const internalNetworks = new Set(m.networks.filter((n) => n.internal).map((n) => n.name));
+    const volumes = known(m.volumes);
+    const secrets = known(m.secrets);
+    const groups = new Set([...m.groups.map((g) => g.name)]);
+    const socketDirs = new Set(m.sockets.map((s) => s.dir));
+    const published: { ip: string; port: string; container: number }[] = [];
+    m.containers.forEach((c, i) => {
+      const at = (...rest: (string | number)[]) => ['containers', i, ...rest];
+      c.networks.forEach((n, j) => {
+        if (!networks.has(n)) issue(at('networks', j), `no network "${n}" is declared under networks`);
+      });
+      c.volumes.forEach((v, j) => {
+        const name = v.split(':')[0] ?? '';
+        if (!volumes.has(name)) issue(at('volumes', j), `no volume "${name}" is declared under volumes`);
+      });
+      c.secrets.forEach((s, j) => {
+        if (!secrets.has(s.name)) issue(at('secrets', j, 'name'), `no secret "${s.name}" is declared under secrets`);
+      });
+      c.sockets.forEach((s, j) => {
+        if (!socketDirs.has(s)) issue(at('sockets', j), `no socket directory "${s}" is declared under sockets`);
+      });
+      for (const key of ['requires', 'wants'] as const) {
+        c[key].forEach((r, j) => {
+          if (!units.has(r) || r === c.name) issue(at(key, j), `"${r}" is not another container or target of this stack`);
+        });
+      }
+      if (isRootUser(c.user) && c.rootReason === undefined) {
+        issue(at('user'), 'runs as root inside the container: use an unprivileged "UID:GID", or say why in rootReason');
+      }
+      // Podman forwards no ports into a container that sits only on internal networks (the request hangs).
+      if (c.publish.length > 0 && c.networks.length > 0 && c.networks.every((n) => internalNetworks.has(n))) {
+        issue(at('publish'), 'a container only on internal networks cannot publish ports: add a network with internal: false');
+      }
+      c.publish.forEach((p, j) => {
+        const { ip, port } = hostEndpoint(p);
+        const clash = published.find((x) => x.port === port && (x.ip === ip || WILDCARD.has(x.ip) || WILDCARD.has(ip)));
+        if (clash !== undefined) issue(at('publish', j), `host port ${ip}:${port} is already published by containers[${String(clash.container)}] (${clash.ip}:${clash.port})`);
+        else published.push({ ip, port, container: i });
+      });
+    });
+    m.targets.forEach((t, i) => {
+      if (containers.has(t.name)) issue(['targets', i, 'name'], `"${t.name}" is already a container's name: give the target its own`);
+      t.members.forEach((member, j) => {
+        if (!units.has(member)) issue(['targets', i, 'members', j], `"${member}" is not a container or target of this stack`);
+      });
+      t.requires.forEach((r, j) => {
+        if (!units.has(r) || r === t.name) issue(['targets', i, 'requires', j], `"${r}" is not another container or target of this stack`);
+      });
+    });
+    m.sockets.forEach((s, i) => {
+      const ownerKnown = s.owner === m.owner || m.users.some((u) => u.name === s.owner);
+      if (!ownerKnown) issue(['sockets', i, 'owner'], `"${s.owner}" is neither the stack's owner nor one of its users`);
+      if (!groups.has(s.group)) issue(['sockets', i, 'group'], `"${s.group}" is not declared under groups`);
+    });
+    m.secrets.forEach((s, i) => {
+      if ((s.generate === undefined) === (s.ask === undefined)) {
+        issue(['secrets', i], 'a secret is either generated (generate: { length: 32 }) or asked (ask: "…"), exactly one');
+      }
+    });
+    m.questions.forEach((q, i) => {
+      if (q.pattern !== undefined && q.default !== undefined && compiles(q.pattern) && !new RegExp(`^(?:${q.pattern})$`, 'u').test(q.default)) {
+        issue(['questions', i, 'default'], 'the default answer does not match the pattern');
+      }
+    });
+    if (m.start !== undefined && !units.has(m.start)) {
+      issue(['start'], `"${m.start}" is not a container or target of this stack`);
+    }
+    const dup = <K extends string>(list: readonly Record<K, string>[], listKey: string, key: K) => {
+      const seen = new Set<string>();
+      list.forEach((x, i) => {
+        if (seen.has(x[key])) issue([listKey, i, key], `"${x[key]}" is declared twice`);
+        seen.add(x[key]);
+      });
+    };
+    dup(m.containers, 'containers', 'name');
+    dup(m.targets, 'targets', 'name');
+    dup(m.groups, 'groups', 'name');
+    dup(m.users, 'users', 'name');
+    dup(m.networks, 'networks', 'name');
+    dup(m.volumes, 'volumes', 'name');
+    dup(m.secrets, 'secrets', 'name');
+    dup(m.questions, 'questions', 'id');
+    dup(m.sockets, 'sockets', 'dir');
+  });
+
+export type Manifest = z.output<typeof manifestSchema>;
+export type ManifestContainer = Manifest['containers'][number];
+export type ManifestSocket = Manifest['sockets'][number];

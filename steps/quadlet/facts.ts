@@ -1,0 +1,130 @@
+// What the Quadlet step reads from the host: the files now in its two unit directories (one probe, every file
+// framed in base64), whether the top target is enabled, SELinux, and which Podman secrets and images exist in
+// the stack's scope. Podman's version comes from the preflight step's fact (same id, same probe).
+import { z } from 'zod';
+import type { Fact, ProbeOutput } from '../../src/facts/fact.js';
+import type { Manifest } from '../../src/manifest/schema.js';
+import { bootTargetFor, type UnitDir } from './placement.js';
+import { targetUnit, topTargetName } from './unit-names.js';
+
+export interface UnitFileOnHost {
+  readonly dir: UnitDir;
+  readonly name: string;
+  /** null: a symbolic link (never ours: keelson writes regular files). */
+  readonly content: string | null;
+}
+
+export interface UnitDirsState {
+  /** Rootless: the owner's home from the passwd database; null when the owner does not exist yet. Rootful: null. */
+  readonly home: string | null;
+  readonly existingDirs: readonly string[];
+  readonly files: readonly UnitFileOnHost[];
+  /** The top target has its WantedBy= symlink (systemctl enable ran). */
+  readonly enabled: boolean;
+}
+
+// $1 mode, $2 owner, $3 boot target, $4 top unit. Lines: "home B64|-", "dir B64", "enabled yes|no",
+// "file DIR B64NAME B64CONTENT", "link DIR B64NAME". Only names Quadlet or keelson could own are read.
+const UNIT_DIRS_SCRIPT = `
+set -u
+b() { printf '%s' "$1" | base64 -w 0; }
+if [ "$1" = rootless ]; then
+  home=$(getent passwd "$2" | cut -d: -f6)
+  if [ -z "$home" ]; then echo 'home -'; exit 0; fi
+  echo "home $(b "$home")"
+  q="$home/.config/containers/systemd"; s="$home/.config/systemd/user"
+  set -- "$1" "$2" "$3" "$4" "$home/.config" "$home/.config/containers" "$q" "$home/.config/systemd" "$s"
+else
+  q=/etc/containers/systemd; s=/etc/systemd/system
+  set -- "$1" "$2" "$3" "$4" /etc/containers "$q"
+fi
+boot=$3; top=$4; shift 4
+for d in "$@"; do [ -d "$d" ] && echo "dir $(b "$d")"; done
+if [ -L "$s/$boot.wants/$top" ]; then echo 'enabled yes'; else echo 'enabled no'; fi
+for pair in "quadlet:$q" "systemd:$s"; do
+  which=\${pair%%:*}; d=\${pair#*:}
+  for f in "$d"/*; do
+    n=\${f##*/}
+    case "$n" in *.container|*.network|*.volume|*.pod|*.image|*.build|*.kube|*.target) ;; *) continue ;; esac
+    if [ -L "$f" ]; then echo "link $which $(b "$n")"
+    elif [ -f "$f" ]; then echo "file $which $(b "$n") $(base64 -w 0 <"$f")"
+    fi
+  done
+done
+exit 0`;
+
+const decode = (b64: string): string => Buffer.from(b64, 'base64').toString('utf8');
+const isUnitDir = (d: string | undefined): d is UnitDir => d === 'quadlet' || d === 'systemd';
+
+export const parseUnitDirs = (o: ProbeOutput): UnitDirsState => {
+  let home: string | null = null;
+  let enabled = false;
+  const existingDirs: string[] = [];
+  const files: UnitFileOnHost[] = [];
+  for (const line of o.stdout.split('\n')) {
+    const [kind, a = '', b = '', c = ''] = line.split(' ');
+    if (kind === 'home') home = a === '-' ? null : decode(a);
+    else if (kind === 'dir') existingDirs.push(decode(a));
+    else if (kind === 'enabled') enabled = a === 'yes';
+    else if (kind === 'file' && isUnitDir(a)) files.push({ dir: a, name: decode(b), content: decode(c) });
+    else if (kind === 'link' && isUnitDir(a)) files.push({ dir: a, name: decode(b), content: null });
+  }
+  return { home, existingDirs, files, enabled };
+};
+
+export const unitDirsFact = (m: Manifest): Fact<UnitDirsState> => ({
+  id: `quadlet-units:${m.mode}:${m.owner ?? 'root'}:${m.stack}`,
+  probe: { sh: UNIT_DIRS_SCRIPT, args: [m.mode, m.owner ?? '', bootTargetFor(m.mode), targetUnit(topTargetName(m))] },
+  parse: parseUnitDirs,
+});
+
+export type SelinuxState = 'enforcing' | 'permissive' | 'disabled';
+
+export const selinuxFact: Fact<SelinuxState> = {
+  id: 'selinux-state',
+  // /sys/fs/selinux exists only when SELinux is enabled; getenforce may not be installed (Debian).
+  probe: { sh: 'if [ -r /sys/fs/selinux/enforce ]; then cat /sys/fs/selinux/enforce; else echo disabled; fi' },
+  parse: (o) => {
+    const v = o.stdout.trim();
+    return v === '1' ? 'enforcing' : v === '0' ? 'permissive' : 'disabled';
+  },
+};
+
+/** A list Podman gave, or why it could not (the owner does not exist yet, Podman is missing…). */
+export type PodmanList = { readonly ok: true; readonly names: readonly string[] } | { readonly ok: false; readonly detail: string };
+
+const failed = (o: ProbeOutput): PodmanList => ({
+  ok: false,
+  detail: (o.stderr.trim().split('\n')[0] ?? '') || `exit code ${o.exitCode}`,
+});
+
+// Podman 5 prints Name; 4.x printed Spec.Name.
+const secretList = z.array(z.looseObject({ Name: z.string().optional(), Spec: z.looseObject({ Name: z.string() }).optional() }));
+const imageList = z.array(z.looseObject({ Names: z.array(z.string()).nullish() }));
+
+const parseJson = <T>(o: ProbeOutput, schema: z.ZodType<T>, names: (v: T) => string[]): PodmanList => {
+  if (o.exitCode !== 0) return failed(o);
+  let json: unknown;
+  try {
+    json = JSON.parse(o.stdout.trim() === '' ? '[]' : o.stdout);
+  } catch {
+    return { ok: false, detail: 'podman printed something that is not JSON' };
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? { ok: true, names: names(parsed.data) } : { ok: false, detail: 'podman printed JSON of an unexpected shape' };
+};
+
+const scopeId = (m: Manifest): string => (m.mode === 'rootless' ? `user:${m.owner ?? ''}` : 'system');
+const asOwner = (m: Manifest) => (m.mode === 'rootless' && m.owner !== undefined ? { asUser: m.owner } : {});
+
+export const podmanSecretsFact = (m: Manifest): Fact<PodmanList> => ({
+  id: `podman-secrets:${scopeId(m)}`,
+  probe: { argv: ['podman', 'secret', 'ls', '--format', 'json'], ...asOwner(m) },
+  parse: (o) => parseJson(o, secretList, (list) => list.map((s) => s.Name ?? s.Spec?.Name ?? '').filter((n) => n !== '')),
+});
+
+export const podmanImagesFact = (m: Manifest): Fact<PodmanList> => ({
+  id: `podman-images:${scopeId(m)}`,
+  probe: { argv: ['podman', 'images', '--format', 'json'], ...asOwner(m) },
+  parse: (o) => parseJson(o, imageList, (list) => list.flatMap((i) => i.Names ?? [])),
+});

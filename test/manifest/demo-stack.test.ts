@@ -1,0 +1,52 @@
+// The bundled demo stack validates, says what the issue asks of it, and parses fast.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { formatManifestErrors, parseManifest } from '../../src/manifest/load-manifest.js';
+import { bundledManifestPath, bundledStacksDir } from '../../src/manifest/resolve-stack.js';
+
+const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+const text = readFileSync(bundledManifestPath(bundledStacksDir(packageRoot), 'demo'), 'utf8');
+
+describe('assets/stacks/demo/manifest.yaml', () => {
+  const r = parseManifest(text, 'demo/manifest.yaml');
+
+  it('validates', () => {
+    expect(r.ok ? 'valid' : formatManifestErrors(r.errors, 'demo/manifest.yaml')).toBe('valid');
+  });
+
+  it('is the rootless demo the issue describes', () => {
+    if (!r.ok) throw new Error('demo does not validate');
+    const m = r.manifest;
+    expect(m).toMatchObject({ stack: 'demo', mode: 'rootless', owner: 'keelson-demo', dataMount: '/home', start: 'demo' });
+    expect(m.groups.map((g) => g.name)).toEqual(['demo-clients']);
+    expect(m.sockets).toEqual([{ dir: '/run/keelson-demo', owner: 'keelson-demo', group: 'demo-clients', mode: '0770' }]);
+    expect(m.secrets.filter((s) => s.generate !== undefined)).toHaveLength(1);
+    expect(m.questions[0]?.pattern).toBeDefined();
+    expect(m.networks.filter((n) => n.internal)).toHaveLength(1);
+    expect(m.volumes).toHaveLength(1);
+    expect(m.containers.length).toBeGreaterThanOrEqual(2);
+    for (const c of m.containers) {
+      expect(c.image).toBe('localhost/keelson-demo:1');
+      expect(c.imageArchive).toBe('/var/lib/keelson/images/keelson-demo.tar');
+      expect(c.user).toMatch(/^[1-9][0-9]*:[1-9][0-9]*$/);
+      expect(c.exec?.slice(0, 2)).toEqual(['/bin/busybox', 'httpd']);
+      expect(c.health).toBeDefined();
+    }
+    expect(m.containers.flatMap((c) => c.publish).every((p) => p.startsWith('127.0.0.1:'))).toBe(true);
+    expect(m.containers.some((c) => c.publish.length > 0)).toBe(true);
+    expect(m.targets).toEqual([{ name: 'demo', members: m.containers.map((c) => c.name), requires: [] }]);
+  });
+
+  it('parses fast (a guard against pathological slowdowns, in CPU time so a busy machine does not fail it)', () => {
+    for (let i = 0; i < 5; i++) parseManifest(text, 'demo');
+    const runs = 20;
+    const before = process.cpuUsage();
+    for (let i = 0; i < runs; i++) parseManifest(text, 'demo');
+    const used = process.cpuUsage(before);
+    const msPerParse = (used.user + used.system) / 1000 / runs;
+    // About 3 ms on a quiet machine (7-12 ms with three emulated VMs beside it); most of it is the YAML parser
+    // reading the demo's comments. The bound only catches something gone quadratic.
+    expect(msPerParse).toBeLessThan(25);
+  });
+});

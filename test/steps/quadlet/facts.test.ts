@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import type { ProbeOutput } from '../../../src/facts/fact.js';
+import { parseUnitDirs, podmanImagesFact, podmanSecretsFact, selinuxFact, unitDirsFact } from '../../../steps/quadlet/facts.js';
+import { loadStack } from './fixtures.js';
+
+const out = (stdout: string, exitCode = 0, stderr = ''): ProbeOutput => ({ stdout, stderr, exitCode });
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+
+describe('unit directories fact', () => {
+  it('reads home, directories, the enable link and every file, framed in base64', () => {
+    const content = '# a unit\n[Unit]\nDescription=x y\n\n';
+    const parsed = parseUnitDirs(
+      out(
+        [
+          `home ${b64('/home/keelson-demo')}`,
+          `dir ${b64('/home/keelson-demo/.config')}`,
+          'enabled yes',
+          `file quadlet ${b64('web.container')} ${b64(content)}`,
+          `file systemd ${b64('demo.target')} `,
+          `link quadlet ${b64('x.network')}`,
+          'noise that is not a record',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(parsed).toEqual({
+      home: '/home/keelson-demo',
+      existingDirs: ['/home/keelson-demo/.config'],
+      enabled: true,
+      files: [
+        { dir: 'quadlet', name: 'web.container', content },
+        { dir: 'systemd', name: 'demo.target', content: '' },
+        { dir: 'quadlet', name: 'x.network', content: null },
+      ],
+    });
+  });
+
+  it('an owner who does not exist yet has no home and no files', () => {
+    expect(parseUnitDirs(out('home -\n'))).toEqual({ home: null, existingDirs: [], enabled: false, files: [] });
+  });
+
+  it('the probe script is valid sh and answers "home -" for an unknown owner', () => {
+    const fact = unitDirsFact(loadStack('demo'));
+    if (!('sh' in fact.probe)) throw new Error('expected an sh probe');
+    const args = ['rootless', 'keelson-no-such-user-x', 'default.target', 'demo.target'];
+    expect(fact.probe.args).toEqual(['rootless', 'keelson-demo', 'default.target', 'demo.target']);
+    const stdout = execFileSync('sh', ['-c', fact.probe.sh, 'keelson-fact', ...args], { encoding: 'utf8' });
+    expect(parseUnitDirs(out(stdout)).home).toBeNull();
+  });
+});
+
+describe('unit directories probe, run for real over a fake home', () => {
+  it('lists unit files with exact content, links, directories and the enable link; skips other files', () => {
+    const root = mkdtempSync(`${tmpdir()}/keelson-quadlet-`);
+    try {
+      const home = `${root}/home`;
+      const q = `${home}/.config/containers/systemd`;
+      const s = `${home}/.config/systemd/user`;
+      mkdirSync(q, { recursive: true });
+      mkdirSync(`${s}/default.target.wants`, { recursive: true });
+      const tricky = '# x\n[Unit]\nDescription=a "b" $c %d\n\ttab\n\n';
+      writeFileSync(`${q}/web.container`, tricky);
+      writeFileSync(`${q}/notes.txt`, 'not a unit');
+      symlinkSync('/dev/null', `${q}/masked.network`);
+      writeFileSync(`${s}/demo.target`, '');
+      symlinkSync('../demo.target', `${s}/default.target.wants/demo.target`);
+      // A fake getent on PATH answers for the owner with our temporary home.
+      mkdirSync(`${root}/bin`);
+      writeFileSync(`${root}/bin/getent`, `#!/bin/sh\necho "keelson-demo:x:1001:1001::${home}:/bin/sh"\n`);
+      chmodSync(`${root}/bin/getent`, 0o755);
+      const fact = unitDirsFact(loadStack('demo'));
+      if (!('sh' in fact.probe)) throw new Error('expected an sh probe');
+      const stdout = execFileSync('sh', ['-c', fact.probe.sh, 'keelson-fact', ...(fact.probe.args ?? [])], {
+        encoding: 'utf8',
+        env: { PATH: `${root}/bin:/usr/bin:/bin` },
+      });
+      const parsed = parseUnitDirs(out(stdout));
+      expect(parsed.home).toBe(home);
+      expect(parsed.enabled).toBe(true);
+      expect(parsed.existingDirs).toEqual([`${home}/.config`, `${home}/.config/containers`, q, `${home}/.config/systemd`, s]);
+      expect(parsed.files).toEqual([
+        { dir: 'quadlet', name: 'masked.network', content: null },
+        { dir: 'quadlet', name: 'web.container', content: tricky },
+        { dir: 'systemd', name: 'demo.target', content: '' },
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('selinux fact', () => {
+  it.each([
+    ['1\n', 'enforcing'],
+    ['0\n', 'permissive'],
+    ['disabled\n', 'disabled'],
+    ['', 'disabled'],
+  ])('%j → %s', (stdout, state) => {
+    expect(selinuxFact.parse(out(stdout))).toBe(state);
+  });
+});
+
+describe('podman list facts', () => {
+  const m = loadStack('demo');
+
+  it('run as the owner in rootless mode, as root in rootful mode', () => {
+    expect(podmanSecretsFact(m).probe).toMatchObject({ asUser: 'keelson-demo' });
+    expect(podmanSecretsFact({ ...m, mode: 'rootful' }).probe).not.toHaveProperty('asUser');
+    expect(podmanSecretsFact(m).id).not.toBe(podmanSecretsFact({ ...m, mode: 'rootful' }).id);
+  });
+
+  it('secret names from Podman 5 (Name) and 4 (Spec.Name)', () => {
+    const json = JSON.stringify([{ ID: 'a', Name: 'demo-token' }, { ID: 'b', Spec: { Name: 'old-style' } }]);
+    expect(podmanSecretsFact(m).parse(out(json))).toEqual({ ok: true, names: ['demo-token', 'old-style'] });
+  });
+
+  it('image names, skipping dangling images', () => {
+    const json = JSON.stringify([{ Id: '1', Names: ['localhost/keelson-demo:1'] }, { Id: '2', Names: null }, { Id: '3' }]);
+    expect(podmanImagesFact(m).parse(out(json))).toEqual({ ok: true, names: ['localhost/keelson-demo:1'] });
+  });
+
+  it.each([
+    ['a failure keeps Podman\'s first line', out('', 125, 'Error: no such user\nmore'), { ok: false, detail: 'Error: no such user' }],
+    ['empty output is an empty list', out(''), { ok: true, names: [] }],
+    ['not JSON', out('{oops'), { ok: false, detail: 'podman printed something that is not JSON' }],
+    ['the wrong shape', out('{"a":1}'), { ok: false, detail: 'podman printed JSON of an unexpected shape' }],
+  ])('%s', (_name, o, expected) => {
+    expect(podmanSecretsFact(m).parse(o)).toEqual(expected);
+  });
+});

@@ -1,0 +1,228 @@
+// Table tests of the step: facts in → findings and actions out (the pyinfra way). No host involved.
+import { describe, expect, it } from 'vitest';
+import { actionSchema, type Action } from '../../../src/engine/action.js';
+import type { StepContext } from '../../../src/engine/step.js';
+import type { Manifest } from '../../../src/manifest/schema.js';
+import { quadletStep } from '../../../steps/quadlet.js';
+import { checkQuadlet } from '../../../steps/quadlet/check.js';
+import type { QuadletFacts } from '../../../steps/quadlet/desired.js';
+import type { UnitFileOnHost } from '../../../steps/quadlet/facts.js';
+import { planQuadlet } from '../../../steps/quadlet/plan.js';
+import { renderStack } from '../../../steps/quadlet/render-stack.js';
+import { withHeader } from '../../../steps/quadlet/unit-header.js';
+import { answersFor, loadStack, resolved } from './fixtures.js';
+
+const demo = loadStack('demo');
+const HOME = '/home/keelson-demo';
+const Q = `${HOME}/.config/containers/systemd`;
+const S = `${HOME}/.config/systemd/user`;
+const DIRS = [`${HOME}/.config`, `${HOME}/.config/containers`, Q, `${HOME}/.config/systemd`, S];
+
+const ctxFor = (manifest: Manifest = demo): StepContext => ({ manifest, answers: answersFor.demo ?? {}, resolved });
+
+/** What is on a host where this manifest was applied before (same Podman, SELinux off). */
+const deployed = (manifest: Manifest = demo): UnitFileOnHost[] =>
+  renderStack(manifest, { podman: { major: 5, minor: 4 }, selinux: false, resolved, answers: answersFor.demo ?? {} }).files.map((f) => ({
+    dir: f.dir,
+    name: f.name,
+    content: f.content,
+  }));
+
+const fresh: QuadletFacts = {
+  units: { home: null, existingDirs: [], files: [], enabled: false },
+  podman: null,
+  podmanPackage: [{ name: 'podman', installed: null, candidate: '5.4.2+ds1-2' }],
+  selinux: 'disabled',
+  secrets: { ok: false, detail: 'runuser: user keelson-demo does not exist' },
+  images: { ok: false, detail: 'runuser: user keelson-demo does not exist' },
+};
+
+const unchanged: QuadletFacts = {
+  units: { home: HOME, existingDirs: DIRS, files: deployed(), enabled: true },
+  podman: { major: 5, minor: 4, patch: 2 },
+  podmanPackage: [{ name: 'podman', installed: '5.4.2+ds1-2', candidate: '5.4.2+ds1-2' }],
+  selinux: 'disabled',
+  secrets: { ok: true, names: ['demo-token'] },
+  images: { ok: true, names: ['localhost/keelson-demo:1'] },
+};
+
+const withFiles = (files: UnitFileOnHost[], over: Partial<QuadletFacts['units']> = {}): QuadletFacts => ({
+  ...unchanged,
+  units: { ...unchanged.units, files, ...over },
+});
+
+const edit = (name: string, f: (content: string) => string): UnitFileOnHost[] =>
+  deployed().map((x) => (x.name === name && x.content !== null ? { ...x, content: f(x.content) } : x));
+
+const summary = (actions: Action[]): string[] =>
+  actions.map((a) => {
+    if (a.kind === 'file.write') return `${a.before === null ? '+' : '~'} ${a.path}`;
+    if (a.kind === 'file.remove') return `- ${a.path}`;
+    if (a.kind === 'dir.ensure') return `dir ${a.path}`;
+    if (a.kind === 'systemd.unit') return `${a.verb} ${a.unit}`;
+    return a.kind;
+  });
+
+const codes = (facts: QuadletFacts, ctx = ctxFor()) => checkQuadlet(facts, ctx).map((f) => `${f.severity}:${f.code}`);
+
+describe('quadlet plan', () => {
+  const table: [string, QuadletFacts, StepContext, string[]][] = [
+    [
+      'a fresh host: directories, secret, image, every file, reload, enable',
+      fresh,
+      ctxFor(),
+      [
+        ...DIRS.map((d) => `dir ${d}`),
+        'podman.secret',
+        'podman.image-load',
+        `+ ${Q}/api.container`,
+        `+ ${Q}/web.container`,
+        `+ ${Q}/demo-backend.network`,
+        `+ ${Q}/demo-edge.network`,
+        `+ ${Q}/demo-content.volume`,
+        `+ ${S}/demo.target`,
+        'systemd.daemon-reload',
+        'enable-now demo.target',
+      ],
+    ],
+    ['an unchanged host plans nothing', unchanged, ctxFor(), []],
+    ['unchanged but never enabled: enable only', withFiles(deployed(), { enabled: false }), ctxFor(), ['enable-now demo.target']],
+    [
+      'a container left the manifest: stop it, remove its file, reload, start',
+      withFiles([...deployed(), { dir: 'quadlet', name: 'old.container', content: withHeader('demo', '0.9.0', '[Container]\nImage=x\n') }]),
+      ctxFor(),
+      ['stop old.service', `- ${Q}/old.container`, 'systemd.daemon-reload', 'start demo.target'],
+    ],
+    [
+      'a container\'s unit changed: update, reload, restart it, start',
+      withFiles(deployed({ ...demo, containers: demo.containers.map((c) => (c.name === 'web' ? { ...c, env: { DEMO_ROLE: 'old' } } : c)) })),
+      ctxFor(),
+      [`~ ${Q}/web.container`, 'systemd.daemon-reload', 'restart web.service', 'start demo.target'],
+    ],
+    [
+      'only the version changed: headers rewritten, nothing restarted',
+      withFiles(deployed({ ...demo, version: '0.9.0' })),
+      ctxFor(),
+      [
+        `~ ${Q}/api.container`,
+        `~ ${Q}/web.container`,
+        `~ ${Q}/demo-backend.network`,
+        `~ ${Q}/demo-edge.network`,
+        `~ ${Q}/demo-content.volume`,
+        `~ ${S}/demo.target`,
+        'systemd.daemon-reload',
+        'start demo.target',
+      ],
+    ],
+    ['a missing secret only: create it and start', { ...unchanged, secrets: { ok: true, names: [] } }, ctxFor(), ['podman.secret', 'start demo.target']],
+    ['a hand-edited file is never overwritten', withFiles(edit('web.container', (c) => `${c}Environment=X=1\n`)), ctxFor(), []],
+    ['Podman unknown: nothing can be planned', { ...fresh, podmanPackage: [] }, ctxFor(), []],
+  ];
+
+  it.each(table)('%s', (_name, facts, ctx, expected) => {
+    const actions = planQuadlet(facts, ctx);
+    expect(summary(actions)).toEqual(expected);
+    for (const a of actions) expect(actionSchema.safeParse(a).success, a.description).toBe(true);
+  });
+
+  it('rootless files and directories belong to the owner, mode 0644; actions run in the owner\'s manager', () => {
+    const actions = planQuadlet(fresh, ctxFor());
+    for (const a of actions) {
+      if (a.kind === 'file.write') expect([a.owner, a.group, a.mode]).toEqual(['keelson-demo', 'keelson-demo', '0644']);
+      if (a.kind === 'dir.ensure') expect([a.owner, a.group]).toEqual(['keelson-demo', 'keelson-demo']);
+      if ('target' in a) expect(a.target).toEqual({ scope: 'user', user: 'keelson-demo' });
+    }
+  });
+
+  it('rootful: /etc paths, root-owned, the system manager', () => {
+    const rootful: Manifest = { ...demo, mode: 'rootful' };
+    const actions = planQuadlet({ ...fresh, units: { ...fresh.units, existingDirs: ['/etc/containers'] } }, ctxFor(rootful));
+    expect(summary(actions).filter((s) => s.startsWith('dir') || s.includes('.target'))).toEqual([
+      'dir /etc/containers/systemd',
+      '+ /etc/systemd/system/demo.target',
+      'enable-now demo.target',
+    ]);
+    for (const a of actions) if ('target' in a) expect(a.target).toEqual({ scope: 'system' });
+  });
+
+  it('a secret is planned by name and length only: no value is anywhere in the plan', () => {
+    const secret = planQuadlet(fresh, ctxFor()).find((a) => a.kind === 'podman.secret');
+    expect(secret).toEqual({
+      kind: 'podman.secret',
+      description: 'create Podman secret demo-token (generated)',
+      target: { scope: 'user', user: 'keelson-demo' },
+      name: 'demo-token',
+      source: { from: 'generate', length: 32 },
+    });
+  });
+
+  it('a changed file records what it replaces, so apply can refuse a file that drifted', () => {
+    const before = deployed({ ...demo, version: '0.9.0' }).find((f) => f.name === 'web.container')?.content;
+    const write = planQuadlet(withFiles(deployed({ ...demo, version: '0.9.0' })), ctxFor()).find((a) => a.kind === 'file.write' && a.path.endsWith('/web.container'));
+    expect(write).toMatchObject({ before });
+  });
+});
+
+describe('quadlet check', () => {
+  const table: [string, QuadletFacts, string[]][] = [
+    ['a fresh host', fresh, ['info:quadlet-podman']],
+    ['an unchanged host', unchanged, ['info:quadlet-podman']],
+    ['a hand-edited managed file', withFiles(edit('web.container', (c) => c.replace('DEMO_ROLE=web', 'DEMO_ROLE=mine'))), ['info:quadlet-podman', 'blocker:quadlet-file-edited']],
+    ['a foreign file with the same name', withFiles(edit('api.container', (c) => c.split('\n').slice(1).join('\n'))), ['info:quadlet-podman', 'blocker:quadlet-file-foreign']],
+    ['a symlink with the same name', withFiles(deployed().map((f) => (f.name === 'demo-edge.network' ? { ...f, content: null } : f))), ['info:quadlet-podman', 'blocker:quadlet-file-foreign']],
+    [
+      'another stack\'s file with the same name',
+      withFiles(deployed().map((f) => (f.name === 'api.container' ? { ...f, content: withHeader('other', '1.0.0', '[Container]\nImage=x\n') } : f))),
+      ['info:quadlet-podman', 'blocker:quadlet-file-other-stack'],
+    ],
+    [
+      'a stale file of this stack, edited by hand',
+      withFiles([...deployed(), { dir: 'quadlet', name: 'old.container', content: `${withHeader('demo', '0.9.0', '[Container]\nImage=x\n')}# mine\n` }]),
+      ['info:quadlet-podman', 'blocker:quadlet-file-edited'],
+    ],
+    ['Podman neither installed nor offered', { ...fresh, podmanPackage: [] }, ['blocker:quadlet-podman-unknown']],
+    ['Podman too old for keelson\'s keys', { ...unchanged, podman: { major: 4, minor: 6, patch: 1 } }, ['blocker:quadlet-podman-too-old', 'info:quadlet-no-notify-healthy']],
+    ['Podman 4.9: no Notify=healthy', { ...unchanged, podman: { major: 4, minor: 9, patch: 3 }, units: { ...unchanged.units, files: [] } }, ['info:quadlet-podman', 'info:quadlet-no-notify-healthy']],
+    ['the owner exists but Podman cannot list secrets', { ...unchanged, secrets: { ok: false, detail: 'Error: cannot open database' } }, ['info:quadlet-podman', 'warning:quadlet-podman-list-failed']],
+  ];
+
+  it.each(table)('%s', (_name, facts, expected) => {
+    expect(codes(facts)).toEqual(expected);
+  });
+
+  it('every blocker and warning tells the operator what to do', () => {
+    for (const [, facts] of table) {
+      for (const f of checkQuadlet(facts, ctxFor()).filter((x) => x.severity !== 'info')) expect(f.remedy, f.code).not.toBe('');
+    }
+  });
+
+  it('a hand-edited file: the message names the file and the remedy points at a drop-in', () => {
+    const [, blocked] = checkQuadlet(withFiles(edit('web.container', (c) => `${c}# x\n`)), ctxFor());
+    expect(blocked?.message).toContain(`${Q}/web.container`);
+    expect(blocked?.remedy).toContain(`${Q}/web.container.d/`);
+  });
+
+  it('a manifest value no unit file can carry is a blocker naming the field', () => {
+    const broken: Manifest = { ...demo, containers: demo.containers.map((c) => (c.name === 'api' ? { ...c, exec: ['/bin/echo', ';'] } : c)) };
+    const findings = checkQuadlet(unchanged, ctxFor(broken));
+    expect(findings.map((f) => f.code)).toEqual(['quadlet-render']);
+    expect(findings[0]?.remedy).toContain('containers.api.exec');
+    expect(planQuadlet(unchanged, ctxFor(broken))).toEqual([]);
+  });
+
+  it('warns about short image names and ports open on every interface', () => {
+    const loose: Manifest = {
+      ...demo,
+      containers: demo.containers.map((c) => (c.name === 'web' ? { ...c, image: 'busybox', publish: ['0.0.0.0:18080:8080'] } : c)),
+    };
+    expect(codes(unchanged, ctxFor(loose))).toEqual(expect.arrayContaining(['warning:quadlet-image-short-name', 'warning:quadlet-publish-all-interfaces']));
+  });
+});
+
+describe('quadletStep', () => {
+  it('asks for the unit directories, Podman, SELinux, secrets and images', () => {
+    const facts = quadletStep.facts({ manifest: demo, answers: {} });
+    expect(Object.keys(facts).sort()).toEqual(['images', 'podman', 'podmanPackage', 'secrets', 'selinux', 'units']);
+    expect(facts.podman.id).toBe('podman-version');
+  });
+});
