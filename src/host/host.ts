@@ -10,7 +10,10 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** Run as this user (rootless work). The Host decides how (runuser, sudo -u). */
   readonly asUser?: string;
-  /** Extra environment for the command; names must match [A-Z_][A-Z0-9_]*. */
+  /**
+   * Extra environment for the command; names must match [A-Za-z_][A-Za-z0-9_]*. Values travel on the command line
+   * (`env NAME=VALUE`), visible in the host's process list: never put a secret here, use stdin.
+   */
   readonly env?: Readonly<Record<string, string>>;
   /** Called once per complete output line, as it arrives. */
   readonly onLine?: (line: string, stream: OutputStream) => void;

@@ -1,5 +1,5 @@
 // The operator's own files (manifests, answers, saved plans). Kept apart from Host: these never touch the target.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
 export const readWorkstationText = async (path: string): Promise<string | null> => {
@@ -17,4 +17,14 @@ export const writeWorkstationFile = async (path: string, content: string, mode =
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   await writeFile(tmp, content, { mode });
   await rename(tmp, path);
+};
+
+/** Names of the subdirectories of dir (empty when dir is missing). */
+export const listWorkstationDirs = async (dir: string): Promise<string[]> => {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
 };
