@@ -39,14 +39,21 @@ const parseStepFacts = (
 const merge = (a: Resolved, b: Partial<Resolved> | undefined): Resolved =>
   b === undefined ? a : { users: { ...a.users, ...b.users }, groups: { ...a.groups, ...b.groups } };
 
+/** A check that runs after planning: which step's findings it adds to, and the probe. */
+export interface PendingValidation {
+  readonly stepIndex: number;
+  readonly fact: Fact<Finding[]>;
+}
+
 export const makeStepPlans = (
   steps: readonly AnyStep[],
   manifest: Manifest,
   answers: Answers,
   raw: ReadonlyMap<string, ProbeOutput>,
-): StepPlan[] => {
+): { plans: StepPlan[]; validations: PendingValidation[] } => {
   let resolved = emptyResolved;
   const plans: StepPlan[] = [];
+  const validations: PendingValidation[] = [];
   for (const step of steps) {
     const { values, errors } = parseStepFacts(step, manifest, answers, raw);
     const ctx: StepContext = { manifest, answers, resolved };
@@ -57,7 +64,32 @@ export const makeStepPlans = (
     const findings = sortFindings(step.check(values, ctx));
     const actions: Action[] = step.plan(values, ctx);
     resolved = merge(resolved, step.resolve?.(values, ctx));
+    // Nothing to validate when a blocker already stops the plan: the operator fixes that first.
+    if (!findings.some((f) => f.severity === 'blocker')) {
+      for (const fact of step.validate?.(actions, ctx) ?? []) validations.push({ stepIndex: plans.length, fact });
+    }
     plans.push({ id: step.id, title: step.title, findings, actions });
   }
-  return plans;
+  return { plans, validations };
 };
+
+/** Adds validation findings to their steps (blockers first again). Pure. */
+export const addValidationFindings = (
+  plans: readonly StepPlan[],
+  validations: readonly PendingValidation[],
+  raw: ReadonlyMap<string, ProbeOutput>,
+): StepPlan[] =>
+  plans.map((plan, i) => {
+    const extra = validations
+      .filter((v) => v.stepIndex === i)
+      .flatMap((v) => {
+        const answer = raw.get(v.fact.id);
+        if (answer === undefined) return [blocker('validation-missing', `No answer for check "${v.fact.id}".`, 'Run the plan again.')];
+        try {
+          return v.fact.parse(answer);
+        } catch (e) {
+          return [blocker('validation-unreadable', `Could not read check "${v.fact.id}": ${e instanceof Error ? e.message : String(e)}`, 'Run the check by hand on the host.')];
+        }
+      });
+    return extra.length === 0 ? plan : { ...plan, findings: sortFindings([...plan.findings, ...extra]) };
+  });

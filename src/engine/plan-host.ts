@@ -2,7 +2,7 @@
 import type { Host } from '../host/host.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { Manifest } from '../manifest/schema.js';
-import { factsForSteps, makeStepPlans } from './make-plan.js';
+import { addValidationFindings, factsForSteps, makeStepPlans } from './make-plan.js';
 import type { Plan } from './plan.js';
 import type { AnyStep, Answers } from './step.js';
 import { KEELSON_VERSION } from './version.js';
@@ -22,6 +22,10 @@ export const planHost = async (
 ): Promise<PlanHostResult> => {
   const before = host.roundTrips;
   const gathered = await gatherFacts(host, factsForSteps(steps, manifest, answers));
+  const roundTrips = host.roundTrips - before;
+  const { plans, validations } = makeStepPlans(steps, manifest, answers, gathered.raw);
+  // Validation (e.g. the real Quadlet generator over staged files) is one more crossing, only when there is any.
+  const checked = validations.length === 0 ? plans : addValidationFindings(plans, validations, (await gatherFacts(host, validations.map((v) => v.fact))).raw);
   const plan: Plan = {
     format: 'keelson-plan/1',
     keelsonVersion: KEELSON_VERSION,
@@ -31,8 +35,9 @@ export const planHost = async (
     factsHash: gathered.hash,
     factDigests: { ...gathered.digests },
     inputs: { manifest, answers: { ...answers } },
-    roundTrips: host.roundTrips - before,
-    steps: makeStepPlans(steps, manifest, answers, gathered.raw),
+    roundTrips,
+    validationRoundTrips: host.roundTrips - before - roundTrips,
+    steps: checked,
   };
   return { plan, gatherMs: gathered.elapsedMs, digests: gathered.digests };
 };

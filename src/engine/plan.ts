@@ -31,6 +31,8 @@ export const planSchema = z.strictObject({
   inputs: z.strictObject({ manifest: z.unknown(), answers: z.record(z.string(), z.string()) }),
   /** Crossings to the host it took to gather the facts for this plan. */
   roundTrips: z.number().int().nonnegative(),
+  /** Crossings for checks that need the planned actions (0 or 1), still before anything changed. */
+  validationRoundTrips: z.number().int().nonnegative(),
   steps: z.array(stepPlanSchema),
 });
 

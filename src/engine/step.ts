@@ -29,6 +29,11 @@ export interface Step<F extends object = Record<string, unknown>> {
   readonly facts: (ctx: Pick<StepContext, 'manifest' | 'answers'>) => FactsOf<F>;
   readonly check: (facts: F, ctx: StepContext) => Finding[];
   readonly plan: (facts: F, ctx: StepContext) => Action[];
+  /**
+   * Checks that need the finished actions, e.g. the real Quadlet generator over the rendered files in a staging
+   * directory. They run in one more round trip, still before anything changes; each returns findings.
+   */
+  readonly validate?: (actions: readonly Action[], ctx: StepContext) => Fact<Finding[]>[];
   /** IDs and names this step settles for the steps after it. */
   readonly resolve?: (facts: F, ctx: StepContext) => Partial<Resolved>;
 }

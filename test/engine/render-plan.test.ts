@@ -12,6 +12,7 @@ const plan = (steps: Plan['steps']): Plan => ({
   factDigests: {},
   inputs: { manifest: {}, answers: {} },
   roundTrips: 1,
+  validationRoundTrips: 0,
   steps,
 });
 

@@ -1,0 +1,134 @@
+// keelson apply: a fresh plan (shown, then confirmed) or a saved one (refused if the host changed since).
+import { createInterface } from 'node:readline/promises';
+import { parse as parseYaml } from 'yaml';
+import { readWorkstationText } from '../../host/workstation-files.js';
+import type { Host } from '../../host/host.js';
+import { applyPlan, type ApplyEvent, type ApplyResult } from '../../apply/apply-plan.js';
+import { changedFacts } from '../../facts/gather.js';
+import { planHost } from '../../engine/plan-host.js';
+import { planActions, planBlockers, planSchema, type Plan } from '../../engine/plan.js';
+import { renderPlanText } from '../../engine/render-plan.js';
+import { manifestSchema } from '../../manifest/schema.js';
+import { allSteps } from '../../../steps/index.js';
+import { loadAnswers, loadStack } from '../context.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { openHost, type HostFlags } from '../open-host.js';
+
+export interface ApplyFlags extends HostFlags {
+  readonly stack?: string;
+  readonly answers?: string;
+  readonly secrets?: string;
+  readonly yes?: boolean;
+  readonly json?: boolean;
+}
+
+const readSavedPlan = async (file: string): Promise<Plan> => {
+  const text = await readWorkstationText(file);
+  if (text === null) throw new UsageError(`${file}: no such plan file`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${file}: not a JSON plan (save one with "keelson plan --out FILE")`);
+  }
+  const r = planSchema.safeParse(doc);
+  if (!r.success) throw new UsageError(`${file}: not a keelson plan this version can apply (${r.error.issues[0]?.message ?? 'invalid'})`);
+  return r.data;
+};
+
+/** Secrets: a 0600 YAML file `secrets: { id: value }`, then KEELSON_SECRET_<ID> variables. Never logged. */
+export const loadSecretAnswers = async (file: string | undefined, env: NodeJS.ProcessEnv): Promise<Record<string, string>> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    const m = /^KEELSON_SECRET_([A-Z0-9_]+)$/.exec(k);
+    if (m?.[1] !== undefined && v !== undefined) out[m[1].toLowerCase().replaceAll('_', '-')] = v;
+  }
+  if (file !== undefined) {
+    const text = await readWorkstationText(file);
+    if (text === null) throw new UsageError(`--secrets ${file}: no such file`);
+    const secrets = (parseYaml(text) as { secrets?: unknown } | null)?.secrets;
+    if (typeof secrets !== 'object' || secrets === null) throw new UsageError(`--secrets ${file}: expected "secrets: { name: value }"`);
+    for (const [k, v] of Object.entries(secrets)) out[k] = String(v);
+  }
+  return out;
+};
+
+const confirm = async (count: number): Promise<boolean> => {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`Apply ${count} action${count === 1 ? '' : 's'} to this host? Type "yes" to go on: `);
+    return answer.trim().toLowerCase() === 'yes';
+  } finally {
+    rl.close();
+  }
+};
+
+const printEvent = (plan: Plan) => {
+  const actions = planActions(plan);
+  return (e: ApplyEvent): void => {
+    const label = `[${e.index + 1}/${actions.length}]`;
+    switch (e.type) {
+      case 'start':
+        process.stderr.write(`${label} ${e.action.description}\n`);
+        break;
+      case 'line':
+        process.stderr.write(`      ${e.line}\n`);
+        break;
+      case 'end':
+        process.stderr.write(`${label} ${e.result === 'skipped' ? 'already so' : 'done'} (${(e.ms / 1000).toFixed(1)} s)\n`);
+        break;
+      case 'failed':
+        process.stderr.write(`${label} FAILED: ${e.error}\n`);
+        break;
+    }
+  };
+};
+
+const freshOrSaved = async (host: Host, planFile: string | undefined, flags: ApplyFlags): Promise<Plan> => {
+  if (planFile !== undefined) {
+    const saved = await readSavedPlan(planFile);
+    const manifest = manifestSchema.parse(saved.inputs.manifest);
+    const { plan: now, digests } = await planHost(host, allSteps, manifest, saved.inputs.answers);
+    if (now.factsHash !== saved.factsHash) {
+      const changed = changedFacts(saved.factDigests, digests);
+      throw new UsageError(
+        `the host changed since ${planFile} was made (${changed.join(', ') || 'facts differ'}); nothing was applied. Run "keelson plan" again and review it.`,
+      );
+    }
+    return saved;
+  }
+  if (flags.stack === undefined) throw new UsageError('apply needs a plan file or --stack');
+  const { manifest } = await loadStack(flags.stack);
+  const answers = await loadAnswers(manifest, flags.answers);
+  return (await planHost(host, allSteps, manifest, answers)).plan;
+};
+
+export const applyCommand = async (planFile: string | undefined, flags: ApplyFlags): Promise<void> => {
+  // Refuse before touching anything: no --yes and nobody to ask.
+  if (flags.yes !== true && !process.stdin.isTTY) {
+    throw new UsageError('apply needs --yes when there is no terminal to confirm in');
+  }
+  const secretAnswers = await loadSecretAnswers(flags.secrets, process.env);
+  const host = await openHost(flags);
+  try {
+    const plan = await freshOrSaved(host, planFile, flags);
+    if (flags.json !== true) process.stdout.write(renderPlanText(plan));
+    if (planBlockers(plan).length > 0) {
+      if (flags.json === true) process.stdout.write(`${JSON.stringify({ ok: false, blocked: true, plan }, null, 2)}\n`);
+      process.exitCode = EXIT.blocked;
+      return;
+    }
+    const count = planActions(plan).length;
+    if (count > 0 && flags.yes !== true && !(await confirm(count))) {
+      process.stderr.write('Nothing was applied.\n');
+      process.exitCode = EXIT.failed;
+      return;
+    }
+    const result: ApplyResult = await applyPlan(host, plan, { secretAnswers, onEvent: flags.json === true ? undefined : printEvent(plan) });
+    if (flags.json === true) process.stdout.write(`${JSON.stringify({ ...result, roundTrips: plan.roundTrips }, null, 2)}\n`);
+    else process.stderr.write(result.ok ? `Applied: ${result.done} done, ${result.skipped} already so. Journal: ${result.journalPath}\n` : `Apply stopped at action ${(result.failed?.index ?? 0) + 1}. Journal: ${result.journalPath}\nFix the cause and run apply again: finished actions are not repeated.\n`);
+    process.exitCode = result.ok ? EXIT.ok : EXIT.failed;
+  } finally {
+    await host.close();
+  }
+};

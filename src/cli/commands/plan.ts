@@ -1,0 +1,33 @@
+// keelson plan: facts in one round trip, checks, actions; text for people, JSON for machines.
+import { writeWorkstationFile } from '../../host/workstation-files.js';
+import { planHost } from '../../engine/plan-host.js';
+import { planBlockers, type Plan } from '../../engine/plan.js';
+import { renderPlanText } from '../../engine/render-plan.js';
+import { allSteps } from '../../../steps/index.js';
+import { loadAnswers, loadStack } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { openHost, type HostFlags } from '../open-host.js';
+
+export interface PlanFlags extends HostFlags {
+  readonly stack: string;
+  readonly answers?: string;
+  readonly json?: boolean;
+  readonly out?: string;
+}
+
+export const exitCodeForPlan = (plan: Plan): number => (planBlockers(plan).length > 0 ? EXIT.blocked : EXIT.ok);
+
+export const planCommand = async (flags: PlanFlags): Promise<void> => {
+  const { manifest } = await loadStack(flags.stack);
+  const answers = await loadAnswers(manifest, flags.answers);
+  const host = await openHost(flags);
+  try {
+    const { plan } = await planHost(host, allSteps, manifest, answers);
+    const json = `${JSON.stringify(plan, null, 2)}\n`;
+    if (flags.out !== undefined) await writeWorkstationFile(flags.out, json, 0o600);
+    process.stdout.write(flags.json === true ? json : renderPlanText(plan));
+    process.exitCode = exitCodeForPlan(plan);
+  } finally {
+    await host.close();
+  }
+};

@@ -1,0 +1,59 @@
+// What every command needs before it can talk about a host: the stack, its answers, and a Host.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { Host } from '../host/host.js';
+import { listWorkstationDirs, readWorkstationText } from '../host/workstation-files.js';
+import { resolveAnswers } from '../engine/answers.js';
+import type { Answers } from '../engine/step.js';
+import { formatManifestErrors, parseManifest } from '../manifest/load-manifest.js';
+import type { Manifest } from '../manifest/schema.js';
+import { bundledManifestPath, bundledStacksDir, resolveStackRef, stackNotFoundMessage } from '../manifest/resolve-stack.js';
+import { UsageError } from './exit-codes.js';
+
+export const PACKAGE_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+export const ASSETS_DIR = resolve(PACKAGE_ROOT, 'assets');
+export const STACKS_DIR = bundledStacksDir(PACKAGE_ROOT);
+
+export interface LoadedStack {
+  readonly manifest: Manifest;
+  readonly source: string;
+}
+
+/** The bundled stacks: directories under assets/stacks that hold a manifest.yaml. */
+export const bundledStacks = async (): Promise<string[]> => {
+  const names = await listWorkstationDirs(STACKS_DIR);
+  const present = await Promise.all(names.map(async (n) => ((await readWorkstationText(bundledManifestPath(STACKS_DIR, n))) === null ? null : n)));
+  return present.filter((n): n is string => n !== null);
+};
+
+/** A bundled stack's name (assets/stacks/NAME/manifest.yaml), or a manifest file's path. */
+export const loadStack = async (stack: string, cwd: string = process.cwd()): Promise<LoadedStack> => {
+  const bundled = await bundledStacks();
+  const ref = resolveStackRef(stack, { bundled, stacksDir: STACKS_DIR, cwd });
+  const text = await readWorkstationText(ref.path);
+  if (text === null) throw new UsageError(stackNotFoundMessage(stack, bundled));
+  const parsed = parseManifest(text, ref.displayName);
+  if (!parsed.ok) throw new UsageError(`the stack manifest has errors:\n${formatManifestErrors(parsed.errors, ref.displayName)}`);
+  return { manifest: parsed.manifest, source: ref.path };
+};
+
+/** Answers file: YAML or JSON, `answers: { id: value }`. Secrets never live here (see --secrets). */
+export const loadAnswers = async (manifest: Manifest, file: string | undefined): Promise<Answers> => {
+  let provided: Record<string, string> = {};
+  if (file !== undefined) {
+    const text = await readWorkstationText(file);
+    if (text === null) throw new UsageError(`--answers ${file}: no such file`);
+    const doc: unknown = parseYaml(text);
+    const answers = (doc as { answers?: unknown } | null)?.answers;
+    if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
+      throw new UsageError(`--answers ${file}: expected a mapping "answers: { question-id: value }"`);
+    }
+    provided = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, String(v)]));
+  }
+  const r = resolveAnswers(manifest, provided);
+  if (!r.ok) throw new UsageError(`answers for stack ${manifest.stack}:\n${r.problems.map((p) => `  ${p.id}: ${p.message}`).join('\n')}`);
+  return r.answers;
+};
+
+export type { Host };

@@ -1,0 +1,87 @@
+// keelson's command line. With no command in a terminal it opens the wizard; the headless commands below
+// run the same engine for scripts, CI and support staff.
+import { Command, CommanderError, Option } from 'commander';
+import { HostError } from '../host/host-error.js';
+import { KEELSON_VERSION } from '../engine/version.js';
+import { EXIT, UsageError } from './exit-codes.js';
+import { planCommand } from './commands/plan.js';
+import { applyCommand } from './commands/apply.js';
+import { statusCommand } from './commands/status.js';
+import { schemaCommand } from './commands/schema.js';
+import { wizardCommand } from './commands/wizard.js';
+
+const hostOptions = (cmd: Command): Command =>
+  cmd
+    .option('--host <user@host[:port]>', 'the target over SSH (default: this machine)')
+    .option('--identity <keyfile>', 'SSH private key (default: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
+    .option('--accept-new-host-key', 'trust a host key seen for the first time (headless first contact)')
+    .option('--host-key <SHA256:…>', 'trust only this host key fingerprint (pinning)')
+    .option('--known-hosts <file>', 'known_hosts file to verify against (default: ~/.ssh/known_hosts)');
+
+export const buildProgram = (): Command => {
+  const program = new Command('keelson')
+    .description('Bring a hardened Podman Quadlet stack onto a Linux host: checks, plan, apply.')
+    .version(KEELSON_VERSION, '-V, --version')
+    .showHelpAfterError('(keelson --help lists the commands)')
+    .exitOverride();
+
+  hostOptions(
+    program
+      .command('plan')
+      .description('gather facts (one round trip), check the host and show what apply would change')
+      .requiredOption('--stack <name|file>', 'a bundled stack (demo, cdr-link) or a manifest file')
+      .option('--answers <file>', "answers to the stack's questions (YAML or JSON)")
+      .option('--json', 'print the plan as JSON')
+      .option('--out <file>', 'also save the plan as JSON, to apply later'),
+  ).action(planCommand);
+
+  hostOptions(
+    program
+      .command('apply')
+      .description('apply a fresh plan, or a saved one (refused if the host changed since)')
+      .argument('[planfile]', 'a plan saved with "keelson plan --out"')
+      .option('--stack <name|file>', 'a bundled stack or a manifest file (needed without a plan file)')
+      .option('--answers <file>', "answers to the stack's questions")
+      .option('--secrets <file>', 'secret answers (a 0600 YAML file); or KEELSON_SECRET_<ID> in the environment')
+      .option('--yes', 'apply without asking (headless)')
+      .option('--json', 'print the result as JSON'),
+  ).action(applyCommand);
+
+  hostOptions(
+    program.command('status').description('what keelson deployed on the host, and how the last run ended').option('--json', 'JSON output'),
+  ).action(statusCommand);
+
+  program.command('schema').description('print the manifest JSON Schema (for editors)').action(schemaCommand);
+
+  hostOptions(program.command('wizard', { isDefault: true }).description('the step wizard (the default in a terminal)'))
+    .addOption(new Option('--stack <name|file>', 'start with this stack'))
+    .action(wizardCommand);
+
+  return program;
+};
+
+export const reportError = (e: unknown): number => {
+  if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (e instanceof UsageError) {
+    process.stderr.write(`keelson: ${e.message}\n`);
+    return EXIT.usage;
+  }
+  if (e instanceof HostError) {
+    process.stderr.write(`keelson: ${e.message}\n  → ${e.remedy}\n`);
+    return EXIT.failed;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`keelson: ${message}\n  (set KEELSON_DEBUG=1 for details)\n`);
+  if (process.env.KEELSON_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+  return EXIT.failed;
+};
+
+const main = async (): Promise<void> => {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (e) {
+    process.exitCode = reportError(e);
+  }
+};
+
+await main();
