@@ -1,5 +1,6 @@
-// Which packages are installed, and what the package manager would install: one dpkg-query and one
-// apt-cache call for all names (apt-cache costs about a second per call, so never one per package).
+// Which packages are installed, and what the package manager would install. Every step shares ONE probe over
+// every package keelson ever checks: apt-cache costs up to seconds per call on hosts without a package cache,
+// so it runs once per plan, and only for the packages that are not installed.
 import type { Fact } from './fact.js';
 
 export interface PackageState {
@@ -11,8 +12,12 @@ export interface PackageState {
 
 const SCRIPT = `
 if command -v dpkg-query >/dev/null 2>&1; then
-  echo '#dpkg'; dpkg-query -W -f='\${Package}\\t\${Status}\\t\${Version}\\n' "$@" 2>/dev/null
-  echo '#apt'; apt-cache policy "$@" 2>/dev/null
+  s=$(dpkg-query -W -f='\${Package}\\t\${Status}\\t\${Version}\\n' "$@" 2>/dev/null)
+  echo '#dpkg'; printf '%s\\n' "$s"
+  inst=" $(printf '%s\\n' "$s" | awk -F '\\t' '$2 == "install ok installed" { print $1 }' | tr '\\n' ' ') "
+  missing=
+  for p in "$@"; do case "$inst" in *" $p "*) ;; *) missing="$missing $p" ;; esac; done
+  echo '#apt'; [ -z "$missing" ] || apt-cache policy $missing 2>/dev/null
 elif command -v rpm >/dev/null 2>&1; then
   echo '#rpm'; rpm -q --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\n' "$@" 2>/dev/null
 fi
@@ -56,11 +61,21 @@ export const parsePackageStates = (stdout: string, names: readonly string[]): Pa
   return names.map((name) => ({ name, installed: installed.get(name) ?? null, candidate: candidates.get(name) ?? null }));
 };
 
+/** Every package any step asks about, Debian and RHEL names alike (a name the host's manager lacks is just absent). */
+export const KNOWN_PACKAGES = [
+  'auditd', 'audit', 'busybox', 'busybox-static', 'crun', 'cryptsetup', 'dbus-user-session', 'nftables', 'passt', 'podman',
+  'shadow-utils', 'systemd-container', 'systemd-cryptsetup', 'uidmap',
+].sort();
+
+const sharedPackagesFact: Fact<PackageState[]> = {
+  id: 'packages',
+  probe: { sh: SCRIPT, args: KNOWN_PACKAGES },
+  parse: (o) => parsePackageStates(o.stdout, KNOWN_PACKAGES),
+};
+
+/** names says what the caller needs; all callers get the one shared probe, so a plan pays for it once. */
 export const packagesFact = (names: readonly string[]): Fact<PackageState[]> => {
-  const sorted = [...names].sort();
-  return {
-    id: `packages:${sorted.join(',')}`,
-    probe: { sh: SCRIPT, args: sorted },
-    parse: (o) => parsePackageStates(o.stdout, sorted),
-  };
+  const unknown = names.filter((n) => !KNOWN_PACKAGES.includes(n));
+  if (unknown.length > 0) throw new Error(`add ${unknown.join(', ')} to KNOWN_PACKAGES in src/facts/packages.ts`);
+  return sharedPackagesFact;
 };

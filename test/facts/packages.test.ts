@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { packagesFact, parsePackageStates } from '../../src/facts/packages.js';
+import { KNOWN_PACKAGES, packagesFact, parsePackageStates } from '../../src/facts/packages.js';
 
 describe('packages fact', () => {
   it('reads dpkg and apt-cache answers (recorded on Debian 12)', () => {
@@ -36,12 +36,25 @@ describe('packages fact', () => {
     ]);
   });
 
-  it('runs for real on this machine and knows dpkg itself is installed', () => {
-    const fact = packagesFact(['dpkg', 'no-such-package-keelson']);
+  it('runs for real on this machine and agrees with dpkg-query asked directly', () => {
+    const fact = packagesFact(['podman', 'uidmap']);
     if (!('sh' in fact.probe)) throw new Error('expected a sh probe');
     const stdout = execFileSync('sh', ['-c', fact.probe.sh, 'x', ...(fact.probe.args ?? [])], { encoding: 'utf8' });
     const states = fact.parse({ stdout, stderr: '', exitCode: 0 });
-    expect(states.find((p) => p.name === 'dpkg')?.installed).toMatch(/^\d/);
-    expect(states.find((p) => p.name === 'no-such-package-keelson')).toEqual({ name: 'no-such-package-keelson', installed: null, candidate: null });
+    expect(states.map((p) => p.name)).toEqual(KNOWN_PACKAGES);
+    for (const p of states) {
+      let status = '';
+      try {
+        status = execFileSync('dpkg-query', ['-W', '-f=${Status}', p.name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      } catch {
+        status = 'not known to dpkg';
+      }
+      expect(p.installed !== null, `${p.name}: ${status}`).toBe(status === 'install ok installed');
+    }
+  });
+
+  it('is one shared probe whatever a step asks for, and refuses a package nobody listed', () => {
+    expect(packagesFact(['podman'])).toBe(packagesFact(['busybox-static', 'crun']));
+    expect(() => packagesFact(['no-such-package'])).toThrow(/KNOWN_PACKAGES/);
   });
 });

@@ -15,7 +15,7 @@ const installed = (names: string[], version = '1.0') => names.map((name) => ({ n
 const rootlessDebian = ['podman', 'crun', 'passt', 'uidmap', 'systemd-container', 'dbus-user-session'];
 
 const ctx = (mode: Manifest['mode']): StepContext => ({
-  manifest: { mode } as Manifest,
+  manifest: { mode, containers: [] } as unknown as Manifest,
   answers: {},
   resolved: emptyResolved,
 });
