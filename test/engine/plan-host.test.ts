@@ -8,7 +8,7 @@ import type { Fact } from '../../src/facts/fact.js';
 import type { Manifest } from '../../src/manifest/schema.js';
 import { preflightStep } from '../../steps/preflight.js';
 
-const manifest = { stack: 'demo', version: '1.0.0', mode: 'rootless', questions: [] } as unknown as Manifest;
+const manifest = { stack: 'demo', version: '1.0.0', mode: 'rootless', questions: [], containers: [] } as unknown as Manifest;
 
 const echoFact = (i: number): Fact<string> => ({ id: `echo-${i}`, probe: { argv: ['echo', `fact ${i}`] }, parse: (o) => o.stdout.trim() });
 
