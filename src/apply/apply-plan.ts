@@ -35,8 +35,9 @@ export class BlockedPlanError extends Error {
   }
 }
 
-const run = <K extends Action['kind']>(action: Extract<Action, { kind: K }>, ctx: ExecutorContext) =>
-  (executors[action.kind] as (a: typeof action, c: ExecutorContext) => Promise<ExecutorResult>)(action, ctx);
+// The table is keyed by kind, so the lookup is exact; TypeScript cannot correlate the union by itself.
+const run = (action: Action, ctx: ExecutorContext): Promise<ExecutorResult> =>
+  (executors[action.kind] as (a: Action, c: ExecutorContext) => Promise<ExecutorResult>)(action, ctx);
 
 export const newRunId = (now = new Date()): string =>
   `${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;

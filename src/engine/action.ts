@@ -71,6 +71,8 @@ export const actionSchema = z.discriminatedUnion('kind', [
     target: scopeSchema,
     verb: z.enum(['start', 'restart', 'reload', 'stop', 'enable-now']),
     unit: z.string().regex(/^[A-Za-z0-9@._-]+\.(service|target|socket|timer|mount)$/),
+    /** Queue the job and return (systemctl --no-block): a stack.wait-healthy after it waits, and explains failures. */
+    noBlock: z.boolean().optional(),
   }),
   z.strictObject({
     kind: z.literal('podman.secret'),
@@ -84,6 +86,31 @@ export const actionSchema = z.discriminatedUnion('kind', [
     ]),
   }),
   z.strictObject({ kind: z.literal('podman.image-load'), ...base, target: scopeSchema, archive: path, image: z.string() }),
+  /**
+   * A stack image built on the host from its static busybox (binary + applet links, `podman import`), in the stack's
+   * scope: how an offline host gets an image without a registry or an archive (manifest `imageBuild: busybox`).
+   */
+  z.strictObject({
+    kind: z.literal('podman.image-build'),
+    ...base,
+    target: scopeSchema,
+    image: z.string().regex(/^localhost\/[a-z0-9][a-z0-9._/-]*(?::[A-Za-z0-9._-]{1,128})?$/),
+    from: z.literal('busybox'),
+    busybox: path,
+  }),
+  /**
+   * Waits until every unit is active and every health check healthy; a unit that fails (or the timeout) stops the
+   * apply with the unit's last journal lines. Planned after the stack is started or restarted.
+   */
+  z.strictObject({
+    kind: z.literal('stack.wait-healthy'),
+    ...base,
+    target: scopeSchema,
+    units: z.array(z.string().regex(/^[A-Za-z0-9@._-]+\.(service|target)$/)).min(1),
+    /** Container names whose Podman health check must report "healthy". */
+    healthy: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)),
+    timeoutSeconds: z.number().int().min(1).max(3600),
+  }),
   z.strictObject({ kind: z.literal('state.write'), ...base, path, content: z.string() }),
   /** A tiny image for the socket probe, built from the host's static busybox (no registry needed). */
   z.strictObject({ kind: z.literal('probe.image'), ...base, target: scopeSchema, image: z.string().min(1), busybox: path }),
@@ -119,8 +146,8 @@ export const actionSchema = z.discriminatedUnion('kind', [
     kind: z.literal('luks.setup'),
     ...base,
     /** As the operator typed it; apply refuses when it no longer points to resolvedDevice or is not empty. */
-    device: z.string().regex(/^\/dev\/[A-Za-z0-9._:@+\/-]+$/),
-    resolvedDevice: z.string().regex(/^\/dev\/[A-Za-z0-9._:@+\/-]+$/),
+    device: z.string().regex(/^\/dev\/[A-Za-z0-9._:@+/-]+$/),
+    resolvedDevice: z.string().regex(/^\/dev\/[A-Za-z0-9._:@+/-]+$/),
     /** Chosen at plan time, so crypttab's line is in the plan. */
     uuid: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
     /** /dev/mapper/NAME. */
@@ -150,6 +177,7 @@ export const actionOp = (a: Action): ActionOp => {
     case 'dir.ensure':
     case 'subid.assign':
     case 'podman.secret':
+    case 'podman.image-build':
     case 'probe.image':
     case 'luks.setup':
       return 'create';
@@ -163,6 +191,7 @@ export const actionOp = (a: Action): ActionOp => {
     case 'systemd.unit':
     case 'systemd.signal':
     case 'podman.image-load':
+    case 'stack.wait-healthy':
     case 'probe.socket-access':
       return 'run';
   }

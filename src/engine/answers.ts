@@ -9,7 +9,7 @@ export interface AnswerProblem {
 }
 
 export const validateAnswer = (question: Manifest['questions'][number], value: string): string | null => {
-  if (/[\u0000-\u001f\u007f]/.test(value)) return 'must be one line without control characters';
+  if (/\p{Cc}/u.test(value)) return 'must be one line without control characters';
   if (question.pattern !== undefined && !new RegExp(`^(?:${question.pattern})$`, 'u').test(value)) {
     return `must match ${question.pattern}`;
   }

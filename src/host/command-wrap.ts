@@ -12,7 +12,8 @@ export type Privilege = 'root' | 'sudo';
  * Run as another user with the environment rootless podman and `systemctl --user` expect: XDG_RUNTIME_DIR of that
  * user and its home as the working directory. A constant script; the program arrives as "$@", never interpolated.
  */
-export const AS_USER_SCRIPT = 'export XDG_RUNTIME_DIR=/run/user/$(id -u); cd "$HOME" 2>/dev/null || cd /; exec "$@"';
+export const AS_USER_SCRIPT =
+  'u=$(id -u); export XDG_RUNTIME_DIR=/run/user/$u DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$u/bus; cd "$HOME" 2>/dev/null || cd /; exec "$@"';
 
 /** Seconds between the polite SIGTERM and the SIGKILL that coreutils `timeout` sends to the whole process group. */
 export const KILL_AFTER_SECONDS = 5;

@@ -43,7 +43,7 @@ describe('packages fact', () => {
     const states = fact.parse({ stdout, stderr: '', exitCode: 0 });
     expect(states.map((p) => p.name)).toEqual(KNOWN_PACKAGES);
     for (const p of states) {
-      let status = '';
+      let status: string;
       try {
         status = execFileSync('dpkg-query', ['-W', '-f=${Status}', p.name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       } catch {

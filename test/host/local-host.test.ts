@@ -121,8 +121,16 @@ describe('createLocalHost', () => {
   });
 
   it.runIf(isRoot)('runs as another user with its runtime dir, falling back to / when its home is missing', async () => {
-    const result = await host.run(['sh', '-c', 'id -un; echo "$XDG_RUNTIME_DIR"; pwd'], { asUser: 'nobody' });
-    expect(result.stdout).toBe('nobody\n/run/user/65534\n/\n');
+    const saved = process.env.DBUS_SESSION_BUS_ADDRESS;
+    process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/run/user/0/bus';
+    const result = await host
+      .run(['sh', '-c', 'id -un; echo "$XDG_RUNTIME_DIR"; pwd; echo "$DBUS_SESSION_BUS_ADDRESS"'], { asUser: 'nobody' })
+      .finally(() => {
+        if (saved === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
+        else process.env.DBUS_SESSION_BUS_ADDRESS = saved;
+      });
+    // Root's session bus must not leak into the user's podman (it warns "dial unix /run/user/0/bus").
+    expect(result.stdout).toBe('nobody\n/run/user/65534\n/\nunix:path=/run/user/65534/bus\n');
   });
 
   it.runIf(isRoot)('goes through sudo -n when told to', async () => {
