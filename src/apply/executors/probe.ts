@@ -6,7 +6,21 @@ import type { ActionOf, Scope } from '../../engine/action.js';
 import type { Executor, ExecutorContext } from '../executor.js';
 import { runChecked } from '../run-checked.js';
 
-const asUser = (target: Scope) => (target.scope === 'user' ? { asUser: target.user } : {});
+const RUNTIME_MAX_SECONDS = 300;
+
+/**
+ * Rootless work runs inside the owner's systemd user manager, as the stack's units will: with the manager's
+ * supplementary groups (which lag behind /etc/group until it restarts) and its environment. `runuser` would start
+ * from fresh groups and could pass where the stack then fails. The manager expands "$" in ExecStart, so each "$" is
+ * doubled to arrive literally.
+ */
+export const inScope = (target: Scope, argv: readonly string[]): string[] =>
+  target.scope === 'system'
+    ? [...argv]
+    : [
+        'systemd-run', '--user', '-M', `${target.user}@`, '--wait', '--pipe', '--quiet', '--collect',
+        '-p', `RuntimeMaxSec=${RUNTIME_MAX_SECONDS}`, '--', ...argv.map((a) => a.replaceAll('$', '$$$$')),
+      ];
 
 // Constant script: busybox in, image out. Runs as the image's future owner so a rootless image lands in its storage.
 const BUILD_IMAGE = `set -eu
@@ -20,9 +34,9 @@ tar -C "$d/root" -cf "$d/probe.tar" bin
 podman import --change 'CMD ["/bin/sh"]' "$d/probe.tar" "$2" >/dev/null`;
 
 export const probeImage: Executor<'probe.image'> = async (a, ctx) => {
-  const exists = await ctx.host.run(['podman', 'image', 'exists', a.image], asUser(a.target));
+  const exists = await ctx.host.run(inScope(a.target, ['podman', 'image', 'exists', a.image]), { timeoutMs: 2 * 60_000 });
   if (exists.exitCode === 0) return 'skipped';
-  await runChecked(ctx.host, ['sh', '-c', BUILD_IMAGE, 'keelson-probe-image', a.busybox, a.image], { ...asUser(a.target), timeoutMs: 5 * 60_000 });
+  await runChecked(ctx.host, inScope(a.target, ['sh', '-c', BUILD_IMAGE, 'keelson-probe-image', a.busybox, a.image]), { timeoutMs: (RUNTIME_MAX_SECONDS + 30) * 1000 });
   return 'done';
 };
 
@@ -71,18 +85,18 @@ export const probeReason = (exitCode: number, stdout: string, stderr: string): s
 };
 
 export class ProbeFailedError extends Error {
-  constructor(what: string, reason: string, record: string) {
-    super(`the socket probe (${what}) failed: ${reason}. Give the stack's user the socket directory's group (manifest users[].groups), fix the directory, then run "keelson plan" again (the result is kept in ${record}).`);
+  constructor(dirs: readonly string[], reason: string, record: string) {
+    super(`the socket probe could not use ${dirs.join(', ')}: ${reason}. Give the container's user the directory's group (users[].groups in the manifest) or fix the directory, then run "keelson plan" again (this result is kept in ${record}).`);
     this.name = 'ProbeFailedError';
   }
 }
 
 export const probeSocketAccess: Executor<'probe.socket-access'> = async (a, ctx) => {
   const token = randomBytes(6).toString('hex');
-  const r = await ctx.host.run(probeArgv(a, token), { ...asUser(a.target), timeoutMs: 5 * 60_000 });
+  const r = await ctx.host.run(inScope(a.target, probeArgv(a, token)), { timeoutMs: (RUNTIME_MAX_SECONDS + 30) * 1000 });
   const allOk = r.exitCode === 0 && a.dirs.every((d) => r.stdout.split('\n').includes(`OK ${d}`));
   const reason = allOk ? '' : probeReason(r.exitCode, r.stdout, r.stderr);
   await writeRecord(ctx, a.record, { format: 'keelson-probe/1', ok: allOk, reason, inputs: a.inputs, at: new Date().toISOString() });
-  if (!allOk) throw new ProbeFailedError(a.description, reason, a.record);
+  if (!allOk) throw new ProbeFailedError(a.dirs, reason, a.record);
   return 'done';
 };

@@ -1,0 +1,201 @@
+// Table tests for the sockets step: facts (and the IDs identity resolved) in → findings and actions out.
+import { describe, expect, it } from 'vitest';
+import type { Action } from '../../../src/engine/action.js';
+import type { Resolved } from '../../../src/engine/step.js';
+import { manifestSchema, type Manifest } from '../../../src/manifest/schema.js';
+import { parseOsRelease } from '../../../src/facts/os-release.js';
+import { checkSockets, planSockets, type SocketsFacts } from '../../../steps/sockets.js';
+import { probeSpecs } from '../../../steps/sockets/probe-specs.js';
+import { parseCatConfig } from '../../../steps/sockets/socket-facts.js';
+import { renderTmpfiles } from '../../../steps/sockets/tmpfiles.js';
+import { ctxFor, rootful, rootless } from '../identity/fixtures.js';
+
+const trixie = parseOsRelease('PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nID=debian\nVERSION_ID="13"\n');
+
+const rootlessIds: Resolved = { users: { demo: { uid: 1001, gid: 1001, home: '/home/demo' } }, groups: { 'demo-clients': 991 } };
+const rootfulIds: Resolved = {
+  users: { 'shop-app': { uid: 990, gid: 990, home: '/home/shop-app' }, 'shop-db': { uid: 989, gid: 989, home: '/home/shop-db' } },
+  groups: { 'shop-clients': 991 },
+};
+
+const fresh: SocketsFacts = {
+  conf: null,
+  tmpfilesConfig: [],
+  dirs: [{ path: '/run/demo', kind: 'absent', uid: null, gid: null, mode: null }],
+  selinux: 'disabled',
+  apparmor: false,
+  records: {},
+  busybox: '/usr/bin/busybox',
+  os: trixie,
+  busyboxPackage: [{ name: 'busybox-static', installed: '1:1.37.0-6', candidate: '1:1.37.0-6' }],
+};
+
+const inputsOf = (m: Manifest, ids: Resolved, facts: SocketsFacts = fresh) => probeSpecs(m, ids, facts.selinux).map((s) => [s.key, s.inputs] as const);
+
+/** The rootless host after the fresh plan below ran and its probe passed. */
+const rootlessDone: SocketsFacts = {
+  ...fresh,
+  conf: renderTmpfiles(rootless),
+  dirs: [{ path: '/run/demo', kind: 'dir', uid: 1001, gid: 991, mode: 0o770 }],
+  records: Object.fromEntries(inputsOf(rootless, rootlessIds).map(([key, inputs]) => [key, { ok: true, reason: '', inputs, at: '2026-01-01T00:00:00Z' }])),
+};
+
+const codes = (facts: SocketsFacts, m: Manifest, ids: Resolved) => checkSockets(facts, ctxFor(m, ids)).map((f) => `${f.severity}:${f.code}`);
+const plan = (facts: SocketsFacts, m: Manifest, ids: Resolved) => planSockets(facts, ctxFor(m, ids));
+const kinds = (actions: Action[]) => actions.map((a) => a.kind);
+
+describe('sockets: a fresh host', () => {
+  it('rootless: tmpfiles.d file, created now, probe image, probe as the container runs in the owner\'s manager', () => {
+    const actions = plan(fresh, rootless, rootlessIds);
+    expect(kinds(actions)).toEqual(['file.write', 'tmpfiles.create', 'probe.image', 'probe.socket-access']);
+    expect(actions[0]).toMatchObject({
+      path: '/etc/tmpfiles.d/keelson-demo.conf',
+      mode: '0644',
+      owner: 'root',
+      before: null,
+    });
+    expect(actions[0]?.kind === 'file.write' && actions[0].content.split('\n').filter((l) => !l.startsWith('#'))).toEqual(['d /run/demo 0770 demo demo-clients -', '']);
+    expect(actions[2]).toMatchObject({ target: { scope: 'user', user: 'demo' }, image: 'localhost/keelson-probe:1', busybox: '/usr/bin/busybox' });
+    expect(actions[3]).toMatchObject({
+      target: { scope: 'user', user: 'demo' },
+      user: '1000:1000',
+      groupAdd: 'keep-groups',
+      dirs: ['/run/demo'],
+      record: '/var/lib/keelson/probes/demo/1000-1000-kg.json',
+    });
+    expect(codes(fresh, rootless, rootlessIds)).toEqual([]);
+  });
+
+  it('rootful: --user UID:GID of the service user and --group-add its client groups, in the system scope', () => {
+    const facts = { ...fresh, dirs: [{ path: '/run/shop-db', kind: 'absent' as const, uid: null, gid: null, mode: null }] };
+    const probe = plan(facts, rootful, rootfulIds).find((a) => a.kind === 'probe.socket-access');
+    expect(probe).toMatchObject({ target: { scope: 'system' }, user: '990:990', groupAdd: [991], dirs: ['/run/shop-db'], record: '/var/lib/keelson/probes/shop/990-990-g991.json' });
+    expect(codes(facts, rootful, rootfulIds)).toEqual([]);
+  });
+
+  it('no static busybox on Debian: busybox-static is installed first', () => {
+    const actions = plan({ ...fresh, busybox: null }, rootless, rootlessIds);
+    expect(kinds(actions)).toEqual(['file.write', 'tmpfiles.create', 'package.install', 'probe.image', 'probe.socket-access']);
+    expect(actions[3]).toMatchObject({ busybox: '/bin/busybox' });
+  });
+
+  it('no busybox and no way to install it: a blocker', () => {
+    expect(codes({ ...fresh, busybox: null, busyboxPackage: [{ name: 'busybox-static', installed: null, candidate: null }] }, rootless, rootlessIds)).toEqual(['blocker:probe-no-busybox']);
+    expect(codes({ ...fresh, busybox: null, os: parseOsRelease('ID="rocky"\nID_LIKE="rhel centos fedora"\n') }, rootless, rootlessIds)).toEqual(['blocker:probe-no-busybox']);
+  });
+});
+
+describe('sockets: everything in place', () => {
+  it('the plan is empty when the file, the directory and a passed probe under the same conditions are there', () => {
+    expect(plan(rootlessDone, rootless, rootlessIds)).toEqual([]);
+    expect(codes(rootlessDone, rootless, rootlessIds)).toEqual([]);
+  });
+
+  it('a directory changed by hand (0755): systemd-tmpfiles puts it right, the file is left alone', () => {
+    const drifted = { ...rootlessDone, dirs: [{ path: '/run/demo', kind: 'dir' as const, uid: 1001, gid: 991, mode: 0o755 }] };
+    expect(kinds(plan(drifted, rootless, rootlessIds))).toEqual(['tmpfiles.create']);
+  });
+
+  it('after a reboot before tmpfiles ran (directory absent): recreated', () => {
+    const gone = { ...rootlessDone, dirs: [{ path: '/run/demo', kind: 'absent' as const, uid: null, gid: null, mode: null }] };
+    expect(kinds(plan(gone, rootless, rootlessIds))).toEqual(['tmpfiles.create']);
+  });
+
+  it('the file edited by hand: rewritten, with the old content as "before" for the diff', () => {
+    const edited = { ...rootlessDone, conf: 'd /run/demo 0777 demo demo-clients -\n' };
+    expect(plan(edited, rootless, rootlessIds)[0]).toMatchObject({ kind: 'file.write', before: 'd /run/demo 0777 demo demo-clients -\n' });
+  });
+
+  it('a socket directory removed from the manifest: no file any more', () => {
+    const m = manifestSchema.parse({ ...rootless, sockets: [], containers: [{ name: 'web', image: 'localhost/keelson-demo:1', user: '1000:1000' }] });
+    expect(plan(rootlessDone, m, rootlessIds)).toMatchObject([{ kind: 'file.remove', path: '/etc/tmpfiles.d/keelson-demo.conf' }]);
+  });
+});
+
+describe('sockets: the probe record', () => {
+  const failed: SocketsFacts = {
+    ...rootlessDone,
+    records: Object.fromEntries(inputsOf(rootless, rootlessIds).map(([key, inputs]) => [key, { ok: false, reason: 'FAIL /run/demo: Permission denied', inputs, at: '' }])),
+  };
+
+  it('a failed probe under the same conditions is a blocker with its reason, and is not re-run blindly', () => {
+    const findings = checkSockets(failed, ctxFor(rootless, rootlessIds));
+    expect(findings.map((f) => f.code)).toEqual(['probe-failed']);
+    expect(findings[0]?.message).toContain('Permission denied');
+    expect(findings[0]?.remedy).toContain('/var/lib/keelson/probes/demo/1000-1000-kg.json');
+    expect(kinds(plan(failed, rootless, rootlessIds))).toEqual([]);
+  });
+
+  it('once something it depends on changed (the group got another GID), the probe runs again', () => {
+    const ids = { ...rootlessIds, groups: { 'demo-clients': 990 } };
+    expect(codes(failed, rootless, ids)).toEqual([]);
+    expect(kinds(plan(failed, rootless, ids))).toContain('probe.socket-access');
+  });
+
+  it('SELinux switched to enforcing invalidates a passed probe', () => {
+    expect(kinds(plan({ ...rootlessDone, selinux: 'enforcing' }, rootless, rootlessIds))).toEqual(['probe.image', 'probe.socket-access']);
+    expect(codes({ ...rootlessDone, selinux: 'enforcing' }, rootless, rootlessIds)).toEqual(['info:selinux-shared-label']);
+  });
+});
+
+describe('sockets: access the probe will refuse', () => {
+  const lacking = manifestSchema.parse({ ...rootful, users: [{ name: 'shop-app' }, { name: 'shop-db' }] });
+
+  it('rootful: a service user without the directory\'s group gets a warning before the probe proves it', () => {
+    const facts = { ...fresh, dirs: [] };
+    expect(codes(facts, lacking, rootfulIds)).toEqual(['warning:socket-access-denied']);
+    expect(plan(facts, lacking, rootfulIds).find((a) => a.kind === 'probe.socket-access')).toMatchObject({ user: '990:990', groupAdd: [] });
+  });
+
+  it('rootful: the directory\'s owner reaches it through the owner bits', () => {
+    const own = manifestSchema.parse({ ...rootful, containers: [{ name: 'db', image: 'localhost/shop:1', user: 'shop-db', sockets: ['/run/shop-db'] }] });
+    expect(codes({ ...fresh, dirs: [] }, own, rootfulIds)).toEqual([]);
+  });
+
+  it('rootless: a container running as root inside is the owner; any other user only has the owner\'s groups', () => {
+    const m = manifestSchema.parse({
+      ...rootless,
+      containers: [
+        { name: 'web', image: 'localhost/keelson-demo:1', user: '1000:1000', sockets: ['/run/demo'] },
+        { name: 'db', image: 'localhost/keelson-demo:1', user: 'postgres', sockets: ['/run/demo'] },
+        { name: 'init', image: 'localhost/keelson-demo:1', user: '0', rootReason: 'chowns the data volume', sockets: ['/run/demo'] },
+      ],
+    });
+    const specs = probeSpecs(m, rootlessIds, 'disabled');
+    expect(specs.map((s) => [s.key, s.containers, s.hostUid, s.hostGids])).toEqual([
+      ['1000-1000-kg', ['web', 'db'], null, [991]],
+      ['0-0-kg', ['init'], 1001, [991, 1001]],
+    ]);
+  });
+});
+
+describe('sockets: other tmpfiles.d lines for the same directory', () => {
+  const cat = (file: string) => parseCatConfig(`# ${file}\nd /run/demo 0750 root root -\n`);
+
+  it('a file read before keelson\'s wins at boot: a blocker', () => {
+    expect(codes({ ...rootlessDone, tmpfilesConfig: cat('/usr/lib/tmpfiles.d/demo.conf') }, rootless, rootlessIds)).toEqual(['blocker:tmpfiles-conflict']);
+  });
+
+  it('a file read after keelson\'s loses: a warning', () => {
+    expect(codes({ ...rootlessDone, tmpfilesConfig: cat('/usr/lib/tmpfiles.d/zz-demo.conf') }, rootless, rootlessIds)).toEqual(['warning:tmpfiles-duplicate']);
+  });
+
+  it('keelson\'s own file is not a conflict', () => {
+    expect(codes({ ...rootlessDone, tmpfilesConfig: cat('/etc/tmpfiles.d/keelson-demo.conf') }, rootless, rootlessIds)).toEqual([]);
+  });
+
+  it('a file in the way of the directory is a blocker', () => {
+    expect(codes({ ...rootlessDone, dirs: [{ path: '/run/demo', kind: 'other', uid: null, gid: null, mode: null }] }, rootless, rootlessIds)).toEqual(['blocker:socket-path-not-dir']);
+  });
+});
+
+describe('sockets: never world-writable', () => {
+  it('refuses to render a world-writable directory even if a manifest got past the schema', () => {
+    const forged = { ...rootless, sockets: [{ dir: '/run/demo', owner: 'demo', group: 'demo-clients', mode: '0777' }] };
+    expect(() => renderTmpfiles(forged)).toThrow(/world-writable/);
+  });
+
+  it('the schema refuses it first', () => {
+    expect(manifestSchema.safeParse({ ...rootless, sockets: [{ dir: '/run/demo', owner: 'demo', group: 'demo-clients', mode: '0772' }] }).success).toBe(false);
+  });
+});
