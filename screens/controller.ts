@@ -1,0 +1,150 @@
+// Everything the screens may ask of the world, as one interface. The screens hold no I/O: the real
+// controller (src/cli/wizard-controller.ts) talks to hosts and files; tests hand the screens a fake one.
+import { createContext, useContext } from 'react';
+import type { ApplyEvent } from '../src/apply/apply-plan.js';
+import type { Plan } from '../src/engine/plan.js';
+import type { Answers } from '../src/engine/step.js';
+import type { Manifest } from '../src/manifest/schema.js';
+
+/** Where the stack goes: this machine, or a host over SSH ("user@host[:port]" and an optional key file). */
+export type TargetSpec = { readonly kind: 'local' } | { readonly kind: 'ssh'; readonly destination: string; readonly identity?: string };
+
+/** A host key seen for the first time: the operator compares the fingerprint out of band before trusting it. */
+export interface HostKeyPrompt {
+  readonly host: string;
+  readonly port: number;
+  readonly keyType: string;
+  /** "SHA256:…", as `ssh-keygen -lf` prints it. */
+  readonly fingerprint: string;
+}
+
+export interface Connected {
+  /** For people: "this machine (sudo)", "ssh admin@203.0.113.7:22 (sudo)". */
+  readonly label: string;
+}
+
+/** A stack bundled with keelson, for the Stack screen's list. */
+export interface StackChoice {
+  readonly ref: string;
+  readonly name: string;
+  readonly version: string;
+  readonly description?: string;
+}
+
+export interface StackInfo {
+  /** What `--stack` takes to find it again: a bundled name, or a manifest file path. */
+  readonly ref: string;
+  /** Where it was read from (a path), for people. */
+  readonly source: string;
+  readonly manifest: Manifest;
+}
+
+export type PlanPhase = 'gathering' | 'planning';
+
+export interface Planned {
+  readonly plan: Plan;
+  readonly gatherMs: number;
+}
+
+/** What apply reported, plus whether it ended because the operator asked it to stop. */
+export interface ApplyOutcome {
+  readonly ok: boolean;
+  readonly stopped: boolean;
+  readonly runId: string;
+  readonly journalPath: string;
+  readonly done: number;
+  readonly skipped: number;
+  readonly failed?: { readonly index: number; readonly description: string; readonly error: string };
+}
+
+/** The last keelson run journaled on the host, when it did not end well: the wizard offers resume or roll back. */
+export interface HostRun {
+  readonly runId: string;
+  readonly journalPath: string;
+  readonly stack: string;
+  readonly startedAt: string;
+  readonly state: 'interrupted' | 'failed';
+  readonly actions: number;
+  /** Actions that finished (done or already so). */
+  readonly finished: number;
+  /** The action that was running or failed, if the journal says. */
+  readonly stoppedAt?: { readonly index: number; readonly description: string; readonly error?: string };
+  /** Files replaced during the run, with where their previous content was kept. */
+  readonly backups: readonly { readonly path: string; readonly backup: string }[];
+  /** Actions that created something new (no backup to restore): a roll back leaves these in place. */
+  readonly created: readonly string[];
+}
+
+export interface RollbackOutcome {
+  readonly restored: readonly string[];
+  readonly failed: readonly { readonly path: string; readonly error: string }[];
+  /** What the run created and a roll back does not remove (users, new files, units). */
+  readonly leftInPlace: readonly string[];
+}
+
+export type ProgressScreen = 'target' | 'stack' | 'questions' | 'step' | 'review';
+
+/** The operator's place in an unfinished wizard, kept with conf. Never holds a secret. */
+export interface WizardProgress {
+  readonly target: TargetSpec | null;
+  readonly stackRef: string | null;
+  readonly answers: Answers;
+  readonly screen: ProgressScreen;
+  readonly stepIndex: number;
+  readonly skipped: readonly string[];
+  readonly savedAt: string;
+}
+
+export interface SavedAnswers {
+  readonly answersPath: string;
+  /** The 0600 file with the asked secrets, or null when the stack asks none. */
+  readonly secretsPath: string | null;
+  /** The headless command that replays these answers. */
+  readonly replay: string;
+}
+
+export interface WizardController {
+  /** The log file of this run (secrets redacted), shown at the end. */
+  readonly logPath: string;
+  /** Milliseconds from a monotonic-enough clock: elapsed times on screen. Injected so tests control it. */
+  readonly now: () => number;
+  /** Writes one line to the log (the controller redacts secrets). */
+  log(line: string): void;
+
+  listStacks(): Promise<StackChoice[]>;
+  /** Throws an Error whose message says what to fix (manifest errors with line numbers). */
+  loadStack(ref: string): Promise<StackInfo>;
+
+  /** Opens the target; for a host never seen before it awaits the operator's verdict on its key first. */
+  connect(target: TargetSpec, confirmHostKey: (key: HostKeyPrompt) => Promise<boolean>): Promise<Connected>;
+  /** The last run on the connected host, if it was interrupted or failed and was not rolled back. */
+  lastRun(): Promise<HostRun | null>;
+  rollback(run: HostRun, onRestored?: (path: string) => void): Promise<RollbackOutcome>;
+
+  /** The secret answers typed in this session: kept in memory, redacted from the log. */
+  setSecrets(secrets: Readonly<Record<string, string>>): void;
+  /** Facts in one round trip, then the pure planner. Nothing changes on the host. */
+  plan(stack: StackInfo, answers: Answers, onPhase: (phase: PlanPhase) => void): Promise<Planned>;
+  /** The only call that changes the host. `signal` asks it to stop after the running action. */
+  apply(plan: Plan, onEvent: (event: ApplyEvent) => void, signal: AbortSignal): Promise<ApplyOutcome>;
+
+  loadProgress(): WizardProgress | null;
+  saveProgress(progress: WizardProgress): void;
+  clearProgress(): void;
+
+  defaultAnswersPath(stack: StackInfo): string;
+  /** Answers as YAML (`stack:` + `answers:`), asked secrets apart in a 0600 file. */
+  saveAnswers(path: string, stack: StackInfo, answers: Answers): Promise<SavedAnswers>;
+
+  close(): Promise<void>;
+}
+
+export const ControllerContext = createContext<WizardController | null>(null);
+
+export const useController = (): WizardController => {
+  const controller = useContext(ControllerContext);
+  if (controller === null) throw new Error('screens need a WizardController: wrap them in <ControllerContext.Provider>');
+  return controller;
+};
+
+export type { ApplyEvent, Plan, Answers, Manifest };

@@ -1,0 +1,149 @@
+// The host's journal says the last run did not finish. Offer: resume (plan again and apply what is left —
+// finished actions are found done and skipped), roll back (put back the files it replaced), or leave it.
+import { useState, type ReactNode } from 'react';
+import { useController, type HostRun, type RollbackOutcome } from '../controller.js';
+import { Frame, type KeyHint } from '../components/frame/frame.js';
+import { useLayout } from '../components/frame/use-layout.js';
+import { LineView } from '../components/line-view/line-view.js';
+import { Select } from '../components/select/select.js';
+import { useSelect } from '../components/select/use-select.js';
+import { useSelectState, type SelectOption } from '../components/select/use-select-state.js';
+import { Spinner } from '../components/spinner/spinner.js';
+import { errorText, type ErrorText } from '../common/error-text.js';
+import { hints } from '../common/keys-help.js';
+import type { ScreenProps } from '../common/screen-props.js';
+import { useKeys } from '../keys/use-keys.js';
+import { blank, line, seg, wrapped, type Line } from '../lines/line.js';
+
+export interface HostRunScreenProps extends ScreenProps {
+  readonly run: HostRun;
+  readonly onResolved: (choice: 'resume' | 'leave' | 'rolled-back') => void;
+  readonly onBack: () => void;
+}
+
+type Choice = 'resume' | 'rollback' | 'leave';
+
+type Mode =
+  | { readonly kind: 'choose' }
+  | { readonly kind: 'rolling-back'; readonly startedAt: number; readonly restored: readonly string[] }
+  | { readonly kind: 'rolled-back'; readonly outcome: RollbackOutcome }
+  | { readonly kind: 'error'; readonly error: ErrorText };
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export const runLines = (run: HostRun, width: number): Line[] => {
+  const state = run.state === 'interrupted' ? 'was interrupted' : 'failed';
+  const out: Line[] = [
+    [seg('! ', { tone: 'warn', bold: true }), seg(`The last keelson run on this host ${state}.`, { bold: true })],
+    blank,
+    line(`  stack ${run.stack}, run ${run.runId}, started ${run.startedAt.replace('T', ' ').slice(0, 19)}`),
+    line(`  ${run.finished} of ${plural(run.actions, 'action')} finished; ${plural(run.backups.length, 'file')} backed up before being replaced`),
+  ];
+  if (run.stoppedAt !== undefined) {
+    out.push(...wrapped(`stopped at ${run.stoppedAt.index + 1}: ${run.stoppedAt.description}`, width, {}, seg('  '), '    '));
+    if (run.stoppedAt.error !== undefined) out.push(...wrapped(run.stoppedAt.error, width, { tone: 'bad' }, seg('  ✗ ', { tone: 'bad' }), '    '));
+  }
+  out.push(line(`  journal: ${run.journalPath}`, { tone: 'muted' }), blank);
+  return out;
+};
+
+export const rollbackLines = (o: RollbackOutcome, width: number): Line[] => [
+  [seg(o.failed.length === 0 ? '✓ ' : '✗ ', { tone: o.failed.length === 0 ? 'ok' : 'bad', bold: true }), seg(`Restored ${plural(o.restored.length, 'file')} from their backups.`, { bold: true })],
+  ...o.restored.map((p) => line(`    ${p}`)),
+  ...o.failed.flatMap((f) => wrapped(`${f.path}: ${f.error}`, width, { tone: 'bad' }, seg('  ✗ ', { tone: 'bad' }), '    ')),
+  ...(o.leftInPlace.length === 0
+    ? []
+    : [blank, ...wrapped('Left in place (a roll back restores replaced files; it does not remove what the run created):', width, { tone: 'warn' }), ...o.leftInPlace.map((d) => line(`    ${d}`, { tone: 'muted' }))]),
+];
+
+export const HostRunScreen = ({ active, context, run, onResolved, onBack, onHelp, onQuit }: HostRunScreenProps) => {
+  const controller = useController();
+  const { width, bodyRows } = useLayout();
+  const [mode, setMode] = useState<Mode>({ kind: 'choose' });
+  const options: SelectOption<Choice>[] = [
+    { value: 'resume', label: 'Resume', hint: 'plan again and apply what is left; finished actions are skipped' },
+    run.backups.length > 0
+      ? { value: 'rollback', label: 'Roll back', hint: `put back the ${plural(run.backups.length, 'file')} the run replaced, from their backups` }
+      : { value: 'rollback', label: 'Roll back', hint: 'nothing to restore: the run replaced no file', disabled: true },
+    { value: 'leave', label: 'Leave it', hint: 'go on without resuming or rolling back' },
+  ];
+  const select = useSelectState(options);
+
+  const rollback = () => {
+    setMode({ kind: 'rolling-back', startedAt: controller.now(), restored: [] });
+    controller
+      .rollback(run, (path) => {
+        setMode((m) => (m.kind === 'rolling-back' ? { ...m, restored: [...m.restored, path] } : m));
+      })
+      .then((outcome) => {
+        setMode({ kind: 'rolled-back', outcome });
+      })
+      .catch((e: unknown) => {
+        setMode({ kind: 'error', error: errorText(e) });
+      });
+  };
+
+  useSelect(
+    select,
+    (v) => {
+      controller.log(`host-run: operator chose ${v} for run ${run.runId}`);
+      if (v === 'rollback') rollback();
+      else onResolved(v);
+    },
+    active && mode.kind === 'choose',
+  );
+  useKeys(
+    (intent) => {
+      if (intent === 'quit') onQuit();
+      else if (intent === 'help') onHelp();
+      else if (mode.kind === 'choose' && intent === 'back') onBack();
+      else if ((mode.kind === 'rolled-back' || mode.kind === 'error') && intent === 'enter') onResolved(mode.kind === 'rolled-back' ? 'rolled-back' : 'leave');
+    },
+    { isActive: active && mode.kind !== 'rolling-back' },
+  );
+
+  let body: ReactNode;
+  let keys: KeyHint[];
+  const head = runLines(run, width);
+  switch (mode.kind) {
+    case 'choose':
+      keys = hints(['↑↓', 'move'], ['enter', 'choose'], ['b', 'back'], ['q', 'quit'], ['?', 'help']);
+      body = (
+        <>
+          <LineView lines={head.slice(0, Math.max(0, bodyRows - 6))} width={width} />
+          <Select options={options} focused={select.focused} width={width} />
+        </>
+      );
+      break;
+    case 'rolling-back':
+      keys = [];
+      body = (
+        <>
+          <Spinner label={`Restoring backups (${mode.restored.length} of ${run.backups.length})…`} startedAt={mode.startedAt} now={controller.now} />
+          <LineView lines={mode.restored.slice(-(bodyRows - 2)).map((p) => line(`  ✓ ${p}`, { tone: 'ok' }))} width={width} />
+        </>
+      );
+      break;
+    case 'rolled-back':
+      keys = hints(['enter', 'continue to the stack'], ['q', 'quit']);
+      body = <LineView lines={rollbackLines(mode.outcome, width).slice(0, bodyRows)} width={width} />;
+      break;
+    case 'error':
+      keys = hints(['enter', 'go on'], ['q', 'quit']);
+      body = (
+        <LineView
+          lines={[
+            ...wrapped(`The roll back stopped: ${mode.error.message}`, width, { tone: 'bad' }, seg('✗ ', { tone: 'bad' }), '  '),
+            ...(mode.error.remedy === undefined ? [] : wrapped(mode.error.remedy, width, { tone: 'accent' }, seg('→ ', { tone: 'accent' }), '  ')),
+          ]}
+          width={width}
+        />
+      );
+      break;
+  }
+  return (
+    <Frame title="Unfinished run on the host" context={context} keys={keys}>
+      {body}
+    </Frame>
+  );
+};

@@ -1,0 +1,96 @@
+// A step's findings and actions, and the whole plan, as lines: blockers first with their remedy, every action
+// with its sign, file changes with their unified diff (the same text `keelson plan` prints).
+import { actionOp, type Action, type ActionOp } from '../../src/engine/action.js';
+import { sortFindings, type Finding, type Severity } from '../../src/engine/finding.js';
+import type { Plan, StepPlan } from '../../src/engine/plan.js';
+import { fileDiff } from '../../src/engine/render-plan.js';
+import type { Tone } from '../theme/theme.js';
+import { blank, line, seg, wrapped, type Line } from './line.js';
+
+const SEVERITY: Record<Severity, { label: string; tone: Tone }> = {
+  blocker: { label: '✗ BLOCKER ', tone: 'bad' },
+  warning: { label: '! warning ', tone: 'warn' },
+  info: { label: '· info    ', tone: 'muted' },
+};
+
+const OP: Record<ActionOp, { sign: string; tone: Tone }> = {
+  create: { sign: '+', tone: 'add' },
+  change: { sign: '~', tone: 'warn' },
+  remove: { sign: '-', tone: 'remove' },
+  run: { sign: '>', tone: 'accent' },
+};
+
+export const findingLines = (f: Finding, width: number): Line[] => {
+  const s = SEVERITY[f.severity];
+  const head = wrapped(f.message, width - 2, {}, seg(`  ${s.label}`, { tone: s.tone, bold: f.severity === 'blocker' }));
+  const remedy = f.remedy === '' ? [] : wrapped(f.remedy, width - 2, { tone: 'accent' }, seg('    → fix: ', { tone: 'accent' }));
+  return [...head, ...remedy];
+};
+
+const diffTone = (l: string): Tone | undefined => {
+  if (l.startsWith('+++') || l.startsWith('---')) return 'muted';
+  if (l.startsWith('+')) return 'add';
+  if (l.startsWith('-')) return 'remove';
+  if (l.startsWith('@@')) return 'accent';
+  return undefined;
+};
+
+/** Diff lines are cut at the width, never wrapped: a wrapped diff line reads as two lines of the file. */
+export const actionLines = (a: Action, width: number, withDiff = true): Line[] => {
+  const op = OP[actionOp(a)];
+  const head = wrapped(a.description, width - 2, {}, seg(`  ${op.sign} `, { tone: op.tone, bold: true }), '');
+  const diff = withDiff ? fileDiff(a) : null;
+  if (diff === null) return head;
+  return [...head, ...diff.split('\n').map((l) => line(`      ${l}`, { tone: diffTone(l) }))];
+};
+
+export const stepCounts = (step: StepPlan): { blockers: number; warnings: number; actions: number } => ({
+  blockers: step.findings.filter((f) => f.severity === 'blocker').length,
+  warnings: step.findings.filter((f) => f.severity === 'warning').length,
+  actions: step.actions.length,
+});
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export const stepSummary = (step: StepPlan, skipped: boolean): Line => {
+  const c = stepCounts(step);
+  if (c.blockers > 0) return line(`${plural(c.blockers, 'blocker')}: fix ${c.blockers === 1 ? 'it' : 'them'} on the host, then press r to check again.`, { tone: 'bad', bold: true });
+  if (skipped) return line(`Skipped by you: its ${plural(c.actions, 'action')} will not be applied (s includes it again).`, { tone: 'warn', bold: true });
+  if (c.actions === 0) return line('Nothing to do: the host already matches this step.', { tone: 'ok' });
+  return line(`${plural(c.actions, 'action')} planned${c.warnings > 0 ? `, ${plural(c.warnings, 'warning')}` : ''}.`, { bold: true });
+};
+
+export const stepLines = (step: StepPlan, width: number, skipped: boolean): Line[] => {
+  const findings = sortFindings(step.findings);
+  const out: Line[] = [stepSummary(step, skipped), blank];
+  if (findings.length > 0) {
+    out.push(line('Findings', { bold: true }));
+    for (const f of findings) out.push(...findingLines(f, width));
+    out.push(blank);
+  }
+  if (step.actions.length > 0) {
+    out.push(line(skipped ? 'Actions (skipped)' : 'Actions', { bold: true }));
+    for (const a of step.actions) out.push(...actionLines(a, width).map((l) => (skipped ? l.map((s) => ({ ...s, dim: true })) : l)));
+  }
+  return out;
+};
+
+/** The plan as it will be applied: skipped steps keep their findings but lose their actions. */
+export const effectivePlan = (plan: Plan, skipped: readonly string[]): Plan => ({
+  ...plan,
+  steps: plan.steps.map((s) => (skipped.includes(s.id) ? { ...s, actions: [] } : s)),
+});
+
+export const planLines = (plan: Plan, skipped: readonly string[], width: number): Line[] => {
+  const out: Line[] = [];
+  plan.steps.forEach((step, i) => {
+    const isSkipped = skipped.includes(step.id);
+    const c = stepCounts(step);
+    const tail = c.blockers > 0 ? ' (blocked)' : isSkipped ? ' (skipped)' : c.actions === 0 ? ' (nothing to do)' : '';
+    out.push([seg(`${i + 1}. ${step.title}`, { bold: true }), seg(tail, { tone: c.blockers > 0 ? 'bad' : isSkipped ? 'warn' : 'muted' })]);
+    for (const f of sortFindings(step.findings).filter((x) => x.severity !== 'info')) out.push(...findingLines(f, width));
+    if (!isSkipped) for (const a of step.actions) out.push(...actionLines(a, width));
+    out.push(blank);
+  });
+  return out;
+};

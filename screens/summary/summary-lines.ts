@@ -1,0 +1,109 @@
+// The summary as lines: what runs, where, how to reach it, and where the log and journal are. Pure: all of it
+// follows from the manifest, the target and how apply ended.
+import type { ApplyOutcome, SavedAnswers, StackInfo, TargetSpec } from '../controller.js';
+import { parseTarget } from '../../src/cli/parse-target.js';
+import { blank, line, seg, wrapped, type Line } from '../lines/line.js';
+
+export interface SummaryInput {
+  readonly stack: StackInfo;
+  readonly hostLabel: string;
+  readonly target: TargetSpec;
+  /** null: there was nothing to apply. */
+  readonly outcome: ApplyOutcome | null;
+  readonly logPath: string;
+  readonly saved: SavedAnswers | null;
+}
+
+const PUBLISH = /^(?:(\[[^\]]+\]|[0-9.]+):)?([0-9]+):([0-9]+)(?:\/(tcp|udp))?$/;
+
+export interface Published {
+  readonly container: string;
+  readonly ip: string | null;
+  readonly hostPort: string;
+  readonly containerPort: string;
+  readonly proto: string;
+}
+
+export const publishedPorts = (stack: StackInfo): Published[] =>
+  stack.manifest.containers.flatMap((c) =>
+    c.publish.flatMap((p) => {
+      const m = PUBLISH.exec(p);
+      if (m === null) return [];
+      const [, ip, hostPort = '', containerPort = '', proto = 'tcp'] = m;
+      return [{ container: c.name, ip: ip ?? null, hostPort, containerPort, proto }];
+    }),
+  );
+
+const isLoopback = (ip: string | null) => ip === '127.0.0.1' || ip === '[::1]';
+
+/** How to reach a published port from the operator's seat: directly, or through an SSH tunnel when it is loopback-only. */
+export const reachLine = (p: Published, target: TargetSpec): string => {
+  const where = p.ip === null || p.ip === '0.0.0.0' || p.ip === '[::]' ? `every address of the host, port ${p.hostPort}` : `${p.ip}:${p.hostPort}`;
+  const base = `${p.container} port ${p.containerPort}/${p.proto} → ${where}`;
+  if (target.kind === 'local' || !isLoopback(p.ip) || p.proto !== 'tcp') return base;
+  try {
+    const t = parseTarget(target.destination);
+    const port = t.port === 22 ? '' : ` -p ${t.port}`;
+    return `${base}; from here: ssh -L ${p.hostPort}:${p.ip === '[::1]' ? '[::1]' : '127.0.0.1'}:${p.hostPort}${port} ${t.username}@${t.host}`;
+  } catch {
+    return base;
+  }
+};
+
+/** The unit that pulls in the rest (manifest.start), else the first target, else each container. */
+export const entryUnits = (stack: StackInfo): string[] => {
+  const m = stack.manifest;
+  const targets = new Set(m.targets.map((t) => t.name));
+  const start = m.start ?? m.targets[0]?.name;
+  if (start !== undefined) return [`${start}.${targets.has(start) ? 'target' : 'service'}`];
+  return m.containers.map((c) => `${c.name}.service`);
+};
+
+export const whereLines = (stack: StackInfo): string[] => {
+  const m = stack.manifest;
+  const units = entryUnits(stack).join(' ');
+  if (m.mode === 'rootless' && m.owner !== undefined) {
+    return [
+      `rootless, as user ${m.owner}: units in ~${m.owner}/.config/containers/systemd`,
+      `check: systemctl --user -M ${m.owner}@ status ${units}`,
+    ];
+  }
+  return ['rootful: units in /etc/containers/systemd', `check: systemctl status ${units}`];
+};
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export const summaryLines = (input: SummaryInput, width: number): Line[] => {
+  const { stack, hostLabel, target, outcome, logPath, saved } = input;
+  const m = stack.manifest;
+  const out: Line[] = [];
+  if (outcome === null) out.push([seg('✓ ', { tone: 'ok', bold: true }), seg(`Nothing to do: ${hostLabel} already runs ${m.stack} ${m.version} as planned.`, { bold: true })]);
+  else if (outcome.ok) out.push([seg('✓ ', { tone: 'ok', bold: true }), seg(`${m.stack} ${m.version} is deployed on ${hostLabel}: ${outcome.done} done, ${outcome.skipped} already so.`, { bold: true })]);
+  else if (outcome.stopped) out.push([seg('! ', { tone: 'warn', bold: true }), seg(`Stopped as you asked after ${plural(outcome.done + outcome.skipped, 'action')}; run keelson again to resume or roll back.`, { bold: true })]);
+  else {
+    out.push(...wrapped(`Apply stopped at action ${(outcome.failed?.index ?? 0) + 1}: ${outcome.failed?.description ?? ''}`, width, { tone: 'bad', bold: true }, seg('✗ ', { tone: 'bad', bold: true }), '  '));
+    if (outcome.failed !== undefined) out.push(...wrapped(outcome.failed.error, width, { tone: 'bad' }, seg('  '), '  '));
+    out.push(...wrapped('Fix the cause and press r (or run keelson again): finished actions are not repeated.', width, { tone: 'accent' }));
+  }
+  out.push(blank, line('What runs', { bold: true }));
+  const nameWidth = Math.min(20, Math.max(...m.containers.map((c) => c.name.length)) + 2);
+  for (const c of m.containers) out.push([seg(`  ${c.name.padEnd(nameWidth)}`, { bold: true }), seg(`${c.image}  as ${c.user}`, { tone: 'muted' })]);
+  for (const t of m.targets) out.push([seg(`  ${t.name.padEnd(nameWidth)}`, { bold: true }), seg(`target: ${t.members.join(', ')}`, { tone: 'muted' })]);
+  out.push(blank, line('Where', { bold: true }));
+  out.push(line(`  ${hostLabel}`));
+  for (const w of whereLines(stack)) out.push(...wrapped(w, width, {}, seg('  '), '    '));
+  out.push(blank, line('How to reach it', { bold: true }));
+  const ports = publishedPorts(stack);
+  for (const p of ports) out.push(...wrapped(reachLine(p, target), width, {}, seg('  '), '    '));
+  for (const s of m.sockets) out.push(...wrapped(`unix sockets in ${s.dir} (group ${s.group}, mode ${s.mode})`, width, {}, seg('  '), '    '));
+  if (ports.length === 0 && m.sockets.length === 0) out.push(line('  nothing is published: the stack is reached from its own containers only', { tone: 'muted' }));
+  out.push(blank, line('Files', { bold: true }));
+  out.push(...wrapped(`log of this run (secrets redacted): ${logPath}`, width, {}, seg('  '), '    '));
+  if (outcome !== null && outcome.journalPath !== '') out.push(...wrapped(`journal on the host: ${outcome.journalPath}`, width, {}, seg('  '), '    '));
+  if (saved === null) out.push(line('  w saves the answers for "keelson apply --answers FILE"', { tone: 'muted' }));
+  else {
+    out.push(...wrapped(`answers: ${saved.answersPath}${saved.secretsPath === null ? '' : `, secrets: ${saved.secretsPath} (0600)`}`, width, {}, seg('  '), '    '));
+    out.push(...wrapped(`replay: ${saved.replay}`, width, { tone: 'muted' }, seg('  '), '    '));
+  }
+  return out;
+};

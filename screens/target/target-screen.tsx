@@ -1,0 +1,216 @@
+// Target: this machine, or a host over SSH (user@host[:port] and a key). A host never seen before shows its key's
+// fingerprint and waits for the operator's yes; then the host's journal is read for an unfinished run.
+import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
+import { Box, Text } from 'ink';
+import { useController, type HostKeyPrompt, type HostRun, type TargetSpec } from '../controller.js';
+import { Frame, type KeyHint } from '../components/frame/frame.js';
+import { useLayout } from '../components/frame/use-layout.js';
+import { LineView } from '../components/line-view/line-view.js';
+import { Select } from '../components/select/select.js';
+import { useSelect } from '../components/select/use-select.js';
+import { useSelectState, type SelectOption } from '../components/select/use-select-state.js';
+import { Spinner } from '../components/spinner/spinner.js';
+import { TextInput } from '../components/text-input/text-input.js';
+import { textInputInit, textInputReducer } from '../components/text-input/text-input-state.js';
+import { textKey } from '../components/text-input/use-text-input.js';
+import { errorText } from '../common/error-text.js';
+import { hints } from '../common/keys-help.js';
+import type { ScreenProps } from '../common/screen-props.js';
+import { useKeys } from '../keys/use-keys.js';
+import { blank, line, seg, wrapped, type Line } from '../lines/line.js';
+import { describeTarget, destinationProblem, specFromForm, type TargetMode } from './target-state.js';
+
+export interface TargetScreenProps extends ScreenProps {
+  /** The target chosen before (going back, or continuing a saved wizard). */
+  readonly initial: TargetSpec | null;
+  /** Connect to `initial` right away (continuing a saved wizard). */
+  readonly autoConnect: boolean;
+  readonly onConnected: (target: TargetSpec, label: string, hostRun: HostRun | null) => void;
+  readonly onBack: () => void;
+}
+
+type Where = 'local' | 'ssh';
+
+export const hostKeyLines = (key: HostKeyPrompt, width: number): Line[] => [
+  ...wrapped(`First contact with ${key.host}:${key.port}. It presented this ${key.keyType} host key:`, width),
+  blank,
+  [seg('    '), seg(key.fingerprint, { bold: true })],
+  blank,
+  ...wrapped(
+    'Compare it with the fingerprint the host itself reports (on its console: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) or that its administrator gave you. If they differ, someone may be in between: say no.',
+    width,
+    { tone: 'muted' },
+  ),
+  blank,
+  line('Trust this key and remember it for this host?', { bold: true }),
+];
+
+export const TargetScreen = ({ active, context, initial, autoConnect, onConnected, onBack, onHelp, onQuit }: TargetScreenProps) => {
+  const controller = useController();
+  const { width, bodyRows } = useLayout();
+  const ssh = initial?.kind === 'ssh' ? initial : null;
+  const [mode, setMode] = useState<TargetMode>(initial?.kind === 'ssh' && !autoConnect ? { kind: 'form', field: 0 } : { kind: 'choose' });
+  const [destination, editDestination] = useReducer(textInputReducer, ssh?.destination ?? '', textInputInit);
+  const [identity, editIdentity] = useReducer(textInputReducer, ssh?.identity ?? '', textInputInit);
+  const hostKeyAnswer = useRef<((trust: boolean) => void) | null>(null);
+  const attempt = useRef(0);
+
+  const options: SelectOption<Where>[] = [
+    { value: 'local', label: 'This machine', hint: 'the host keelson runs on (as root, or through sudo -n)' },
+    { value: 'ssh', label: 'A host over SSH', hint: 'user@host[:port] with a key or your ssh-agent' },
+  ];
+  const select = useSelectState(options, initial?.kind);
+
+  const connect = (spec: TargetSpec) => {
+    const mine = ++attempt.current;
+    const current = () => mine === attempt.current;
+    setMode({ kind: 'connecting', spec, startedAt: controller.now(), phase: 'connect' });
+    controller.log(`target: connecting to ${describeTarget(spec)}`);
+    const confirm = (key: HostKeyPrompt) =>
+      new Promise<boolean>((resolve) => {
+        hostKeyAnswer.current = (trust) => {
+          hostKeyAnswer.current = null;
+          controller.log(`target: host key ${key.fingerprint} of ${key.host}:${key.port} ${trust ? 'trusted' : 'refused'} by the operator`);
+          setMode({ kind: 'connecting', spec, startedAt: controller.now(), phase: 'connect' });
+          resolve(trust);
+        };
+        if (current()) setMode({ kind: 'hostkey', spec, key });
+        else resolve(false);
+      });
+    controller
+      .connect(spec, confirm)
+      .then(async (connected) => {
+        if (!current()) return;
+        setMode({ kind: 'connecting', spec, startedAt: controller.now(), phase: 'journal' });
+        const run = await controller.lastRun();
+        if (current()) onConnected(spec, connected.label, run);
+      })
+      .catch((e: unknown) => {
+        if (!current()) return;
+        const error = errorText(e);
+        controller.log(`target: could not connect: ${error.message}`);
+        setMode({ kind: 'error', spec, error });
+      });
+  };
+
+  useEffect(() => {
+    if (autoConnect && initial !== null) connect(initial);
+    return () => {
+      attempt.current++; // a late answer for an abandoned attempt is dropped
+    };
+    // Once, on arrival: continuing a saved wizard connects without asking again.
+  }, []);
+
+  useSelect(
+    select,
+    (v) => {
+      if (v === 'local') connect({ kind: 'local' });
+      else setMode({ kind: 'form', field: 0 });
+    },
+    active && mode.kind === 'choose',
+  );
+
+  const problem = destinationProblem(destination.value);
+  useKeys(
+    (intent) => {
+      if (mode.kind === 'choose') {
+        if (intent === 'back') onBack();
+        else if (intent === 'quit') onQuit();
+        else if (intent === 'help') onHelp();
+      } else if (mode.kind === 'form') {
+        if (intent === 'back') setMode({ kind: 'choose' });
+        else if (intent === 'quit') onQuit();
+        else if (intent === 'up' || intent === 'down') setMode({ kind: 'form', field: mode.field === 0 ? 1 : 0 });
+        else if (intent === 'enter') {
+          if (mode.field === 0 && problem === null) setMode({ kind: 'form', field: 1 });
+          else if (problem === null) connect(specFromForm(destination.value, identity.value));
+          else setMode({ kind: 'form', field: 0 });
+        }
+      } else if (mode.kind === 'hostkey') {
+        if (intent === 'yes') hostKeyAnswer.current?.(true);
+        else if (intent === 'no' || intent === 'back') hostKeyAnswer.current?.(false);
+        else if (intent === 'quit') onQuit();
+      } else if (mode.kind === 'error') {
+        if (intent === 'enter' || intent === 'recheck') connect(mode.spec);
+        else if (intent === 'back') setMode(mode.spec.kind === 'ssh' ? { kind: 'form', field: 0 } : { kind: 'choose' });
+        else if (intent === 'quit') onQuit();
+        else if (intent === 'help') onHelp();
+      } else if (intent === 'quit') {
+        onQuit();
+      }
+    },
+    { isActive: active, textEntry: mode.kind === 'form' },
+    (input, key) => {
+      if (mode.kind !== 'form') return false;
+      const edit = textKey(input, key);
+      if (edit === null) return false;
+      if (mode.field === 0) editDestination(edit);
+      else editIdentity(edit);
+      return true;
+    },
+  );
+
+  let body: ReactNode;
+  let keys: KeyHint[];
+  switch (mode.kind) {
+    case 'choose':
+      keys = hints(['↑↓', 'move'], ['enter', 'choose'], ['b', 'back'], ['q', 'quit'], ['?', 'help']);
+      body = (
+        <>
+          <LineView lines={[line('Where should the stack go?', { bold: true }), blank]} width={width} />
+          <Select options={options} focused={select.focused} width={width} />
+        </>
+      );
+      break;
+    case 'form': {
+      keys = hints(['tab ↑↓', 'field'], ['enter', mode.field === 0 ? 'next' : 'connect'], ['esc', 'back'], ['ctrl+c', 'quit']);
+      const label = (text: string, on: boolean) => <Text bold={on}>{`${on ? '›' : ' '} ${text}`}</Text>;
+      body = (
+        <Box flexDirection="column" width={width}>
+          {label('SSH destination (user@host[:port])', mode.field === 0)}
+          <Box paddingLeft={4} width={width}>
+            <TextInput state={destination} focused={mode.field === 0} placeholder="admin@192.0.2.10" width={width - 4} />
+          </Box>
+          <LineView lines={[problem !== null && destination.value !== '' ? line(`    ✗ ${problem}`, { tone: 'bad' }) : blank]} width={width} />
+          {label('Private key file (empty: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa)', mode.field === 1)}
+          <Box paddingLeft={4} width={width}>
+            <TextInput state={identity} focused={mode.field === 1} placeholder="~/.ssh/id_ed25519" width={width - 4} />
+          </Box>
+          <LineView lines={[blank, ...wrapped('A host never seen before shows its key fingerprint for you to confirm.', width, { tone: 'muted' })]} width={width} />
+        </Box>
+      );
+      break;
+    }
+    case 'connecting':
+      keys = hints(['ctrl+c', 'quit']);
+      body = (
+        <Spinner
+          label={mode.phase === 'connect' ? `Connecting to ${describeTarget(mode.spec)}…` : 'Reading the journal on the host for an unfinished run…'}
+          startedAt={mode.startedAt}
+          now={controller.now}
+        />
+      );
+      break;
+    case 'hostkey':
+      keys = hints(['y', 'trust it'], ['n', 'refuse'], ['q', 'quit']);
+      body = <LineView lines={hostKeyLines(mode.key, width).slice(0, bodyRows)} width={width} />;
+      break;
+    case 'error':
+      keys = hints(['enter', 'try again'], ['b', 'back'], ['q', 'quit']);
+      body = (
+        <LineView
+          lines={[
+            ...wrapped(mode.error.message, width, { tone: 'bad' }, seg('✗ ', { tone: 'bad', bold: true }), '  '),
+            ...(mode.error.remedy === undefined ? [] : [blank, ...wrapped(mode.error.remedy, width, { tone: 'accent' }, seg('→ ', { tone: 'accent' }), '  ')]),
+          ].slice(0, bodyRows)}
+          width={width}
+        />
+      );
+      break;
+  }
+  return (
+    <Frame title="Target" context={context} keys={keys}>
+      {body}
+    </Frame>
+  );
+};

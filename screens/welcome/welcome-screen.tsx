@@ -1,0 +1,68 @@
+// Welcome: what the wizard will do, that nothing changes before the Review, and — when an earlier wizard did not
+// finish — the offer to continue where it stopped.
+import { Box } from 'ink';
+import type { WizardProgress } from '../controller.js';
+import { Frame } from '../components/frame/frame.js';
+import { useLayout } from '../components/frame/use-layout.js';
+import { LineView } from '../components/line-view/line-view.js';
+import { Select } from '../components/select/select.js';
+import { useSelect } from '../components/select/use-select.js';
+import { useSelectState, type SelectOption } from '../components/select/use-select-state.js';
+import { hints } from '../common/keys-help.js';
+import type { ScreenProps } from '../common/screen-props.js';
+import { useKeys } from '../keys/use-keys.js';
+import { blank, line, wrapped, type Line } from '../lines/line.js';
+
+export interface WelcomeScreenProps extends ScreenProps {
+  readonly offer: WizardProgress | null;
+  readonly onStart: (continueSaved: boolean) => void;
+}
+
+type Choice = 'continue' | 'fresh';
+
+const targetText = (p: WizardProgress): string =>
+  p.target === null ? 'no target yet' : p.target.kind === 'local' ? 'this machine' : `ssh ${p.target.destination}`;
+
+export const offerText = (p: WizardProgress): string => {
+  const where = p.screen === 'step' ? `step ${p.stepIndex + 1}` : p.screen;
+  return `${p.stackRef ?? 'no stack yet'} on ${targetText(p)}, at ${where} (saved ${p.savedAt.replace('T', ' ').slice(0, 16)})`;
+};
+
+export const introLines = (width: number): Line[] => [
+  ...wrapped('This wizard brings a hardened Podman Quadlet stack onto a Linux host: this machine, or one over SSH.', width),
+  blank,
+  line('  1. Target   where the stack goes'),
+  line('  2. Stack    which stack, and its questions'),
+  line('  3. Steps    the host checked step by step, each with its planned changes'),
+  line('  4. Review   the whole plan; nothing changes on the host before you confirm it'),
+  line('  5. Apply    the changes, with live output; then a summary'),
+  blank,
+];
+
+export const WelcomeScreen = ({ active, context, offer, onStart, onHelp, onQuit }: WelcomeScreenProps) => {
+  const { width } = useLayout();
+  const options: SelectOption<Choice>[] =
+    offer === null
+      ? [{ value: 'fresh', label: 'Start' }]
+      : [
+          { value: 'continue', label: 'Continue where you stopped', hint: offerText(offer) },
+          { value: 'fresh', label: 'Start over' },
+        ];
+  const select = useSelectState(options);
+  useSelect(select, (v) => { onStart(v === 'continue'); }, active);
+  useKeys(
+    (intent) => {
+      if (intent === 'quit') onQuit();
+      else if (intent === 'help') onHelp();
+    },
+    { isActive: active },
+  );
+  return (
+    <Frame title="Welcome" context={context} keys={hints(['↑↓', 'move'], ['enter', 'choose'], ['q', 'quit'], ['?', 'help'])}>
+      <LineView lines={introLines(width)} width={width} />
+      <Box>
+        <Select options={options} focused={select.focused} width={width} />
+      </Box>
+    </Frame>
+  );
+};

@@ -1,0 +1,49 @@
+// The answers file `keelson plan|apply --answers FILE` replays (`stack:` + `answers:`), and the asked secrets
+// apart in a 0600 file for `--secrets FILE`. The replay command is written at the top of the answers file.
+import { stringify } from 'yaml';
+import { writeWorkstationFile } from '../host/workstation-files.js';
+import type { Answers } from '../engine/step.js';
+
+/** For a command the operator copies: plain words stay plain, anything else is single-quoted. */
+const word = (s: string): string => (/^[A-Za-z0-9@%+=:,./_~-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
+export const secretsPathFor = (answersPath: string): string => `${answersPath.replace(/\.(ya?ml|json)$/, '')}.secrets.yaml`;
+
+export const replayCommand = (o: {
+  readonly stackRef: string;
+  readonly answersPath: string;
+  readonly secretsPath: string | null;
+  readonly host?: string;
+  readonly identity?: string;
+}): string =>
+  [
+    'keelson apply',
+    `--stack ${word(o.stackRef)}`,
+    `--answers ${word(o.answersPath)}`,
+    ...(o.secretsPath === null ? [] : [`--secrets ${word(o.secretsPath)}`]),
+    ...(o.host === undefined ? [] : [`--host ${word(o.host)}`]),
+    ...(o.identity === undefined ? [] : [`--identity ${word(o.identity)}`]),
+    '--yes',
+  ].join(' ');
+
+export const answersYaml = (stackRef: string, answers: Answers, replay: string): string =>
+  `# keelson answers, saved by the wizard. Replay without questions:\n#   ${replay}\n${stringify({ stack: stackRef, answers: { ...answers } })}`;
+
+export const secretsYaml = (secrets: Readonly<Record<string, string>>): string =>
+  `# keelson secrets: keep this file private (0600); pass it with --secrets.\n${stringify({ secrets: { ...secrets } })}`;
+
+export const writeAnswersFiles = async (o: {
+  readonly answersPath: string;
+  readonly stackRef: string;
+  readonly answers: Answers;
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly host?: string;
+  readonly identity?: string;
+}): Promise<{ answersPath: string; secretsPath: string | null; replay: string }> => {
+  const secretsPath = Object.keys(o.secrets).length > 0 ? secretsPathFor(o.answersPath) : null;
+  const replay = replayCommand({ stackRef: o.stackRef, answersPath: o.answersPath, secretsPath, ...(o.host === undefined ? {} : { host: o.host }), ...(o.identity === undefined ? {} : { identity: o.identity }) });
+  // The secrets first: an answers file that names a secrets file which was never written would mislead.
+  if (secretsPath !== null) await writeWorkstationFile(secretsPath, secretsYaml(o.secrets), 0o600);
+  await writeWorkstationFile(o.answersPath, answersYaml(o.stackRef, o.answers, replay), 0o644);
+  return { answersPath: o.answersPath, secretsPath, replay };
+};

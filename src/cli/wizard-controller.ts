@@ -1,0 +1,215 @@
+// The wizard's real controller: the screens ask, this does the I/O through the engine — openHost, loadStack,
+// planHost, applyPlan, the journal — and writes every step to the run's log with secrets redacted.
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import type { Host } from '../host/host.js';
+import { applyPlan, newRunId, type ApplyEvent } from '../apply/apply-plan.js';
+import { journalDir } from '../apply/journal.js';
+import { readLastRun } from '../apply/last-run.js';
+import { rollbackRun } from '../apply/rollback.js';
+import { planActions, planBlockers } from '../engine/plan.js';
+import { planHost } from '../engine/plan-host.js';
+import { renderPlanText } from '../engine/render-plan.js';
+import type { AnyStep } from '../engine/step.js';
+import { allSteps } from '../../steps/index.js';
+import type { ApplyOutcome, StackInfo, TargetSpec, WizardController } from '../../screens/controller.js';
+import { isStackName } from '../manifest/resolve-stack.js';
+import { bundledStacks, loadStack } from './context.js';
+import { openHost, type HostFlags, type OpenHostHooks } from './open-host.js';
+import { writeAnswersFiles } from './wizard-answers-file.js';
+import type { WizardLog } from './wizard-log.js';
+import type { ProgressStore } from './wizard-progress-store.js';
+import type { Redactor } from './wizard-redactor.js';
+import { listBundledStacks } from './wizard-stacks.js';
+
+export interface WizardControllerOptions {
+  /** Flags given on the command line that still matter once a target is chosen (--known-hosts, --host-key). */
+  readonly flags: HostFlags;
+  readonly log: WizardLog;
+  readonly redactor: Redactor;
+  readonly progress: ProgressStore;
+  /** Where relative paths typed in the wizard are resolved (the directory keelson was started in). */
+  readonly cwd: string;
+  readonly home?: string;
+  readonly now?: () => number;
+  readonly steps?: readonly AnyStep[];
+  readonly openHost?: (flags: HostFlags, hooks: OpenHostHooks) => Promise<Host>;
+}
+
+/** Thrown from inside applyPlan's event callback, before the next action begins: the run stops between actions. */
+class StopRequested extends Error {
+  constructor() {
+    super('stopped by the operator');
+    this.name = 'StopRequested';
+  }
+}
+
+const expandHome = (path: string, home: string): string => (path === '~' ? home : path.startsWith('~/') ? resolve(home, path.slice(2)) : path);
+
+export const createWizardController = (o: WizardControllerOptions): WizardController => {
+  const now = o.now ?? Date.now;
+  const home = o.home ?? homedir();
+  const open = o.openHost ?? openHost;
+  const steps = o.steps ?? allSteps;
+  let host: Host | null = null;
+  let target: TargetSpec | null = null;
+  let secrets: Readonly<Record<string, string>> = {};
+  const log = (line: string) => {
+    o.log.write(line);
+  };
+  const connected = (): Host => {
+    if (host === null) throw new Error('not connected: choose a target first');
+    return host;
+  };
+  const path = (p: string) => resolve(o.cwd, expandHome(p, home));
+
+  return {
+    logPath: o.log.path,
+    now,
+    log,
+
+    listStacks: () => listBundledStacks((name, why) => { log(`stacks: bundled stack ${name} left out: ${why}`); }),
+
+    loadStack: async (ref) => {
+      // A bundled name stays a name (what --stack takes); a file becomes an absolute path, valid from anywhere.
+      const loaded = await loadStack(expandHome(ref, home), o.cwd);
+      const bundled = isStackName(ref) && (await bundledStacks()).includes(ref);
+      return { ref: bundled ? ref : loaded.source, source: loaded.source, manifest: loaded.manifest };
+    },
+
+    connect: async (spec, confirmHostKey) => {
+      await host?.close().catch(() => undefined);
+      host = null;
+      const flags: HostFlags =
+        spec.kind === 'local'
+          ? {}
+          : {
+              host: spec.destination,
+              ...(spec.identity === undefined ? {} : { identity: path(spec.identity) }),
+              ...(o.flags.knownHosts === undefined ? {} : { knownHosts: o.flags.knownHosts }),
+              // A pinned key belongs to the host it was given for.
+              ...(o.flags.hostKey !== undefined && o.flags.host === spec.destination ? { hostKey: o.flags.hostKey } : {}),
+            };
+      host = await open(flags, { confirmNewHostKey: confirmHostKey });
+      target = spec;
+      log(`target: connected: ${host.label}`);
+      return { label: host.label };
+    },
+
+    lastRun: async () => {
+      const run = await readLastRun(connected());
+      if (run === null) return null;
+      log(`journal: last run ${run.runId} of ${run.stack}: ${run.state}${run.rolledBack ? ' (rolled back)' : ''} (${run.journalPath})`);
+      if (run.state === 'ok' || run.rolledBack) return null;
+      return { ...run, state: run.state };
+    },
+
+    rollback: async (run, onRestored) => {
+      log(`rollback: run ${run.runId}: restoring ${run.backups.length} files`);
+      const result = await rollbackRun(connected(), run, {
+        onRestored: (p) => {
+          log(`rollback: restored ${p}`);
+          onRestored?.(p);
+        },
+        now: new Date(now()),
+      });
+      for (const f of result.failed) log(`rollback: FAILED ${f.path}: ${f.error}`);
+      return result;
+    },
+
+    setSecrets: (s) => {
+      secrets = { ...s };
+      o.redactor.remember(secrets);
+    },
+
+    plan: async (stack, answers, onPhase) => {
+      onPhase('gathering');
+      const { plan, gatherMs } = await planHost(connected(), steps, stack.manifest, answers, new Date(now()));
+      onPhase('planning');
+      log(`plan: facts in ${Math.round(gatherMs)} ms, ${plan.roundTrips} round trip(s); ${planBlockers(plan).length} blockers, ${planActions(plan).length} actions`);
+      log(renderPlanText(plan).trimEnd());
+      return { plan, gatherMs };
+    },
+
+    apply: async (plan, onEvent, signal) => {
+      const h = connected();
+      const total = planActions(plan).length;
+      const runId = newRunId(new Date(now()));
+      let done = 0;
+      let skipped = 0;
+      const journalPath = `${journalDir}/${runId}.jsonl`;
+      const forward = (e: ApplyEvent) => {
+        const label = `apply [${e.index + 1}/${total}]`;
+        switch (e.type) {
+          case 'start':
+            if (signal.aborted) throw new StopRequested();
+            log(`${label} ${e.action.description}`);
+            break;
+          case 'line':
+            log(`${label}   | ${e.line}`);
+            break;
+          case 'end':
+            if (e.result === 'skipped') skipped++;
+            else done++;
+            log(`${label} ${e.result === 'skipped' ? 'already so' : 'done'} in ${Math.round(e.ms)} ms`);
+            break;
+          case 'failed':
+            log(`${label} FAILED: ${e.error}`);
+            break;
+        }
+        // What a command prints reaches the screen redacted too (a container may echo its environment).
+        if (e.type === 'line') onEvent({ ...e, line: o.redactor.redact(e.line) });
+        else if (e.type === 'failed') onEvent({ ...e, error: o.redactor.redact(e.error) });
+        else onEvent(e);
+      };
+      try {
+        const r = await applyPlan(h, plan, { secretAnswers: secrets, onEvent: forward, runId });
+        log(`apply: ${r.ok ? 'finished' : 'stopped at a failure'}: ${r.done} done, ${r.skipped} already so; journal ${r.journalPath}`);
+        const outcome: ApplyOutcome = {
+          ok: r.ok,
+          stopped: false,
+          runId: r.runId,
+          journalPath: r.journalPath,
+          done: r.done,
+          skipped: r.skipped,
+          ...(r.failed === undefined ? {} : { failed: { index: r.failed.index, description: r.failed.action.description, error: r.failed.error } }),
+        };
+        return outcome;
+      } catch (e) {
+        if (!(e instanceof StopRequested)) throw e;
+        log(`apply: stopped by the operator after ${done + skipped} of ${total}; journal ${journalPath}`);
+        return { ok: false, stopped: true, runId, journalPath, done, skipped };
+      }
+    },
+
+    loadProgress: () => o.progress.load(),
+    saveProgress: (p) => {
+      o.progress.save(p);
+    },
+    clearProgress: () => {
+      o.progress.clear();
+    },
+
+    defaultAnswersPath: (stack: StackInfo) => resolve(o.cwd, `keelson-${stack.manifest.stack}.answers.yaml`),
+
+    saveAnswers: async (file, stack, answers) => {
+      const asked = new Set(stack.manifest.secrets.filter((s) => s.ask !== undefined).map((s) => s.name));
+      const stackSecrets = Object.fromEntries(Object.entries(secrets).filter(([name]) => asked.has(name)));
+      const saved = await writeAnswersFiles({
+        answersPath: path(file),
+        stackRef: stack.ref,
+        answers,
+        secrets: stackSecrets,
+        ...(target?.kind === 'ssh' ? { host: target.destination, ...(target.identity === undefined ? {} : { identity: path(target.identity) }) } : {}),
+      });
+      log(`answers: saved to ${saved.answersPath}${saved.secretsPath === null ? '' : `, secrets to ${saved.secretsPath} (0600)`}`);
+      return saved;
+    },
+
+    close: async () => {
+      await host?.close().catch(() => undefined);
+      host = null;
+      o.log.close();
+    },
+  };
+};

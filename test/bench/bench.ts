@@ -1,0 +1,3 @@
+// npm run bench: every benchmark, one after the other (figures go into the issue notes, not into assertions).
+await import('./plan-round-trip.js');
+await import('./wizard-first-frame.js');

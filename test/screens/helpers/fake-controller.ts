@@ -1,0 +1,132 @@
+// A controller with no world behind it: every answer scripted, every call recorded. The screens are pure, so
+// this is all they need to be driven from Welcome to Summary.
+import type { ApplyEvent } from '../../../src/apply/apply-plan.js';
+import { planActions, type Plan } from '../../../src/engine/plan.js';
+import type {
+  ApplyOutcome,
+  Connected,
+  HostKeyPrompt,
+  HostRun,
+  PlanPhase,
+  Planned,
+  RollbackOutcome,
+  SavedAnswers,
+  StackChoice,
+  StackInfo,
+  TargetSpec,
+  WizardController,
+  WizardProgress,
+} from '../../../screens/controller.js';
+import type { Answers } from '../../../src/engine/step.js';
+import { demoStack, makePlan } from './fixtures.js';
+
+export interface FakeOptions {
+  stacks?: StackChoice[];
+  loadStack?: (ref: string) => Promise<StackInfo>;
+  hostKey?: HostKeyPrompt;
+  connectError?: Error;
+  lastRun?: HostRun | null;
+  plan?: () => Promise<Plan> | Plan;
+  /** Awaited inside each action, between start and end: lets a test hold apply mid-way. */
+  gate?: (index: number) => Promise<void>;
+  failAt?: number;
+  /** Apply itself throws (a lost connection) once this action has started. */
+  breakAt?: number;
+  progress?: WizardProgress | null;
+}
+
+export interface FakeController extends WizardController {
+  readonly calls: { connect: TargetSpec[]; plan: Answers[]; apply: Plan[]; saveAnswers: { path: string; answers: Answers }[]; rollback: HostRun[] };
+  readonly logLines: string[];
+  readonly progress: { current: WizardProgress | null; saves: number };
+  secrets: Readonly<Record<string, string>>;
+  hostKeyVerdict: boolean | null;
+}
+
+export const fakeController = (o: FakeOptions = {}): FakeController => {
+  const calls: FakeController['calls'] = { connect: [], plan: [], apply: [], saveAnswers: [], rollback: [] };
+  const logLines: string[] = [];
+  const progress = { current: o.progress ?? null, saves: 0 };
+  let clock = 1_000_000;
+  const c: FakeController = {
+    calls,
+    logLines,
+    progress,
+    secrets: {},
+    hostKeyVerdict: null,
+    logPath: '/home/op/.local/state/keelson/logs/wizard-20250101T000000.log',
+    now: () => (clock += 100),
+    log: (l) => {
+      logLines.push(l);
+    },
+    listStacks: () => Promise.resolve(o.stacks ?? [{ ref: 'demo', name: 'demo', version: '1.0.0', description: 'a web server and its socket directory' }]),
+    loadStack: (ref) => (o.loadStack ? o.loadStack(ref) : ref === 'demo' ? Promise.resolve(demoStack) : Promise.reject(new Error(`--stack ${ref}: no such file`))),
+    connect: async (target, confirm): Promise<Connected> => {
+      calls.connect.push(target);
+      if (o.connectError) throw o.connectError;
+      if (target.kind === 'ssh' && o.hostKey) {
+        c.hostKeyVerdict = await confirm(o.hostKey);
+        if (!c.hostKeyVerdict) throw Object.assign(new Error(`${o.hostKey.host}:${o.hostKey.port} is not a known host`), { remedy: 'Check the fingerprint with the host administrator.' });
+      }
+      return { label: target.kind === 'local' ? 'this machine (root)' : `ssh ${target.destination} (sudo)` };
+    },
+    lastRun: () => Promise.resolve(o.lastRun ?? null),
+    rollback: (run, onRestored): Promise<RollbackOutcome> => {
+      calls.rollback.push(run);
+      for (const b of run.backups) onRestored?.(b.path);
+      return Promise.resolve({ restored: run.backups.map((b) => b.path), failed: [], leftInPlace: run.created });
+    },
+    setSecrets: (s) => {
+      c.secrets = s;
+    },
+    plan: async (_stack, answers, onPhase: (p: PlanPhase) => void): Promise<Planned> => {
+      calls.plan.push(answers);
+      onPhase('gathering');
+      const plan = await (o.plan ?? makePlan)();
+      onPhase('planning');
+      return { plan, gatherMs: 12 };
+    },
+    apply: async (plan, onEvent: (e: ApplyEvent) => void, signal): Promise<ApplyOutcome> => {
+      calls.apply.push(plan);
+      let done = 0;
+      for (const [index, action] of planActions(plan).entries()) {
+        if (signal.aborted) return { ok: false, stopped: true, runId: 'run-1', journalPath: '/var/lib/keelson/journal/run-1.jsonl', done, skipped: 0 };
+        onEvent({ type: 'start', index, action });
+        onEvent({ type: 'line', index, line: `output of ${action.kind}` });
+        await o.gate?.(index);
+        if (o.breakAt === index) throw new Error('connection to 192.0.2.10 lost');
+        if (o.failAt === index) {
+          onEvent({ type: 'failed', index, error: 'apt-get exited with 100: E: Unable to locate package passt' });
+          return { ok: false, stopped: false, runId: 'run-1', journalPath: '/var/lib/keelson/journal/run-1.jsonl', done, skipped: 0, failed: { index, description: action.description, error: 'apt-get exited with 100' } };
+        }
+        onEvent({ type: 'end', index, result: 'done', ms: 1200 });
+        done++;
+      }
+      return { ok: true, stopped: false, runId: 'run-1', journalPath: '/var/lib/keelson/journal/run-1.jsonl', done, skipped: 0 };
+    },
+    loadProgress: () => progress.current,
+    saveProgress: (p) => {
+      progress.current = p;
+      progress.saves++;
+    },
+    clearProgress: () => {
+      progress.current = null;
+    },
+    defaultAnswersPath: (stack) => `/work/op/keelson-${stack.manifest.stack}.answers.yaml`,
+    saveAnswers: (path, stack, answers): Promise<SavedAnswers> => {
+      calls.saveAnswers.push({ path, answers });
+      return Promise.resolve({ answersPath: path, secretsPath: `${path.replace(/\.yaml$/, '')}.secrets.yaml`, replay: `keelson apply --stack ${stack.ref} --answers ${path} --yes` });
+    },
+    close: () => Promise.resolve(),
+  };
+  return c;
+};
+
+/** A promise and its resolver, for holding a fake mid-way. */
+export const deferred = <T = void>() => {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+};

@@ -1,0 +1,131 @@
+// The step screens (spinner, findings blockers first, actions with diffs, skip) and the Review.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { StepScreen } from '../../screens/step/step-screen.js';
+import { ReviewScreen } from '../../screens/review/review-screen.js';
+import type { PlanState } from '../../screens/app/wizard-state.js';
+import { fakeController } from './helpers/fake-controller.js';
+import { blockedPlan, demoStack, makePlan } from './helpers/fixtures.js';
+import { KEY, press, renderScreen, send, waitForFrame } from './helpers/harness.js';
+
+afterEach(() => {
+  cleanup();
+});
+
+const common = () => ({ active: true, context: '', onHelp: vi.fn(), onQuit: vi.fn() });
+const ready = (plan = makePlan()): PlanState => ({ status: 'ready', request: 1, planned: { plan, gatherMs: 3 } });
+
+const stepScreen = (plan: PlanState, stepIndex = 0, skipped: string[] = []) => {
+  const props = { ...common(), plan, stepIndex, skipped, hostLabel: 'ssh admin@h:22 (sudo)', onNext: vi.fn(), onSkip: vi.fn(), onRecheck: vi.fn(), onBack: vi.fn() };
+  return { props, r: renderScreen(<StepScreen {...props} />, fakeController()) };
+};
+
+describe('StepScreen', () => {
+  it('turns a spinner while the facts are gathered', async () => {
+    const { r } = stepScreen({ status: 'running', request: 1, phase: 'gathering', startedAt: 0 });
+    await waitForFrame(r, 'Gathering facts from ssh admin@h:22 (sudo) (one round trip)…');
+    const first = r.frames.length;
+    await waitForFrame(r, () => r.frames.length > first + 1); // it keeps turning
+    expect(r.lastFrame()).toContain('nothing changes on the host until you confirm the Review');
+  });
+
+  it('shows blockers first, with their remedy, and refuses to skip the step', async () => {
+    const { props, r } = stepScreen(ready(blockedPlan()));
+    const frame = await waitForFrame(r, 'Step 1 of 3 · Preflight');
+    expect(frame.indexOf('✗ BLOCKER /home is not on LUKS')).toBeLessThan(frame.indexOf('· info'));
+    expect(frame).toContain('→ fix: Move /home onto a LUKS volume, then run keelson again.');
+    expect(frame).toContain('1 blocker: fix it on the host, then press r to check again.');
+    expect(frame).not.toContain('s skip');
+    await send(r, 's');
+    expect(props.onSkip).not.toHaveBeenCalled();
+    await send(r, 'r');
+    expect(props.onRecheck).toHaveBeenCalledOnce();
+  });
+
+  it('shows a file action with its unified diff, and skips a step without blockers on s', async () => {
+    const { props, r } = stepScreen(ready(), 2);
+    const frame = await waitForFrame(r, 'Step 3 of 3 · Quadlet units');
+    expect(frame).toContain('+ write web.container');
+    expect(frame).toContain('+++ /home/demo/.config/containers/systemd/web.container');
+    expect(frame).toContain('+PublishPort=127.0.0.1:18080:8080');
+    await send(r, 's');
+    expect(props.onSkip).toHaveBeenCalledOnce();
+    await send(r, KEY.enter);
+    expect(props.onNext).toHaveBeenCalledOnce();
+    await send(r, 'b');
+    expect(props.onBack).toHaveBeenCalledOnce();
+  });
+
+  it('says when a step was skipped', async () => {
+    const { r } = stepScreen(ready(), 1, ['accounts']);
+    await waitForFrame(r, 'Skipped by you: its 2 actions will not be applied (s includes it again).');
+  });
+});
+
+describe('ReviewScreen', () => {
+  const review = (plan = makePlan(), skipped: string[] = []) => {
+    const controller = fakeController();
+    const props = {
+      ...common(),
+      plan,
+      skipped,
+      hostLabel: 'this machine (root)',
+      stack: demoStack,
+      answers: { domain: 'demo.example.org', port: '18080' },
+      resumingRun: null,
+      saved: null,
+      onConfirm: vi.fn(),
+      onNothingToDo: vi.fn(),
+      onSaved: vi.fn(),
+      onBack: vi.fn(),
+    };
+    return { props, controller, r: renderScreen(<ReviewScreen {...props} />, controller) };
+  };
+
+  it('applies nothing until y answers the confirmation; n goes back to reading', async () => {
+    const { props, r } = review();
+    await waitForFrame(r, '5 actions to apply on this machine (root)');
+    await press(r, KEY.enter, 'Apply 5 actions to this machine (root)? y apply  n not yet');
+    await press(r, 'n', 'enter apply…');
+    expect(props.onConfirm).not.toHaveBeenCalled();
+    await press(r, KEY.enter, 'y apply');
+    await send(r, 'y');
+    expect(props.onConfirm).toHaveBeenCalledOnce();
+  });
+
+  it('scrolls the whole plan', async () => {
+    const { r } = review();
+    const top = await waitForFrame(r, '1. Preflight');
+    expect(top).toContain('↓');
+    const down = await press(r, KEY.pageDown, '↑');
+    expect(down).not.toContain('1. Preflight');
+    expect(down).toContain('> start demo.target');
+  });
+
+  it('cannot be confirmed with blockers', async () => {
+    const { props, r } = review(blockedPlan());
+    await waitForFrame(r, '✗ 1 blocker: nothing can be applied until it is fixed.');
+    await send(r, KEY.enter);
+    await send(r, 'y');
+    expect(props.onConfirm).not.toHaveBeenCalled();
+    expect(r.lastFrame()).not.toContain('y apply');
+  });
+
+  it('leaves skipped steps out of the count', async () => {
+    const { r } = review(makePlan(), ['units']);
+    await waitForFrame(r, '3 actions to apply on this machine (root) · 1 step skipped by you');
+    expect(r.lastFrame()).toContain('3. Quadlet units (skipped)');
+  });
+
+  it('saves the answers on w to the path the operator gives', async () => {
+    const { props, controller, r } = review();
+    await waitForFrame(r, '1. Preflight');
+    await press(r, 'w', '/work/op/keelson-demo.answers.yaml');
+    await press(r, '\u0015/tmp/mine.yaml', '/tmp/mine.yaml');
+    await send(r, KEY.enter);
+    await vi.waitFor(() => {
+      expect(props.onSaved).toHaveBeenCalledOnce();
+    });
+    expect(controller.calls.saveAnswers).toEqual([{ path: '/tmp/mine.yaml', answers: { domain: 'demo.example.org', port: '18080' } }]);
+  });
+});

@@ -1,0 +1,116 @@
+// The real controller on this machine: connect, plan, apply (stopped part-way), find the interrupted run in the
+// journal, roll it back, apply again, save the answers — with a log that never holds the secret. The host's
+// state directory (/var/lib/keelson) is moved into a temp directory so the test leaves this machine alone.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createWizardController } from '../../src/cli/wizard-controller.js';
+import { openWizardLog } from '../../src/cli/wizard-log.js';
+import { confProgressStore, createWizardConf } from '../../src/cli/wizard-progress-store.js';
+import { createRedactor } from '../../src/cli/wizard-redactor.js';
+import { createLocalHost } from '../../src/host/local-host.js';
+import type { Host } from '../../src/host/host.js';
+import { defineStep } from '../../src/engine/step.js';
+import type { Fact } from '../../src/facts/fact.js';
+import type { ApplyEvent } from '../../src/apply/apply-plan.js';
+import { demoStack } from './helpers/fixtures.js';
+
+const STATE = '/var/lib/keelson';
+
+/** This machine, with every path argument in keelson's state directory moved under `root`. */
+const relocated = (inner: Host, root: string): Host => {
+  const move = (s: string) => (s.startsWith(STATE) ? `${root}${s}` : s);
+  return {
+    label: inner.label,
+    get roundTrips() {
+      return inner.roundTrips;
+    },
+    run: (argv, options) => inner.run(argv.map(move), options),
+    writeFile: (path, content, options) => inner.writeFile(move(path), content, options),
+    readFile: (path) => inner.readFile(move(path)),
+    close: () => inner.close(),
+  };
+};
+
+const fileFact = (path: string): Fact<string | null> => ({ id: `file:${path}`, probe: { argv: ['cat', '--', path] }, parse: (o) => (o.exitCode === 0 ? o.stdout : null) });
+
+const filesStep = (dir: string) =>
+  defineStep<{ app: string | null; extra: string | null }>({
+    id: 'files',
+    title: 'Two files',
+    facts: () => ({ app: fileFact(join(dir, 'app.conf')), extra: fileFact(join(dir, 'extra.conf')) }),
+    check: () => [],
+    plan: (f) => [
+      ...(f.app === 'new\n' ? [] : [{ kind: 'file.write' as const, description: 'replace app.conf', path: join(dir, 'app.conf'), content: 'new\n', mode: '0644', owner: 'root', group: 'root', before: f.app }]),
+      ...(f.extra === 'extra\n' ? [] : [{ kind: 'file.write' as const, description: 'create extra.conf', path: join(dir, 'extra.conf'), content: 'extra\n', mode: '0644', owner: 'root', group: 'root', before: f.extra }]),
+    ],
+  });
+
+describe('createWizardController', () => {
+  it('plans, applies, stops, finds the run, rolls it back and applies again on this machine', { timeout: 120_000 }, async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'keelson-controller-'));
+    const dir = join(tmp, 'etc');
+    const root = join(tmp, 'host');
+    await createLocalHost().run(['mkdir', '-p', dir, `${root}${STATE}`]);
+    writeFileSync(join(dir, 'app.conf'), 'old\n');
+    const redactor = createRedactor();
+    const log = openWizardLog(join(tmp, 'logs'), redactor);
+    const controller = createWizardController({
+      flags: {},
+      log,
+      redactor,
+      progress: confProgressStore(createWizardConf(join(tmp, 'conf'))),
+      cwd: tmp,
+      steps: [filesStep(dir)],
+      openHost: () => Promise.resolve(relocated(createLocalHost(), root)),
+    });
+
+    expect(await controller.connect({ kind: 'local' }, () => Promise.resolve(false))).toEqual({ label: 'this machine (root)' });
+    expect(await controller.lastRun()).toBeNull();
+    controller.setSecrets({ 'admin-token': 'tok-SECRET-42' });
+    controller.log('the operator typed tok-SECRET-42 somewhere it should not be');
+
+    const phases: string[] = [];
+    const { plan } = await controller.plan(demoStack, { domain: 'd.example', port: '8080' }, (p) => phases.push(p));
+    expect(phases).toEqual(['gathering', 'planning']);
+    expect(plan.steps[0]?.actions.map((a) => a.description)).toEqual(['replace app.conf', 'create extra.conf']);
+
+    // Stop after the first action: the journal on the host says the run was interrupted.
+    const stop = new AbortController();
+    const events: ApplyEvent['type'][] = [];
+    const stopped = await controller.apply(plan, (e) => {
+      events.push(e.type);
+      if (e.type === 'end') stop.abort();
+    }, stop.signal);
+    expect(stopped).toMatchObject({ ok: false, stopped: true, done: 1 });
+    expect(events).toEqual(['start', 'end']);
+    expect(readFileSync(join(dir, 'app.conf'), 'utf8')).toBe('new\n');
+
+    const run = await controller.lastRun();
+    if (run === null) throw new Error('the interrupted run was not found in the journal');
+    expect(run).toMatchObject({ state: 'interrupted', actions: 2, finished: 1, backups: [{ path: join(dir, 'app.conf') }] });
+
+    const restored: string[] = [];
+    const rolled = await controller.rollback(run, (p) => restored.push(p));
+    expect(rolled).toEqual({ restored: [join(dir, 'app.conf')], failed: [], leftInPlace: [] });
+    expect(readFileSync(join(dir, 'app.conf'), 'utf8')).toBe('old\n');
+    expect(await controller.lastRun()).toBeNull(); // rolled back: not offered again
+
+    const again = await controller.plan(demoStack, { domain: 'd.example', port: '8080' }, () => undefined);
+    const done = await controller.apply(again.plan, () => undefined, new AbortController().signal);
+    expect(done).toMatchObject({ ok: true, stopped: false, done: 2 });
+    expect(await controller.lastRun()).toBeNull();
+
+    const saved = await controller.saveAnswers('answers.yaml', demoStack, { domain: 'd.example', port: '8080' });
+    expect(saved).toMatchObject({ answersPath: join(tmp, 'answers.yaml'), secretsPath: join(tmp, 'answers.secrets.yaml') });
+    expect(readFileSync(join(tmp, 'answers.secrets.yaml'), 'utf8')).toContain('tok-SECRET-42');
+
+    await controller.close();
+    const text = readFileSync(controller.logPath, 'utf8');
+    expect(text).toContain('<secret:admin-token>');
+    expect(text).not.toContain('tok-SECRET-42');
+    expect(text).toContain('apply: stopped by the operator after 1 of 2');
+    expect(text).toContain('rollback: restored');
+  });
+});

@@ -1,0 +1,129 @@
+// The whole wizard, Welcome to Summary, driven by key presses against a fake controller.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { WizardRoot } from '../../screens/app/wizard-root.js';
+import type { WizardExit } from '../../screens/app/wizard-app.js';
+import { deferred, fakeController } from './helpers/fake-controller.js';
+import { KEY, press, send, type, waitForFrame } from './helpers/harness.js';
+import { render } from 'ink-testing-library';
+import type { HostRun } from '../../screens/controller.js';
+import { vi } from 'vitest';
+
+afterEach(() => {
+  cleanup();
+});
+
+describe('the wizard, from Welcome to Summary', () => {
+  it('installs the demo stack on this machine with nothing applied before the Review is confirmed', async () => {
+    const controller = fakeController();
+    const exits: WizardExit[] = [];
+    const r = render(<WizardRoot controller={controller} noColor onExit={(e) => exits.push(e)} />);
+
+    await waitForFrame(r, 'Nothing changes on the host');
+    await press(r, KEY.enter, 'Where should the stack go?');
+    await press(r, KEY.enter, 'Which stack?');
+    await press(r, KEY.enter, 'Questions · 1 of 3');
+    expect(r.lastFrame()).toContain('demo.example.org');
+
+    // Validation as you type: a space is not a domain character.
+    await type(r, ' x');
+    await waitForFrame(r, '✗ must match [a-z0-9.-]+');
+    await type(r, KEY.backspace + KEY.backspace);
+    await waitForFrame(r, '✓ matches [a-z0-9.-]+');
+    await press(r, KEY.enter, 'Questions · 2 of 3');
+    await press(r, KEY.enter, 'Questions · 3 of 3');
+    await waitForFrame(r, '✗ needs an answer');
+    await type(r, 's3cret-token');
+    await waitForFrame(r, '••••••••••••');
+    expect(r.lastFrame()).not.toContain('s3cret-token');
+    await press(r, KEY.enter, 'Step 1 of 3 · Preflight');
+    expect(controller.secrets).toEqual({ 'admin-token': 's3cret-token' });
+    expect(controller.calls.plan).toEqual([{ domain: 'demo.example.org', port: '18080' }]);
+
+    const step1 = await waitForFrame(r, 'install podman crun passt uidmap');
+    expect(step1).toContain('! warning');
+    expect(step1).toContain('→ fix: swapoff -a');
+    await press(r, KEY.enter, 'Step 2 of 3 · Users and groups');
+    await press(r, KEY.enter, 'Step 3 of 3 · Quadlet units');
+    await waitForFrame(r, '+++ /home/demo/.config/containers/systemd/web.container');
+    await press(r, KEY.enter, 'Review');
+    await waitForFrame(r, '5 actions to apply on this machine (root)');
+    expect(controller.calls.apply).toHaveLength(0);
+
+    await press(r, KEY.enter, 'Apply 5 actions to this machine (root)?');
+    expect(controller.calls.apply).toHaveLength(0);
+    await press(r, 'y', 'Applied in');
+    expect(controller.calls.apply).toHaveLength(1);
+    expect(controller.progress.current).toBeNull();
+
+    await press(r, KEY.enter, 'Summary');
+    const summary = await waitForFrame(r, 'What runs');
+    expect(summary).toContain('demo 1.0.0 is deployed on this machine (root)');
+    expect(summary).toContain('web port 8080/tcp → 127.0.0.1:18080');
+    await press(r, KEY.pageDown, controller.logPath);
+    await send(r, 'q');
+    await vi.waitFor(() => {
+      expect(exits).toMatchObject([{ reason: 'done', progressSaved: false, outcome: { ok: true } }]);
+    });
+    expect(controller.logLines.join('\n')).not.toContain('s3cret-token');
+  });
+
+  it('asks before quitting during apply, stops after the running action, and keeps the progress', async () => {
+    const hold = deferred();
+    const controller = fakeController({ gate: (i) => (i === 1 ? hold.promise : Promise.resolve()) });
+    const exits: WizardExit[] = [];
+    const r = render(<WizardRoot controller={controller} noColor stackRef="demo" onExit={(e) => exits.push(e)} />);
+    await waitForFrame(r, 'Nothing changes on the host');
+    await press(r, KEY.enter, 'Where should the stack go?');
+    await press(r, KEY.enter, 'Questions · 1 of 3'); // --stack demo: loaded without asking
+    await press(r, KEY.enter, 'Questions · 2 of 3');
+    await press(r, KEY.enter, 'Questions · 3 of 3');
+    await type(r, 'tok');
+    await press(r, KEY.enter, 'Step 1 of 3');
+    await press(r, KEY.enter, 'Step 2 of 3');
+    await press(r, KEY.enter, 'Step 3 of 3');
+    await press(r, KEY.enter, 'Review');
+    await press(r, KEY.enter, 'y apply');
+    await press(r, 'y', '▶ create group demo-clients');
+    await press(r, 'q', 'Stop after this action?');
+    expect(exits).toEqual([]);
+    await press(r, 'y', 'Stopping after the running action');
+    hold.resolve();
+    await vi.waitFor(() => {
+      expect(exits).toMatchObject([{ reason: 'stopped', progressSaved: true, outcome: { stopped: true, done: 2 } }]);
+    });
+    expect(controller.progress.current).toMatchObject({ screen: 'review', stackRef: 'demo' });
+  });
+
+  it('continues an unfinished wizard where it stopped: connects, reloads the stack, plans and lands on the saved step', async () => {
+    const progress = { target: { kind: 'local' as const }, stackRef: 'demo', answers: { domain: 'shop.example', port: '8081' }, screen: 'step' as const, stepIndex: 1, skipped: [], savedAt: '2025-01-01T00:00:00.000Z' };
+    const controller = fakeController({ progress });
+    const r = render(<WizardRoot controller={controller} noColor onExit={() => undefined} />);
+    await waitForFrame(r, '› Continue where you stopped');
+    // The stack asks a secret, which is never saved: the questions come back, answered, with the secret empty.
+    await press(r, KEY.enter, 'Questions · 1 of 3');
+    expect(r.lastFrame()).toContain('shop.example');
+    await press(r, KEY.up, 'Questions · 3 of 3');
+    await type(r, 'tok');
+    await press(r, KEY.enter, 'Step 2 of 3 · Users and groups');
+    expect(controller.calls.connect).toEqual([{ kind: 'local' }]);
+    expect(controller.calls.plan).toEqual([{ domain: 'shop.example', port: '8081' }]);
+  });
+
+  it('offers to resume an interrupted run found on the host; resuming plans again with its stack', async () => {
+    const lastRun: HostRun = { runId: 'r9', journalPath: '/var/lib/keelson/journal/r9.jsonl', stack: 'demo', startedAt: '2025-01-01T00:00:00.000Z', state: 'interrupted', actions: 5, finished: 2, backups: [], created: [] };
+    const controller = fakeController({ lastRun });
+    const r = render(<WizardRoot controller={controller} noColor onExit={() => undefined} />);
+    await waitForFrame(r, 'Nothing changes on the host');
+    await press(r, KEY.enter, 'Where should the stack go?');
+    await press(r, KEY.enter, 'The last keelson run on this host was interrupted.');
+    await press(r, KEY.enter, 'Questions · 1 of 3');
+    await press(r, KEY.enter, 'Questions · 2 of 3');
+    await press(r, KEY.enter, 'Questions · 3 of 3');
+    await type(r, 'tok');
+    await press(r, KEY.enter, 'Step 1 of 3');
+    await press(r, KEY.enter, 'Step 2 of 3');
+    await press(r, KEY.enter, 'Step 3 of 3');
+    await press(r, KEY.enter, 'Resuming run r9');
+  });
+});

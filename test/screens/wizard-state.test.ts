@@ -1,0 +1,97 @@
+// The wizard's state machine, event by event: where back goes, what skip may do, which plan answer counts,
+// and what is kept for next time (never a secret).
+import { describe, expect, it } from 'vitest';
+import { initialWizardState, progressOf, wizardReducer, type WizardEvent, type WizardState } from '../../screens/app/wizard-state.js';
+import { blockedPlan, demoStack, makePlan, quietStack } from './helpers/fixtures.js';
+
+const run = (events: WizardEvent[], from: WizardState = initialWizardState(null, null)): WizardState => events.reduce(wizardReducer, from);
+
+const toSteps: WizardEvent[] = [
+  { type: 'start', continueSaved: false },
+  { type: 'connected', target: { kind: 'local' }, label: 'this machine (root)', hostRun: null },
+  { type: 'stack-loaded', stack: demoStack },
+  { type: 'answered', answers: { domain: 'a.example', port: '8080' }, secrets: { 'admin-token': 'tok-123' } },
+];
+const planned = (request: number, plan = makePlan()): WizardEvent => ({ type: 'planned', request, planned: { plan, gatherMs: 5 } });
+
+describe('wizardReducer', () => {
+  it('walks Welcome → Target → Stack → Questions → Steps and asks for a plan', () => {
+    const s = run(toSteps);
+    expect(s.screen).toBe('step');
+    expect(s.plan).toMatchObject({ status: 'running', request: 1 });
+    expect(s.secrets).toEqual({ 'admin-token': 'tok-123' });
+  });
+
+  it('goes straight from Stack to the steps when the stack asks nothing', () => {
+    const s = run([...toSteps.slice(0, 2), { type: 'stack-loaded', stack: quietStack }]);
+    expect(s.screen).toBe('step');
+    expect(s.plan.status).toBe('running');
+  });
+
+  it('drops the answer to an older plan request', () => {
+    const s = run([...toSteps, { type: 'recheck' }, planned(1)]);
+    expect(s.plan).toMatchObject({ status: 'running', request: 2 });
+    expect(run([planned(2)], s).plan.status).toBe('ready');
+  });
+
+  it('moves through the steps to the Review, and back again one step at a time', () => {
+    const s = run([...toSteps, planned(1), { type: 'next-step' }, { type: 'next-step' }, { type: 'next-step' }]);
+    expect(s.screen).toBe('review');
+    const back = run([{ type: 'back' }], s);
+    expect(back).toMatchObject({ screen: 'step', stepIndex: 2 });
+    expect(run([{ type: 'back' }, { type: 'back' }, { type: 'back' }], back)).toMatchObject({ screen: 'questions' });
+  });
+
+  it('skips a step without blockers (and moves on), and includes it again on a second s', () => {
+    const s = run([...toSteps, planned(1), { type: 'skip-step' }]);
+    expect(s).toMatchObject({ stepIndex: 1, skipped: ['preflight'] });
+    expect(run([{ type: 'back' }, { type: 'skip-step' }], s).skipped).toEqual([]);
+  });
+
+  it('refuses to skip a step with a blocker', () => {
+    const s = run([...toSteps, planned(1, blockedPlan()), { type: 'skip-step' }]);
+    expect(s).toMatchObject({ stepIndex: 0, skipped: [] });
+  });
+
+  it('refuses to confirm a Review with blockers: nothing is applied', () => {
+    const s = run([...toSteps, planned(1, blockedPlan()), { type: 'next-step' }, { type: 'next-step' }, { type: 'next-step' }]);
+    expect(s.screen).toBe('review');
+    expect(run([{ type: 'review-confirmed' }], s).screen).toBe('review');
+  });
+
+  it('has no way back from Apply', () => {
+    const s = run([...toSteps, planned(1), { type: 'next-step' }, { type: 'next-step' }, { type: 'next-step' }, { type: 'review-confirmed' }]);
+    expect(s.screen).toBe('apply');
+    expect(run([{ type: 'back' }], s).screen).toBe('apply');
+  });
+
+  it('continues a saved wizard: target, stack and answers come back, and the plan lands on the saved step', () => {
+    const offer = { target: { kind: 'local' as const }, stackRef: 'quiet', answers: {}, screen: 'step' as const, stepIndex: 2, skipped: ['accounts'], savedAt: '2025-01-01T00:00:00Z' };
+    let s = run([{ type: 'start', continueSaved: true }], initialWizardState(offer, null));
+    expect(s).toMatchObject({ screen: 'target', target: { kind: 'local' }, stackRef: 'quiet', skipped: ['accounts'] });
+    s = run([{ type: 'connected', target: { kind: 'local' }, label: 'l', hostRun: null }, { type: 'stack-loaded', stack: quietStack }, planned(1)], s);
+    expect(s).toMatchObject({ screen: 'step', stepIndex: 2, skipped: ['accounts'], resume: null });
+  });
+
+  it('offers an unfinished run found on the host, and resuming it starts with its stack', () => {
+    const hostRun = { runId: 'r1', journalPath: '/j', stack: 'demo', startedAt: 't', state: 'interrupted' as const, actions: 3, finished: 1, backups: [], created: [] };
+    const s = run([{ type: 'start', continueSaved: false }, { type: 'connected', target: { kind: 'local' }, label: 'l', hostRun }]);
+    expect(s.screen).toBe('host-run');
+    expect(run([{ type: 'host-run-resolved', choice: 'resume' }], s)).toMatchObject({ screen: 'stack', stackRef: 'demo', resumingRun: hostRun });
+  });
+});
+
+describe('progressOf', () => {
+  it('keeps the place and the answers, never the secrets', () => {
+    const s = run([...toSteps, planned(1), { type: 'next-step' }]);
+    const p = progressOf(s, '2025-01-01T00:00:00Z');
+    expect(p).toEqual({ target: { kind: 'local' }, stackRef: 'demo', answers: { domain: 'a.example', port: '8080' }, screen: 'step', stepIndex: 1, skipped: [], savedAt: '2025-01-01T00:00:00Z' });
+    expect(JSON.stringify(p)).not.toContain('tok-123');
+  });
+
+  it('keeps nothing before a target is chosen, or after a finished apply', () => {
+    expect(progressOf(initialWizardState(null, null), 'x')).toBeNull();
+    const applied = run([...toSteps, planned(1), { type: 'applied', outcome: { ok: true, stopped: false, runId: 'r', journalPath: 'j', done: 5, skipped: 0 } }]);
+    expect(progressOf(applied, 'x')).toBeNull();
+  });
+});
