@@ -4,11 +4,17 @@ import { Command, CommanderError, Option } from 'commander';
 import { HostError } from '../host/host-error.js';
 import { KEELSON_VERSION } from '../engine/version.js';
 import { EXIT, UsageError } from './exit-codes.js';
-import { planCommand } from './commands/plan.js';
-import { applyCommand } from './commands/apply.js';
-import { statusCommand } from './commands/status.js';
-import { schemaCommand } from './commands/schema.js';
-import { wizardCommand } from './commands/wizard.js';
+import type { PlanFlags } from './commands/plan.js';
+import type { ApplyFlags } from './commands/apply.js';
+import type { HostFlags } from './open-host.js';
+
+// Each command is loaded only when it runs: the engine, ssh2 and Ink are heavy, and --version or the
+// wizard's first frame should not wait for the code of the other commands.
+const planCommand = async (flags: PlanFlags) => (await import('./commands/plan.js')).planCommand(flags);
+const applyCommand = async (file: string | undefined, flags: ApplyFlags) => (await import('./commands/apply.js')).applyCommand(file, flags);
+const statusCommand = async (flags: HostFlags & { json?: boolean }) => (await import('./commands/status.js')).statusCommand(flags);
+const schemaCommand = async () => { (await import('./commands/schema.js')).schemaCommand(); };
+const wizardCommand = async (flags: HostFlags & { stack?: string }) => (await import('./commands/wizard.js')).wizardCommand(flags);
 
 const hostOptions = (cmd: Command): Command =>
   cmd
