@@ -17,6 +17,8 @@ export interface ApplyOptions {
   readonly onEvent?: (event: ApplyEvent) => void;
   readonly secretAnswers?: Readonly<Record<string, string>>;
   readonly runId?: string;
+  /** A secret shown once to the operator (a generated LUKS key); kept out of onEvent, which may be logged. */
+  readonly onReveal?: (message: string, secret: string) => void;
 }
 
 export interface ApplyResult {
@@ -64,6 +66,7 @@ export const applyPlan = async (host: Host, plan: Plan, options: ApplyOptions = 
         index,
         runId,
         secretAnswers: options.secretAnswers ?? {},
+        ...(options.onReveal !== undefined ? { reveal: options.onReveal } : {}),
         onLine: (line) => {
           emit({ type: 'line', index, line });
         },

@@ -10,6 +10,7 @@ import { formatManifestErrors, parseManifest } from '../manifest/load-manifest.j
 import type { Manifest } from '../manifest/schema.js';
 import { bundledManifestPath, bundledStacksDir, resolveStackRef, stackNotFoundMessage } from '../manifest/resolve-stack.js';
 import { UsageError } from './exit-codes.js';
+import { LUKS_DEVICE_ANSWER, LUKS_KEY_FILE_ANSWER } from '../../steps/storage/setup-request.js';
 
 export const PACKAGE_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const ASSETS_DIR = resolve(PACKAGE_ROOT, 'assets');
@@ -38,9 +39,23 @@ export const loadStack = async (stack: string, cwd: string = process.cwd()): Pro
   return { manifest: parsed.manifest, source: ref.path };
 };
 
+export interface SetupFlags {
+  readonly setupLuks?: string;
+  readonly luksKeyFile?: string;
+}
+
+/** --setup-luks DEVICE [--luks-key-file PATH] travel as keelson.* answers, so a saved plan keeps them. */
+export const setupAnswers = (flags: SetupFlags): Record<string, string> => {
+  if (flags.luksKeyFile !== undefined && flags.setupLuks === undefined) throw new UsageError('--luks-key-file needs --setup-luks DEVICE');
+  return {
+    ...(flags.setupLuks !== undefined ? { [LUKS_DEVICE_ANSWER]: flags.setupLuks } : {}),
+    ...(flags.luksKeyFile !== undefined ? { [LUKS_KEY_FILE_ANSWER]: flags.luksKeyFile } : {}),
+  };
+};
+
 /** Answers file: YAML or JSON, `answers: { id: value }`. Secrets never live here (see --secrets). */
-export const loadAnswers = async (manifest: Manifest, file: string | undefined): Promise<Answers> => {
-  let provided: Record<string, string> = {};
+export const loadAnswers = async (manifest: Manifest, file: string | undefined, setup: SetupFlags = {}): Promise<Answers> => {
+  let provided: Record<string, string> = setupAnswers(setup);
   if (file !== undefined) {
     const text = await readWorkstationText(file);
     if (text === null) throw new UsageError(`--answers ${file}: no such file`);
@@ -49,7 +64,7 @@ export const loadAnswers = async (manifest: Manifest, file: string | undefined):
     if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
       throw new UsageError(`--answers ${file}: expected a mapping "answers: { question-id: value }"`);
     }
-    provided = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, String(v)]));
+    provided = { ...Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, String(v)])), ...provided };
   }
   const r = resolveAnswers(manifest, provided);
   if (!r.ok) throw new UsageError(`answers for stack ${manifest.stack}:\n${r.problems.map((p) => `  ${p.id}: ${p.message}`).join('\n')}`);

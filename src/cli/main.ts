@@ -38,7 +38,9 @@ export const buildProgram = (): Command => {
       .requiredOption('--stack <name|file>', 'a bundled stack (demo, cdr-link) or a manifest file')
       .option('--answers <file>', "answers to the stack's questions (YAML or JSON)")
       .option('--json', 'print the plan as JSON')
-      .option('--out <file>', 'also save the plan as JSON, to apply later'),
+      .option('--out <file>', 'also save the plan as JSON, to apply later')
+      .option('--setup-luks <device>', 'set up LUKS2 on this EMPTY disk for the data mount (refused if it holds anything)')
+      .option('--luks-key-file <path>', 'where on the host the generated LUKS key is kept (default /etc/cryptsetup-keys.d/NAME.key)'),
   ).action(planCommand);
 
   hostOptions(
@@ -49,6 +51,8 @@ export const buildProgram = (): Command => {
       .option('--stack <name|file>', 'a bundled stack or a manifest file (needed without a plan file)')
       .option('--answers <file>', "answers to the stack's questions")
       .option('--secrets <file>', 'secret answers (a 0600 YAML file); or KEELSON_SECRET_<ID> in the environment')
+      .option('--setup-luks <device>', 'set up LUKS2 on this EMPTY disk for the data mount (refused if it holds anything)')
+      .option('--luks-key-file <path>', 'where on the host the generated LUKS key is kept')
       .option('--yes', 'apply without asking (headless)')
       .option('--json', 'print the result as JSON'),
   ).action(applyCommand);

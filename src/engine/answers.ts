@@ -3,6 +3,9 @@
 import type { Manifest } from '../manifest/schema.js';
 import type { Answers } from './step.js';
 
+/** Answers under this prefix are keelson's own options, never a stack question (question ids cannot contain "."). */
+export const RESERVED_PREFIX = 'keelson.';
+
 export interface AnswerProblem {
   readonly id: string;
   readonly message: string;
@@ -23,8 +26,10 @@ export const resolveAnswers = (
   const answers: Record<string, string> = {};
   const problems: AnswerProblem[] = [];
   const known = new Set(manifest.questions.map((q) => q.id));
-  for (const id of Object.keys(provided)) {
-    if (!known.has(id)) problems.push({ id, message: `is not a question of stack ${manifest.stack}` });
+  for (const [id, value] of Object.entries(provided)) {
+    // keelson's own requests (e.g. keelson.luks-device) ride with the answers so a saved plan keeps them.
+    if (id.startsWith(RESERVED_PREFIX)) answers[id] = value;
+    else if (!known.has(id)) problems.push({ id, message: `is not a question of stack ${manifest.stack}` });
   }
   for (const q of manifest.questions) {
     const value = provided[q.id] ?? q.default;

@@ -41,9 +41,18 @@ const mapperPath = (a: Setup) => `/dev/mapper/${a.name}`;
 
 const exists = async (host: Host, path: string): Promise<boolean> => (await host.run(['test', '-e', path])).exitCode === 0;
 
+/** Shorter than this, an existing key file is no key (an empty one would even be an empty passphrase). */
+const MIN_KEY_BYTES = 32;
+
 /** The key file, made once. A re-run reuses it: a new key would lock out a volume already formatted with the old one. */
 const ensureKeyFile = async (host: Host, a: Setup): Promise<string | null> => {
-  if (await exists(host, a.keyFile)) return null;
+  if (await exists(host, a.keyFile)) {
+    const size = Number((await runChecked(host, ['stat', '-L', '-c', '%s', '--', a.keyFile])).stdout.trim());
+    if (!(size >= MIN_KEY_BYTES)) {
+      throw new LuksDeviceError(`${a.keyFile} exists but holds only ${size} bytes: that is no key. Remove it (keelson then makes one) or put a key of ${MIN_KEY_BYTES} bytes or more there, and run apply again.`);
+    }
+    return null;
+  }
   const key = generateLuksKey();
   await runChecked(host, ['install', '-d', '-m', '0700', '-o', 'root', '-g', 'root', '--', posix.dirname(a.keyFile)]);
   await host.writeFile(a.keyFile, key, { mode: 0o400, owner: 'root', group: 'root' });
@@ -109,11 +118,11 @@ const moveAndMount = async (host: Host, a: Setup): Promise<void> => {
 };
 
 const reveal = (ctx: ExecutorContext, a: Setup, key: string): void => {
-  // Live output only (the terminal): the journal records the action's description, never these lines.
-  const say = (line: string) => ctx.onLine?.(line);
-  say(`The key of ${a.mountPoint} (LUKS ${a.uuid}) is shown ONCE. Keep a copy off this host:`);
-  say(`  ${key}`);
-  say(`It is also in ${a.keyFile} (root only), which opens the volume at boot.`);
+  // Never through onLine: live output is logged by the wizard. Only the reveal channel sees the key.
+  if (ctx.reveal !== undefined) {
+    ctx.reveal(`The key of ${a.mountPoint} (LUKS ${a.uuid}) is shown ONCE. Keep a copy off this host:`, key);
+  }
+  ctx.onLine?.(`The key is in ${a.keyFile} (root only), which opens the volume at boot. Keep a copy off this host.`);
 };
 
 export const luksSetup: Executor<'luks.setup'> = async (a, ctx) => {

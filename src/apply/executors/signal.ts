@@ -7,6 +7,6 @@ import { systemctlArgs } from './system.js';
 export const systemdSignal: Executor<'systemd.signal'> = async (a, ctx) => {
   const active = await ctx.host.run([...systemctlArgs(a.target), 'is-active', '--quiet', '--', a.unit]);
   if (active.exitCode !== 0) throw new Error(`${a.unit} is not running, so it cannot reread its configuration: start it (systemctl start ${a.unit}) and run apply again.`);
-  await runChecked(ctx.host, [...systemctlArgs(a.target), 'kill', '--kill-whom=main', `--signal=${a.signal}`, '--', a.unit]);
+  await runChecked(ctx.host, [...systemctlArgs(a.target), 'kill', '--kill-who=main', `--signal=${a.signal}`, '--', a.unit]);
   return 'done';
 };

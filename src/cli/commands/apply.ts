@@ -10,11 +10,11 @@ import { planActions, planBlockers, planSchema, type Plan } from '../../engine/p
 import { renderPlanText } from '../../engine/render-plan.js';
 import { manifestSchema } from '../../manifest/schema.js';
 import { allSteps } from '../../../steps/index.js';
-import { loadAnswers, loadStack } from '../context.js';
+import { loadAnswers, loadStack, type SetupFlags } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { openHost, type HostFlags } from '../open-host.js';
 
-export interface ApplyFlags extends HostFlags {
+export interface ApplyFlags extends HostFlags, SetupFlags {
   readonly stack?: string;
   readonly answers?: string;
   readonly secrets?: string;
@@ -99,7 +99,7 @@ const freshOrSaved = async (host: Host, planFile: string | undefined, flags: App
   }
   if (flags.stack === undefined) throw new UsageError('apply needs a plan file or --stack');
   const { manifest } = await loadStack(flags.stack);
-  const answers = await loadAnswers(manifest, flags.answers);
+  const answers = await loadAnswers(manifest, flags.answers, flags);
   return (await planHost(host, allSteps, manifest, answers)).plan;
 };
 
@@ -124,7 +124,14 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
       process.exitCode = EXIT.failed;
       return;
     }
-    const result: ApplyResult = await applyPlan(host, plan, { secretAnswers, onEvent: flags.json === true ? undefined : printEvent(plan) });
+    const result: ApplyResult = await applyPlan(host, plan, {
+      secretAnswers,
+      onEvent: flags.json === true ? undefined : printEvent(plan),
+      // Straight to the operator's terminal (stderr), once; never into --json output or any file.
+      onReveal: (message, secret) => {
+        process.stderr.write(`\n${message}\n\n    ${secret}\n\n`);
+      },
+    });
     if (flags.json === true) process.stdout.write(`${JSON.stringify({ ...result, roundTrips: plan.roundTrips }, null, 2)}\n`);
     else process.stderr.write(result.ok ? `Applied: ${result.done} done, ${result.skipped} already so. Journal: ${result.journalPath}\n` : `Apply stopped at action ${(result.failed?.index ?? 0) + 1}. Journal: ${result.journalPath}\nFix the cause and run apply again: finished actions are not repeated.\n`);
     process.exitCode = result.ok ? EXIT.ok : EXIT.failed;

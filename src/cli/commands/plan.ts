@@ -4,11 +4,11 @@ import { planHost } from '../../engine/plan-host.js';
 import { planBlockers, type Plan } from '../../engine/plan.js';
 import { renderPlanText } from '../../engine/render-plan.js';
 import { allSteps } from '../../../steps/index.js';
-import { loadAnswers, loadStack } from '../context.js';
+import { loadAnswers, loadStack, type SetupFlags } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { openHost, type HostFlags } from '../open-host.js';
 
-export interface PlanFlags extends HostFlags {
+export interface PlanFlags extends HostFlags, SetupFlags {
   readonly stack: string;
   readonly answers?: string;
   readonly json?: boolean;
@@ -19,7 +19,7 @@ export const exitCodeForPlan = (plan: Plan): number => (planBlockers(plan).lengt
 
 export const planCommand = async (flags: PlanFlags): Promise<void> => {
   const { manifest } = await loadStack(flags.stack);
-  const answers = await loadAnswers(manifest, flags.answers);
+  const answers = await loadAnswers(manifest, flags.answers, flags);
   const host = await openHost(flags);
   try {
     const { plan } = await planHost(host, allSteps, manifest, answers);

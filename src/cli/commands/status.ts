@@ -1,10 +1,13 @@
 // keelson status: what this host says keelson deployed, and how the last run ended (read from the host,
 // so any workstation — or support staff — sees the same).
 import type { Host } from '../../host/host.js';
-import { journalDir, KEELSON_STATE_DIR, parseJournal } from '../../apply/journal.js';
+import { journalDir, parseJournal } from '../../apply/journal.js';
+import { parseStateFile, STATE_PATH } from '../../../steps/quadlet/host-state.js';
 import { openHost, type HostFlags } from '../open-host.js';
+import { statusText } from '../status-text.js';
 
-export const STATE_FILE = `${KEELSON_STATE_DIR}/state.json`;
+/** Written by the Quadlet step's state.write at the end of a successful apply (steps/quadlet/host-state.ts). */
+export const STATE_FILE = STATE_PATH;
 
 export interface StatusReport {
   readonly host: string;
@@ -29,17 +32,14 @@ export const statusCommand = async (flags: HostFlags & { json?: boolean }): Prom
   const host = await openHost(flags);
   try {
     const stateFile = await host.readFile(STATE_FILE);
-    const state: unknown = stateFile.kind === 'present' ? JSON.parse(stateFile.content) : null;
+    const parsed = parseStateFile(stateFile.kind === 'present' ? stateFile.content : null);
+    const state: unknown = parsed.kind === 'present' ? parsed.state : null;
     const report: StatusReport = { host: host.label, state, lastRun: await lastJournal(host), roundTrips: host.roundTrips };
     if (flags.json === true) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return;
     }
-    const lines = [`keelson status on ${report.host}`];
-    lines.push(state === null ? '  nothing deployed by keelson yet' : `  deployed: ${JSON.stringify(state)}`);
-    const run = report.lastRun;
-    lines.push(run === null ? '  no runs journaled' : `  last run: ${run.ok === null ? 'INTERRUPTED' : run.ok ? 'ok' : 'FAILED'} (${run.lastEvent}) — ${run.journal}`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(statusText(report.host, stateFile.kind === 'present' ? stateFile.content : null, report.lastRun));
   } finally {
     await host.close();
   }
