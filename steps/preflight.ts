@@ -33,8 +33,14 @@ const PACKAGES: Record<Family, Record<Manifest['mode'], readonly string[]>> = {
   },
 };
 
+// A stack image built on the host (imageBuild: busybox) is made of a statically linked busybox.
+const STATIC_BUSYBOX: Record<Family, string> = { debian: 'busybox-static', rhel: 'busybox' };
+
 /** Without os-release we cannot know the family; ask for the Debian names, the probe reports them missing. */
-export const packagesFor = (mode: Manifest['mode'], family: Family = 'debian'): readonly string[] => PACKAGES[family][mode];
+export const packagesFor = (mode: Manifest['mode'], family: Family = 'debian', manifest?: Manifest): readonly string[] => [
+  ...PACKAGES[family][mode],
+  ...(manifest?.containers.some((c) => c.imageBuild === 'busybox') === true ? [STATIC_BUSYBOX[family]] : []),
+];
 
 export const podmanVersionFact: Fact<Version | null> = {
   id: 'podman-version',
@@ -65,10 +71,11 @@ const QUADLET_MIN = { major: 4, minor: 4 } as const;
 const familyOf = (os: OsRelease | null): Family | null =>
   os === null || os.family === 'unknown' ? null : os.family;
 
-const missingPackages = (facts: PreflightFacts, mode: Manifest['mode']): string[] => {
+const missingPackages = (facts: PreflightFacts, manifest: Manifest): string[] => {
+  const mode = manifest.mode;
   const family = familyOf(facts.os);
   if (family === null) return [];
-  const wanted = new Set(packagesFor(mode, family));
+  const wanted = new Set(packagesFor(mode, family, manifest));
   return facts.packages.filter((p) => wanted.has(p.name) && p.installed === null).map((p) => p.name);
 };
 
@@ -80,6 +87,9 @@ const checkPodman = (facts: PreflightFacts): Finding[] => {
       : [info('podman-ok', `Podman ${formatVersion(facts.podman)} has Quadlet.`)];
   }
   const pkg = facts.packages.find((p) => p.name === 'podman');
+  if (pkg?.installed !== null && pkg?.installed !== undefined) {
+    return [blocker('podman-broken', `The podman package (${pkg.installed}) is installed but "podman version" does not answer.`, 'Check it by hand ("podman version"); reinstall with "apt-get install --reinstall podman" or "dnf reinstall podman".')];
+  }
   const candidate = pkg?.candidate === null || pkg?.candidate === undefined ? null : parseVersion(pkg.candidate);
   if (candidate !== null && tooOld(candidate)) {
     return [blocker('podman-candidate-too-old', `Podman is not installed and the package manager offers ${formatVersion(candidate)}, which has no Quadlet (needs 4.4 or newer).`, 'Debian 12 ships 4.3: upgrade the host to Debian 13 (trixie), or enable a repository with Podman 4.4+.')];
@@ -108,7 +118,7 @@ export const checkPreflight = (facts: PreflightFacts, ctx: StepContext): Finding
     const remedy = 'Boot with systemd.unified_cgroup_hierarchy=1 (the default on current distributions).';
     findings.push(ctx.manifest.mode === 'rootless' ? blocker('cgroup-v1', msg, remedy) : warning('cgroup-v1', msg, remedy));
   }
-  const missing = missingPackages(facts, ctx.manifest.mode);
+  const missing = missingPackages(facts, ctx.manifest);
   if (missing.length > 0) {
     const unavailable = facts.packages.filter((p) => missing.includes(p.name) && p.candidate === null && family === 'debian');
     for (const p of unavailable) {
@@ -120,7 +130,7 @@ export const checkPreflight = (facts: PreflightFacts, ctx: StepContext): Finding
 
 export const planPreflight = (facts: PreflightFacts, ctx: StepContext): Action[] => {
   const family = familyOf(facts.os);
-  const missing = missingPackages(facts, ctx.manifest.mode);
+  const missing = missingPackages(facts, ctx.manifest);
   if (family === null || missing.length === 0) return [];
   return [
     {
@@ -141,7 +151,7 @@ export const preflightStep = defineStep<PreflightFacts>({
     systemd: systemdVersionFact,
     cgroup: cgroupFact,
     // Ask for both families' names: one probe, whichever manager the host has answers.
-    packages: packagesFact([...new Set([...packagesFor(manifest.mode, 'debian'), ...packagesFor(manifest.mode, 'rhel')])]),
+    packages: packagesFact([...new Set([...packagesFor(manifest.mode, 'debian', manifest), ...packagesFor(manifest.mode, 'rhel', manifest)])]),
   }),
   check: checkPreflight,
   plan: planPreflight,

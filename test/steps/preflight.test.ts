@@ -48,6 +48,12 @@ describe('preflight check', () => {
       'rootless',
       ['info:os', 'info:podman-planned'],
     ],
+    [
+      'podman installed but not answering',
+      { ...base, podman: null },
+      'rootless',
+      ['info:os', 'blocker:podman-broken'],
+    ],
     ['no os-release', { ...base, os: null }, 'rootless', ['blocker:os-unknown', 'info:podman-ok']],
     ['alpine', { ...base, os: alpine }, 'rootless', ['blocker:os-unsupported', 'info:podman-ok']],
     ['no systemd', { ...base, systemd: null }, 'rootless', ['info:os', 'info:podman-ok', 'blocker:systemd-missing']],
