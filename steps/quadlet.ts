@@ -1,25 +1,41 @@
 // The Quadlet step: the stack manifest becomes .container/.network/.volume files and plain .target units,
-// written only where they differ, then started through the top target. Rendering and comparison are pure
-// (steps/quadlet/); the generator dry-run and the start-and-wait-healthy happen at apply time.
+// written only where they differ, checked by the host's real Quadlet generator and systemd-analyze before anything
+// is written (validate), then started through the top target and waited on until every unit is active and every
+// health check healthy; last, what was deployed is recorded in /var/lib/keelson/state.json.
+// Rendering and comparison are pure (steps/quadlet/); the I/O is in the executors.
 import { packagesFact } from '../src/facts/packages.js';
 import { defineStep } from '../src/engine/step.js';
 import { podmanVersionFact } from './preflight.js';
 import { checkQuadlet } from './quadlet/check.js';
 import type { QuadletFacts } from './quadlet/desired.js';
-import { podmanImagesFact, podmanSecretsFact, selinuxFact, unitDirsFact } from './quadlet/facts.js';
+import { podmanImagesFact, podmanSecretsFact, selinuxFact, unitDirsFact, unitStatesFact } from './quadlet/facts.js';
+import { STATE_PATH } from './quadlet/host-state.js';
 import { planQuadlet } from './quadlet/plan.js';
+import { quadletValidation } from './quadlet/validate.js';
+import { staticBusyboxFact } from './sockets/socket-facts.js';
+import { fileFact, randomUuidFact } from './storage/facts.js';
+import { luksSetupRequest } from './storage/setup-request.js';
+import { dataVolumeFact } from './storage/volume-probe.js';
 
 export const quadletStep = defineStep<QuadletFacts>({
   id: 'quadlet',
   title: 'Quadlet units: containers, networks, volumes and targets',
-  facts: ({ manifest }) => ({
+  facts: ({ manifest, answers }) => ({
     units: unitDirsFact(manifest),
     podman: podmanVersionFact,
     podmanPackage: packagesFact(['podman']),
     selinux: selinuxFact,
     secrets: podmanSecretsFact(manifest),
     images: podmanImagesFact(manifest),
+    unitStates: unitStatesFact(manifest),
+    // Shared with the sockets and storage steps (same ids, same probes): gathered once.
+    busybox: staticBusyboxFact,
+    volume: dataVolumeFact(manifest.dataMount),
+    state: fileFact(STATE_PATH),
+    // The storage step sets up LUKS in this same apply: the state records the UUID it will have.
+    ...(luksSetupRequest(answers, manifest.dataMount).kind === 'asked' ? { newUuid: randomUuidFact } : {}),
   }),
   check: checkQuadlet,
   plan: planQuadlet,
+  validate: quadletValidation,
 });

@@ -107,6 +107,8 @@ const containerSchema = z.strictObject({
     .describe('The image reference, e.g. "localhost/app:1".'),
   /** A docker-archive or OCI archive on the target host, loaded instead of pulled (air-gapped hosts). */
   imageArchive: absPathSchema.optional().describe('A docker/OCI archive on the target host, loaded instead of pulled.'),
+  /** Built on the host from its static busybox (Debian: busybox-static), for stacks that must run with no registry or archive. */
+  imageBuild: z.literal('busybox').optional().describe('"busybox": build the image on the host from its static busybox (offline demos); image must be localhost/….'),
   /** "UID:GID" inside the container, or a service user's name (rootful). */
   user: z
     .string()
@@ -205,6 +207,12 @@ export const manifestSchema = z
         c[key].forEach((r, j) => {
           if (!units.has(r) || r === c.name) issue(at(key, j), `"${r}" is not another container or target of this stack`);
         });
+      }
+      if (c.imageBuild !== undefined && c.imageArchive !== undefined) {
+        issue(at('imageBuild'), 'an image is either built on the host (imageBuild) or loaded from an archive (imageArchive), not both');
+      }
+      if (c.imageBuild !== undefined && !c.image.startsWith('localhost/')) {
+        issue(at('image'), `an image built on the host is named "localhost/…", e.g. "localhost/${c.name}:1"`);
       }
       if (isRootUser(c.user) && c.rootReason === undefined) {
         issue(at('user'), 'runs as root inside the container: use an unprivileged "UID:GID", or say why in rootReason');

@@ -3,7 +3,9 @@
 import type { PackageState } from '../../src/facts/packages.js';
 import { parseVersion, type Version } from '../../src/facts/version.js';
 import type { StepContext } from '../../src/engine/step.js';
-import type { PodmanList, SelinuxState, UnitDirsState, UnitFileOnHost } from './facts.js';
+import type { TextFile } from '../storage/facts.js';
+import type { DataVolume } from '../storage/volume-probe.js';
+import type { PodmanList, SelinuxState, StackUnitStates, UnitDirsState, UnitFileOnHost } from './facts.js';
 import { placementFor, type Placement } from './placement.js';
 import { RenderError, type RenderContext } from './render-context.js';
 import { renderStack, type RenderedFile, type RenderedStack } from './render-stack.js';
@@ -18,6 +20,16 @@ export interface QuadletFacts {
   readonly selinux: SelinuxState;
   readonly secrets: PodmanList;
   readonly images: PodmanList;
+  /** ActiveState of each of the stack's units; empty when the manager cannot be asked. */
+  readonly unitStates: StackUnitStates;
+  /** A static busybox on the host (for images built with imageBuild: busybox); null when there is none yet. */
+  readonly busybox: string | null;
+  /** The data mount's volume (the storage step's fact): its LUKS UUID goes into the host state. */
+  readonly volume: DataVolume;
+  /** /var/lib/keelson/state.json as it is now. */
+  readonly state: TextFile;
+  /** Only when the operator asked the storage step to set up LUKS: the UUID it will give the volume (same fact). */
+  readonly newUuid?: string | null;
 }
 
 /** Quadlet keys keelson writes need NetworkName=/VolumeName= (4.7) and ReadOnlyTmpfs= (4.8). */

@@ -3,6 +3,7 @@
 // the stack's scope. Podman's version comes from the preflight step's fact (same id, same probe).
 import { z } from 'zod';
 import type { Fact, ProbeOutput } from '../../src/facts/fact.js';
+import { parseUnitStates } from '../../src/facts/unit-states.js';
 import type { Manifest } from '../../src/manifest/schema.js';
 import { bootTargetFor, type UnitDir } from './placement.js';
 import { targetUnit, topTargetName } from './unit-names.js';
@@ -98,8 +99,6 @@ const failed = (o: ProbeOutput): PodmanList => ({
   detail: (o.stderr.trim().split('\n')[0] ?? '') || `exit code ${o.exitCode}`,
 });
 
-// Podman 5 prints Name; 4.x printed Spec.Name.
-const secretList = z.array(z.looseObject({ Name: z.string().optional(), Spec: z.looseObject({ Name: z.string() }).optional() }));
 const imageList = z.array(z.looseObject({ Names: z.array(z.string()).nullish() }));
 
 const parseJson = <T>(o: ProbeOutput, schema: z.ZodType<T>, names: (v: T) => string[]): PodmanList => {
@@ -117,14 +116,45 @@ const parseJson = <T>(o: ProbeOutput, schema: z.ZodType<T>, names: (v: T) => str
 const scopeId = (m: Manifest): string => (m.mode === 'rootless' ? `user:${m.owner ?? ''}` : 'system');
 const asOwner = (m: Manifest) => (m.mode === 'rootless' && m.owner !== undefined ? { asUser: m.owner } : {});
 
+// `podman secret ls --format json` prints the word "json" once per secret (Podman 5.4.2): a Go template, one name a line.
+const NAME_LINE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 export const podmanSecretsFact = (m: Manifest): Fact<PodmanList> => ({
   id: `podman-secrets:${scopeId(m)}`,
-  probe: { argv: ['podman', 'secret', 'ls', '--format', 'json'], ...asOwner(m) },
-  parse: (o) => parseJson(o, secretList, (list) => list.map((s) => s.Name ?? s.Spec?.Name ?? '').filter((n) => n !== '')),
+  probe: { argv: ['podman', 'secret', 'ls', '--noheading', '--format', '{{.Name}}'], ...asOwner(m) },
+  parse: (o) => {
+    if (o.exitCode !== 0) return failed(o);
+    const names = o.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const odd = names.find((n) => !NAME_LINE.test(n));
+    return odd === undefined ? { ok: true, names } : { ok: false, detail: `podman printed "${odd}" where a secret name belongs` };
+  },
 });
 
 export const podmanImagesFact = (m: Manifest): Fact<PodmanList> => ({
   id: `podman-images:${scopeId(m)}`,
   probe: { argv: ['podman', 'images', '--format', 'json'], ...asOwner(m) },
   parse: (o) => parseJson(o, imageList, (list) => list.flatMap((i) => i.Names ?? [])),
+});
+
+/** The stack's units as systemd sees them now; empty when the manager cannot be asked (no owner, no linger yet). */
+export type StackUnitStates = ReadonlyMap<string, string>;
+
+/** Every unit the stack runs: one service per container, its targets and the top target. */
+export const stackUnits = (m: Manifest): string[] => [
+  ...m.containers.map((c) => `${c.name}.service`),
+  ...[...new Set([...m.targets.map((t) => t.name), topTargetName(m)])].map(targetUnit),
+];
+
+export const unitStatesFact = (m: Manifest): Fact<StackUnitStates> => ({
+  id: `quadlet-unit-states:${scopeId(m)}:${m.stack}`,
+  probe: {
+    argv: [
+      'systemctl',
+      ...(m.mode === 'rootless' ? ['--user', '-M', `${m.owner ?? ''}@`] : []),
+      'show', '-p', 'Id', '-p', 'ActiveState', '--', ...stackUnits(m),
+    ],
+  },
+  parse: (o) => new Map(o.exitCode === 0 ? parseUnitStates(o.stdout).map((u) => [u.id, u.active]) : []),
+  // Units stop and start on their own: not a reason to refuse a saved plan.
+  volatile: true,
 });

@@ -4,9 +4,18 @@
 // An unchanged, enabled stack plans nothing.
 import type { Action } from '../../src/engine/action.js';
 import type { StepContext } from '../../src/engine/step.js';
+import { KEELSON_VERSION } from '../../src/engine/version.js';
+import { renderTmpfiles } from '../sockets/tmpfiles.js';
+import { tmpfilesPath } from '../sockets/socket-facts.js';
+import { luksUuidOf, volumeModel } from '../storage/model.js';
 import { bodyChanged, desiredState, type Desired, type QuadletFacts } from './desired.js';
-import type { PodmanList } from './facts.js';
+import { stackUnits, type PodmanList } from './facts.js';
+import { parseStateFile, renderHostState, stackState, STATE_PATH } from './host-state.js';
+import { START_TIMEOUT_SECONDS } from './render-container.js';
 import { secretName, serviceUnit } from './unit-names.js';
+
+/** Where the image is built from when the host has no static busybox yet (preflight installs busybox-static). */
+export const DEFAULT_BUSYBOX = '/bin/busybox';
 
 const has = (list: PodmanList, name: string): boolean => list.ok && list.names.includes(name);
 
@@ -28,10 +37,43 @@ const secretActions = (facts: QuadletFacts, ctx: StepContext, d: Desired): Actio
 const imageActions = (facts: QuadletFacts, ctx: StepContext, d: Desired): Action[] => {
   const seen = new Set<string>();
   return ctx.manifest.containers.flatMap((c): Action[] => {
-    if (c.imageArchive === undefined || seen.has(c.image) || imagePresent(facts.images, c.image)) return [];
+    if (seen.has(c.image) || imagePresent(facts.images, c.image)) return [];
+    if (c.imageBuild === 'busybox') {
+      seen.add(c.image);
+      const busybox = facts.busybox ?? DEFAULT_BUSYBOX;
+      return [{ kind: 'podman.image-build', description: `build image ${c.image} from the host's static busybox (${busybox})`, target: d.placement.scope, image: c.image, from: 'busybox', busybox }];
+    }
+    if (c.imageArchive === undefined) return [];
     seen.add(c.image);
     return [{ kind: 'podman.image-load', description: `load image ${c.image} from ${c.imageArchive}`, target: d.placement.scope, archive: c.imageArchive, image: c.image }];
   });
+};
+
+/** Longest a healthy start may take: each container's first health checks, in dependency order, with slack. */
+export const waitSeconds = (ctx: StepContext): number => {
+  const seconds = (d: string): number => {
+    const m = /^([0-9]+)(ms|s|min|h)$/.exec(d);
+    const n = Number(m?.[1] ?? 0);
+    return m?.[2] === 'ms' ? n / 1000 : m?.[2] === 'min' ? n * 60 : m?.[2] === 'h' ? n * 3600 : n;
+  };
+  const checks = ctx.manifest.containers.reduce((sum, c) => sum + (c.health === undefined ? 0 : seconds(c.health.interval) * (c.health.retries + 1)), 0);
+  return Math.min(START_TIMEOUT_SECONDS, Math.max(300, Math.ceil(120 + checks)));
+};
+
+const stateAction = (facts: QuadletFacts, ctx: StepContext, d: Desired): Action[] => {
+  const m = ctx.manifest;
+  const luks = volumeModel(facts.volume).luks[0];
+  const files = [
+    ...d.files.map((f) => ({ path: f.path, content: f.file.content })),
+    ...(m.sockets.length > 0 ? [{ path: tmpfilesPath(m.stack), content: renderTmpfiles(m) }] : []),
+  ];
+  // Set up by the storage step in this apply: the UUID it was given at plan time (the same fact).
+  const luksUuid = luks !== undefined ? luksUuidOf(luks) : (facts.newUuid ?? null);
+  const entry = stackState({ manifest: m, resolved: ctx.resolved, keelsonVersion: KEELSON_VERSION, top: d.stack.top, files, luksUuid });
+  const current = parseStateFile(facts.state.kind === 'present' ? facts.state.content : null);
+  const content = renderHostState(current, entry);
+  if (facts.state.kind === 'present' && facts.state.content === content) return [];
+  return [{ kind: 'state.write', description: `record ${m.stack} ${m.version} in ${STATE_PATH} (files and their hashes, users, secret names)`, path: STATE_PATH, content }];
 };
 
 const containerOf = (fileName: string): string | null => (fileName.endsWith('.container') ? fileName.slice(0, -'.container'.length) : null);
@@ -68,19 +110,34 @@ export const planQuadlet = (facts: QuadletFacts, ctx: StepContext): Action[] => 
       : placement.chain
           .filter((dir) => !facts.units.existingDirs.includes(dir))
           .map((dir) => ({ kind: 'dir.ensure', description: `create ${dir}`, path: dir, mode: '0755', owner: placement.owner, group: placement.group }));
+  // Jobs are queued (--no-block) and the wait below follows them: it knows every unit and shows a failure's journal.
   const restarts = writes.flatMap((f): Action[] => {
     const c = containerOf(f.file.name);
     if (c === null || f.before === null || !bodyChanged(f.before, f.file.content)) return [];
-    return [{ kind: 'systemd.unit', description: `restart ${serviceUnit(c)} (its unit changed)`, target: placement.scope, verb: 'restart', unit: serviceUnit(c) }];
+    return [{ kind: 'systemd.unit', description: `restart ${serviceUnit(c)} (its unit changed)`, target: placement.scope, verb: 'restart', unit: serviceUnit(c), noBlock: true }];
   });
   const changes = [...dirs, ...secretActions(facts, ctx, d), ...imageActions(facts, ctx, d), ...stops, ...files];
   const reload: Action[] =
     files.length === 0 ? [] : [{ kind: 'systemd.daemon-reload', description: 'let Quadlet generate the units', target: placement.scope }];
+  const units = stackUnits(ctx.manifest);
+  const down = units.filter((u) => facts.unitStates.get(u) !== 'active');
   const start: Action[] =
     !facts.units.enabled
-      ? [{ kind: 'systemd.unit', description: `enable and start ${d.stack.top} (the whole stack, also at boot)`, target: placement.scope, verb: 'enable-now', unit: d.stack.top }]
-      : changes.length > 0
-        ? [{ kind: 'systemd.unit', description: `start ${d.stack.top}`, target: placement.scope, verb: 'start', unit: d.stack.top }]
+      ? [{ kind: 'systemd.unit', description: `enable and start ${d.stack.top} (the whole stack, also at boot)`, target: placement.scope, verb: 'enable-now', unit: d.stack.top, noBlock: true }]
+      : changes.length > 0 || restarts.length > 0 || down.length > 0
+        ? [{ kind: 'systemd.unit', description: `start ${d.stack.top}${changes.length === 0 && down.length > 0 ? ` (${down.join(', ')} not active)` : ''}`, target: placement.scope, verb: 'start', unit: d.stack.top, noBlock: true }]
         : [];
-  return [...changes, ...reload, ...restarts, ...start];
+  const healthy = ctx.manifest.containers.filter((c) => c.health !== undefined).map((c) => c.name);
+  const wait: Action[] =
+    start.length === 0
+      ? []
+      : [{
+          kind: 'stack.wait-healthy',
+          description: `wait until ${units.length} units are active${healthy.length > 0 ? ` and ${healthy.join(', ')} healthy` : ''} (at most ${waitSeconds(ctx)} s)`,
+          target: placement.scope,
+          units,
+          healthy,
+          timeoutSeconds: waitSeconds(ctx),
+        }];
+  return [...changes, ...reload, ...restarts, ...start, ...wait, ...stateAction(facts, ctx, d)];
 };

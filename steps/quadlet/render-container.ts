@@ -108,8 +108,8 @@ const containerSection = (m: Manifest, c: ManifestContainer, ctx: RenderContext)
   const entries: UnitEntry[] = [
     ['ContainerName', c.name],
     ['Image', c.image],
-    // Loaded from an archive: never reach for a registry the host may not have.
-    ...(c.imageArchive !== undefined ? [['Pull', 'never'] as const] : []),
+    // Loaded from an archive or built on the host: never reach for a registry the host may not have.
+    ...(c.imageArchive !== undefined || c.imageBuild !== undefined ? [['Pull', 'never'] as const] : []),
     ['Label', `keelson.stack=${m.stack}`],
     ['User', id.user],
     ...(id.group !== undefined ? [['Group', id.group] as const] : []),

@@ -28,11 +28,16 @@ describe('assets/stacks/demo/manifest.yaml', () => {
     expect(m.containers.length).toBeGreaterThanOrEqual(2);
     for (const c of m.containers) {
       expect(c.image).toBe('localhost/keelson-demo:1');
-      expect(c.imageArchive).toBe('/var/lib/keelson/images/keelson-demo.tar');
+      // Built on the host from its static busybox: the demo runs offline, without a registry or an archive.
+      expect(c.imageBuild).toBe('busybox');
+      expect(c.imageArchive).toBeUndefined();
       expect(c.user).toMatch(/^[1-9][0-9]*:[1-9][0-9]*$/);
-      expect(c.exec?.slice(0, 2)).toEqual(['/bin/busybox', 'httpd']);
+      expect(c.exec?.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+      expect(c.exec?.[2]).toContain('/bin/busybox httpd -f -p');
       expect(c.health).toBeDefined();
     }
+    // The operator's answer reaches the page.
+    expect(m.containers.find((c) => c.name === 'api')?.env.DEMO_GREETING).toBe('{{ answers.greeting }}');
     expect(m.containers.flatMap((c) => c.publish).every((p) => p.startsWith('127.0.0.1:'))).toBe(true);
     expect(m.containers.some((c) => c.publish.length > 0)).toBe(true);
     expect(m.targets).toEqual([{ name: 'demo', members: m.containers.map((c) => c.name), requires: [] }]);

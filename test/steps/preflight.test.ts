@@ -95,6 +95,13 @@ describe('preflight plan', () => {
     expect(planPreflight(facts, ctx('rootful'))).toEqual([expect.objectContaining({ kind: 'package.install', manager: 'dnf', packages: ['nftables'] })]);
   });
 
+  it('adds the static busybox a stack image is built from (imageBuild: busybox), and only then', () => {
+    const building: StepContext = { ...ctx('rootless'), manifest: { mode: 'rootless', containers: [{ imageBuild: 'busybox' }] } as unknown as Manifest };
+    const facts = { ...base, packages: [...base.packages, { name: 'busybox-static', installed: null, candidate: '1:1.37.0-6' }] };
+    expect(planPreflight(facts, building)).toEqual([expect.objectContaining({ kind: 'package.install', packages: ['busybox-static'] })]);
+    expect(planPreflight(facts, ctx('rootless'))).toEqual([]);
+  });
+
   it('plans nothing when the OS family is unknown (the blocker explains)', () => {
     expect(planPreflight({ ...base, os: alpine, packages: [] }, ctx('rootless'))).toEqual([]);
   });

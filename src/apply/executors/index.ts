@@ -2,11 +2,13 @@
 import type { ExecutorTable } from '../executor.js';
 import { groupCreate, lingerEnable, subidAssign, userAddGroups, userCreate } from './accounts.js';
 import { dirEnsure, fileRemove, fileWrite, stateWrite } from './files.js';
+import { podmanImageBuild } from './image-build.js';
 import { luksSetup } from './luks.js';
 import { podmanImageLoad, podmanSecret } from './podman.js';
 import { probeImage, probeSocketAccess } from './probe.js';
 import { systemdSignal } from './signal.js';
 import { daemonReload, packageInstall, systemdUnit, tmpfilesCreate } from './system.js';
+import { stackWaitHealthy } from './wait-healthy.js';
 
 export const executors: ExecutorTable = {
   'package.install': packageInstall,
@@ -23,6 +25,8 @@ export const executors: ExecutorTable = {
   'systemd.unit': systemdUnit,
   'podman.secret': podmanSecret,
   'podman.image-load': podmanImageLoad,
+  'podman.image-build': podmanImageBuild,
+  'stack.wait-healthy': stackWaitHealthy,
   'state.write': stateWrite,
   'probe.image': probeImage,
   'probe.socket-access': probeSocketAccess,

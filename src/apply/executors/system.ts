@@ -29,6 +29,7 @@ export const daemonReload: Executor<'systemd.daemon-reload'> = async (a, ctx) =>
 
 export const systemdUnit: Executor<'systemd.unit'> = async (a, ctx) => {
   const verb = a.verb === 'enable-now' ? ['enable', '--now'] : [a.verb];
-  await runChecked(ctx.host, [...systemctlArgs(a.target), ...verb, '--', a.unit], { timeoutMs: 15 * 60_000 });
+  const noBlock = a.noBlock === true ? ['--no-block'] : [];
+  await runChecked(ctx.host, [...systemctlArgs(a.target), ...verb, ...noBlock, '--', a.unit], { timeoutMs: 15 * 60_000 });
   return 'done';
 };

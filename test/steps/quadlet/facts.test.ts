@@ -112,9 +112,13 @@ describe('podman list facts', () => {
     expect(podmanSecretsFact(m).id).not.toBe(podmanSecretsFact({ ...m, mode: 'rootful' }).id);
   });
 
-  it('secret names from Podman 5 (Name) and 4 (Spec.Name)', () => {
-    const json = JSON.stringify([{ ID: 'a', Name: 'demo-token' }, { ID: 'b', Spec: { Name: 'old-style' } }]);
-    expect(podmanSecretsFact(m).parse(out(json))).toEqual({ ok: true, names: ['demo-token', 'old-style'] });
+  it('secret names, one a line (recorded: Podman 5.4.2, `podman secret ls --noheading --format {{.Name}}`)', () => {
+    expect(podmanSecretsFact(m).probe).toMatchObject({ argv: ['podman', 'secret', 'ls', '--noheading', '--format', '{{.Name}}'] });
+    expect(podmanSecretsFact(m).parse(out('demo-token\n'))).toEqual({ ok: true, names: ['demo-token'] });
+    expect(podmanSecretsFact(m).parse(out(''))).toEqual({ ok: true, names: [] });
+    // What `--format json` prints for secrets on Podman 5.4.2: the word, once per secret. Never taken for a name.
+    expect(podmanSecretsFact(m).parse(out('json\n{oops\n'))).toEqual({ ok: false, detail: 'podman printed "{oops" where a secret name belongs' });
+    expect(podmanSecretsFact(m).parse(out('', 125, 'Error: no such user\nmore'))).toEqual({ ok: false, detail: 'Error: no such user' });
   });
 
   it('image names, skipping dangling images', () => {
@@ -128,6 +132,6 @@ describe('podman list facts', () => {
     ['not JSON', out('{oops'), { ok: false, detail: 'podman printed something that is not JSON' }],
     ['the wrong shape', out('{"a":1}'), { ok: false, detail: 'podman printed JSON of an unexpected shape' }],
   ])('%s', (_name, o, expected) => {
-    expect(podmanSecretsFact(m).parse(o)).toEqual(expected);
+    expect(podmanImagesFact(m).parse(o)).toEqual(expected);
   });
 });

@@ -10,6 +10,8 @@ import type { UnitFileOnHost } from '../../../steps/quadlet/facts.js';
 import { planQuadlet } from '../../../steps/quadlet/plan.js';
 import { renderStack } from '../../../steps/quadlet/render-stack.js';
 import { withHeader } from '../../../steps/quadlet/unit-header.js';
+import { LUKS_DEVICE_ANSWER } from '../../../steps/storage/setup-request.js';
+import { LUKS_UUID, luksVolume, plainVolume } from '../storage/support.js';
 import { answersFor, loadStack, resolved } from './fixtures.js';
 
 const demo = loadStack('demo');
@@ -35,16 +37,36 @@ const fresh: QuadletFacts = {
   selinux: 'disabled',
   secrets: { ok: false, detail: 'runuser: user keelson-demo does not exist' },
   images: { ok: false, detail: 'runuser: user keelson-demo does not exist' },
+  unitStates: new Map(),
+  busybox: null,
+  volume: luksVolume(),
+  state: { kind: 'absent' },
 };
 
-const unchanged: QuadletFacts = {
+const UNITS = ['api.service', 'web.service', 'demo.target'];
+const running = new Map(UNITS.map((u) => [u, 'active']));
+
+const deployedNoState: QuadletFacts = {
   units: { home: HOME, existingDirs: DIRS, files: deployed(), enabled: true },
   podman: { major: 5, minor: 4, patch: 2 },
   podmanPackage: [{ name: 'podman', installed: '5.4.2+ds1-2', candidate: '5.4.2+ds1-2' }],
   selinux: 'disabled',
   secrets: { ok: true, names: ['demo-token'] },
   images: { ok: true, names: ['localhost/keelson-demo:1'] },
+  unitStates: running,
+  busybox: '/usr/bin/busybox',
+  volume: luksVolume(),
+  state: { kind: 'absent' },
 };
+
+/** The state file an earlier apply of the same manifest wrote. */
+const stateAfterApply = (facts: QuadletFacts, ctx: StepContext): string => {
+  const write = planQuadlet(facts, ctx).find((a) => a.kind === 'state.write');
+  if (write?.kind !== 'state.write') throw new Error('no state.write planned');
+  return write.content;
+};
+
+const unchanged: QuadletFacts = { ...deployedNoState, state: { kind: 'present', content: stateAfterApply(deployedNoState, ctxFor()) } };
 
 const withFiles = (files: UnitFileOnHost[], over: Partial<QuadletFacts['units']> = {}): QuadletFacts => ({
   ...unchanged,
@@ -59,7 +81,8 @@ const summary = (actions: Action[]): string[] =>
     if (a.kind === 'file.write') return `${a.before === null ? '+' : '~'} ${a.path}`;
     if (a.kind === 'file.remove') return `- ${a.path}`;
     if (a.kind === 'dir.ensure') return `dir ${a.path}`;
-    if (a.kind === 'systemd.unit') return `${a.verb} ${a.unit}`;
+    if (a.kind === 'systemd.unit') return `${a.verb} ${a.unit}${a.noBlock === true ? ' (no-block)' : ''}`;
+    if (a.kind === 'stack.wait-healthy') return `wait ${a.units.join(' ')} healthy ${a.healthy.join(' ')}`;
     return a.kind;
   });
 
@@ -74,7 +97,7 @@ describe('quadlet plan', () => {
       [
         ...DIRS.map((d) => `dir ${d}`),
         'podman.secret',
-        'podman.image-load',
+        'podman.image-build',
         `+ ${Q}/api.container`,
         `+ ${Q}/web.container`,
         `+ ${Q}/demo-backend.network`,
@@ -82,22 +105,27 @@ describe('quadlet plan', () => {
         `+ ${Q}/demo-content.volume`,
         `+ ${S}/demo.target`,
         'systemd.daemon-reload',
-        'enable-now demo.target',
+        'enable-now demo.target (no-block)',
+        'wait api.service web.service demo.target healthy api web',
+        'state.write',
       ],
     ],
     ['an unchanged host plans nothing', unchanged, ctxFor(), []],
-    ['unchanged but never enabled: enable only', withFiles(deployed(), { enabled: false }), ctxFor(), ['enable-now demo.target']],
+    ['unchanged but never enabled: enable, wait', withFiles(deployed(), { enabled: false }), ctxFor(), ['enable-now demo.target (no-block)', 'wait api.service web.service demo.target healthy api web']],
+    ['unchanged, but a unit is down: start, wait', { ...unchanged, unitStates: new Map([...running, ['web.service', 'failed']]) }, ctxFor(), ['start demo.target (no-block)', 'wait api.service web.service demo.target healthy api web']],
+    ['unchanged, the manager cannot be asked: start, wait', { ...unchanged, unitStates: new Map() }, ctxFor(), ['start demo.target (no-block)', 'wait api.service web.service demo.target healthy api web']],
+    ['deployed by an older keelson without a state file: record it', deployedNoState, ctxFor(), ['state.write']],
     [
       'a container left the manifest: stop it, remove its file, reload, start',
       withFiles([...deployed(), { dir: 'quadlet', name: 'old.container', content: withHeader('demo', '0.9.0', '[Container]\nImage=x\n') }]),
       ctxFor(),
-      ['stop old.service', `- ${Q}/old.container`, 'systemd.daemon-reload', 'start demo.target'],
+      ['stop old.service', `- ${Q}/old.container`, 'systemd.daemon-reload', 'start demo.target (no-block)', 'wait api.service web.service demo.target healthy api web'],
     ],
     [
       'a container\'s unit changed: update, reload, restart it, start',
       withFiles(deployed({ ...demo, containers: demo.containers.map((c) => (c.name === 'web' ? { ...c, env: { DEMO_ROLE: 'old' } } : c)) })),
       ctxFor(),
-      [`~ ${Q}/web.container`, 'systemd.daemon-reload', 'restart web.service', 'start demo.target'],
+      [`~ ${Q}/web.container`, 'systemd.daemon-reload', 'restart web.service (no-block)', 'start demo.target (no-block)', 'wait api.service web.service demo.target healthy api web'],
     ],
     [
       'only the version changed: headers rewritten, nothing restarted',
@@ -111,10 +139,12 @@ describe('quadlet plan', () => {
         `~ ${Q}/demo-content.volume`,
         `~ ${S}/demo.target`,
         'systemd.daemon-reload',
-        'start demo.target',
+        'start demo.target (no-block)',
+        'wait api.service web.service demo.target healthy api web',
       ],
     ],
-    ['a missing secret only: create it and start', { ...unchanged, secrets: { ok: true, names: [] } }, ctxFor(), ['podman.secret', 'start demo.target']],
+    ['a missing secret only: create it and start', { ...unchanged, secrets: { ok: true, names: [] } }, ctxFor(), ['podman.secret', 'start demo.target (no-block)', 'wait api.service web.service demo.target healthy api web']],
+    ['the image is gone: build it again, start', { ...unchanged, images: { ok: true, names: [] } }, ctxFor(), ['podman.image-build', 'start demo.target (no-block)', 'wait api.service web.service demo.target healthy api web']],
     ['a hand-edited file is never overwritten', withFiles(edit('web.container', (c) => `${c}Environment=X=1\n`)), ctxFor(), []],
     ['Podman unknown: nothing can be planned', { ...fresh, podmanPackage: [] }, ctxFor(), []],
   ];
@@ -140,7 +170,8 @@ describe('quadlet plan', () => {
     expect(summary(actions).filter((s) => s.startsWith('dir') || s.includes('.target'))).toEqual([
       'dir /etc/containers/systemd',
       '+ /etc/systemd/system/demo.target',
-      'enable-now demo.target',
+      'enable-now demo.target (no-block)',
+      'wait api.service web.service demo.target healthy api web',
     ]);
     for (const a of actions) if ('target' in a) expect(a.target).toEqual({ scope: 'system' });
   });
@@ -219,10 +250,37 @@ describe('quadlet check', () => {
   });
 });
 
+describe('the host state in the plan', () => {
+  const stateOf = (facts: QuadletFacts): unknown => {
+    const write = planQuadlet(facts, ctxFor()).find((a) => a.kind === 'state.write');
+    return write?.kind === 'state.write' ? JSON.parse(write.content) : null;
+  };
+
+  it('records the data mount\'s LUKS UUID from the storage step\'s volume fact', () => {
+    expect(stateOf(deployedNoState)).toMatchObject({ stacks: { demo: { dataMount: { path: '/home', luksUuid: LUKS_UUID } } } });
+  });
+
+  it('LUKS set up in this same apply: the UUID the storage step gives it, so the next plan writes nothing', () => {
+    expect(stateOf({ ...deployedNoState, volume: plainVolume(), newUuid: '0f0e0d0c-0b0a-4908-8706-050403020100' })).toMatchObject({
+      stacks: { demo: { dataMount: { luksUuid: '0f0e0d0c-0b0a-4908-8706-050403020100' } } },
+    });
+    expect(stateOf({ ...deployedNoState, volume: plainVolume() })).toMatchObject({ stacks: { demo: { dataMount: { luksUuid: null } } } });
+  });
+
+  it('asks for that UUID only when the operator asked for the LUKS setup', () => {
+    expect(quadletStep.facts({ manifest: demo, answers: {} })).not.toHaveProperty('newUuid');
+    expect(quadletStep.facts({ manifest: demo, answers: { [LUKS_DEVICE_ANSWER]: '/dev/vdb' } }).newUuid?.id).toBe('random-uuid');
+  });
+});
+
 describe('quadletStep', () => {
   it('asks for the unit directories, Podman, SELinux, secrets and images', () => {
     const facts = quadletStep.facts({ manifest: demo, answers: {} });
-    expect(Object.keys(facts).sort()).toEqual(['images', 'podman', 'podmanPackage', 'secrets', 'selinux', 'units']);
+    expect(Object.keys(facts).sort()).toEqual(['busybox', 'images', 'podman', 'podmanPackage', 'secrets', 'selinux', 'state', 'unitStates', 'units', 'volume']);
+    // Shared with other steps: same id, same probe, so the gatherer asks once.
     expect(facts.podman.id).toBe('podman-version');
+    expect(facts.busybox.id).toBe('static-busybox');
+    expect(facts.volume.id).toBe('storage-volume:/home');
+    expect(facts.unitStates.volatile).toBe(true);
   });
 });

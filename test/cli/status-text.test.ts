@@ -1,0 +1,42 @@
+// keelson status as an operator reads it: each deployed stack from the host's state file, then the last run.
+import { describe, expect, it } from 'vitest';
+import { statusText } from '../../src/cli/status-text.js';
+import { renderHostState, stackState } from '../../steps/quadlet/host-state.js';
+import { loadStack, resolved } from '../steps/quadlet/fixtures.js';
+
+const state = renderHostState(
+  { kind: 'absent' },
+  stackState({
+    manifest: loadStack('demo'),
+    resolved,
+    keelsonVersion: '0.1.0',
+    top: 'demo.target',
+    files: [{ path: '/home/keelson-demo/.config/containers/systemd/api.container', content: 'a\n' }],
+    luksUuid: 'c8f7c250-79ef-46b5-831a-5d73e6156054',
+  }),
+);
+
+describe('statusText', () => {
+  it('one block per stack: version, mode, data mount, files with hashes, users, groups, secret names, images', () => {
+    const text = statusText('ssh root@203.0.113.7:22', state, { journal: '/var/lib/keelson/journal/r1.jsonl', ok: true, lastEvent: 'run-end at 2026-01-01T00:00:00.000Z' });
+    expect(text.split('\n')).toEqual([
+      'keelson status on ssh root@203.0.113.7:22',
+      '  demo 1.0.0 (rootless, owner keelson-demo), deployed by keelson 0.1.0; started through demo.target',
+      '    data mount /home on LUKS c8f7c250-79ef-46b5-831a-5d73e6156054',
+      '    1 managed file (sha256 kept, so a hand edit shows in the next plan):',
+      '      /home/keelson-demo/.config/containers/systemd/api.container  87428fc52280',
+      '    users: keelson-demo (1001:1001, /home/keelson-demo)',
+      '    groups: demo-clients (990)',
+      '    secrets (names only): demo-token',
+      '    images: localhost/keelson-demo:1',
+      '  last run: ok (run-end at 2026-01-01T00:00:00.000Z) — /var/lib/keelson/journal/r1.jsonl',
+      '',
+    ]);
+  });
+
+  it('nothing deployed, an unreadable file, an interrupted run', () => {
+    expect(statusText('h', null, null)).toBe('keelson status on h\n  nothing deployed by keelson yet\n  no runs journaled\n');
+    expect(statusText('h', '{oops', { journal: 'j', ok: null, lastEvent: 'begin at t' })).toContain('unreadable: it is not JSON');
+    expect(statusText('h', '{oops', { journal: 'j', ok: null, lastEvent: 'begin at t' })).toContain('last run: INTERRUPTED (begin at t) — j');
+  });
+});
