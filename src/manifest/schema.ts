@@ -16,7 +16,8 @@ const IMAGE = /^[a-z0-9][a-z0-9._/-]*(?::[A-Za-z0-9._-]{1,128})?(?:@sha256:[a-f0
 // One line of printable text: may be quoted into a unit file, never a newline or control character.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused.
 const ONE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
-const DURATION = /^[1-9][0-9]{0,5}(?:ms|s|min|h)$/;
+// Podman reads health intervals with Go's time.ParseDuration: "5m", never systemd's "5min" (podman run fails at start).
+const DURATION = /^[1-9][0-9]{0,5}(?:ms|s|m|h)$/;
 
 export const nameSchema = z.string().regex(NAME, NAME_HINT);
 export const userNameSchema = z.string().regex(USER, USER_HINT);
@@ -133,7 +134,7 @@ const containerSchema = z.strictObject({
   health: z
     .strictObject({
       cmd: z.array(oneLine).min(1),
-      interval: z.string().regex(DURATION, 'a duration like "10s"').default('10s'),
+      interval: z.string().regex(DURATION, 'a duration like "10s", "500ms", "5m" or "1h"').default('10s'),
       retries: z.number().int().min(1).max(100).default(3),
     })
     .optional(),

@@ -1,7 +1,8 @@
 // The Quadlet step's plan: only what differs. Directories the owner must own, secrets and images that are
-// missing, files that are new or changed, files this stack no longer renders; then one daemon-reload, a restart
-// of each container whose unit changed, and the top target started (enabled first, so it comes back at boot).
-// An unchanged, enabled stack plans nothing.
+// missing (built from busybox or loaded from an archive), files that are new or changed, files this stack no longer
+// renders; then one daemon-reload, a restart of each container whose unit changed, the top target started (enabled
+// first, so it comes back at boot; also when a unit is down), a wait until every unit is active and every health
+// check healthy, and last the host state. An unchanged, running, recorded stack plans nothing.
 import type { Action } from '../../src/engine/action.js';
 import type { StepContext } from '../../src/engine/step.js';
 import { KEELSON_VERSION } from '../../src/engine/version.js';
@@ -52,9 +53,9 @@ const imageActions = (facts: QuadletFacts, ctx: StepContext, d: Desired): Action
 /** Longest a healthy start may take: each container's first health checks, in dependency order, with slack. */
 export const waitSeconds = (ctx: StepContext): number => {
   const seconds = (d: string): number => {
-    const m = /^([0-9]+)(ms|s|min|h)$/.exec(d);
+    const m = /^([0-9]+)(ms|s|m|h)$/.exec(d);
     const n = Number(m?.[1] ?? 0);
-    return m?.[2] === 'ms' ? n / 1000 : m?.[2] === 'min' ? n * 60 : m?.[2] === 'h' ? n * 3600 : n;
+    return m?.[2] === 'ms' ? n / 1000 : m?.[2] === 'm' ? n * 60 : m?.[2] === 'h' ? n * 3600 : n;
   };
   const checks = ctx.manifest.containers.reduce((sum, c) => sum + (c.health === undefined ? 0 : seconds(c.health.interval) * (c.health.retries + 1)), 0);
   return Math.min(START_TIMEOUT_SECONDS, Math.max(300, Math.ceil(120 + checks)));
