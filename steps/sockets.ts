@@ -27,7 +27,7 @@ import {
   type TmpfilesLine,
 } from './sockets/socket-facts.js';
 import { selinuxFact } from './quadlet/facts.js';
-import { mayCreateIn, PROBE_IMAGE, probeSpecs, type ProbeSpec } from './sockets/probe-specs.js';
+import { deniedBecause, mayCreateIn, PROBE_IMAGE, probeSpecs, type ProbeSpec } from './sockets/probe-specs.js';
 import { renderTmpfiles, tmpfilesConflicts } from './sockets/tmpfiles.js';
 
 export interface SocketsFacts {
@@ -98,7 +98,7 @@ export const checkSockets = (facts: SocketsFacts, ctx: StepContext): Finding[] =
     }
     if (state !== 'due') continue;
     for (const d of spec.dirs.filter((x) => !mayCreateIn(spec, x))) {
-      findings.push(warning('socket-access-denied', `${spec.containers.join(', ')} (as ${describeIdentity(spec)}) cannot create files in ${d.dir} (${d.mode} ${d.owner}:${d.group}): ${spec.who} is neither its owner nor in group ${d.group}; the probe will fail.`, m.mode === 'rootful' ? `Add ${d.group} to the groups of that container's user under users, or drop ${d.dir} from its sockets.` : `Give the directory group write access (mode 0770).`));
+      findings.push(warning('socket-access-denied', `${spec.containers.join(', ')} (as ${describeIdentity(spec)}) cannot create files in ${d.dir} (${d.mode} ${d.owner}:${d.group}): ${deniedBecause(spec, d)}; the probe will fail.`, m.mode === 'rootful' ? `Give the directory group write access (mode "0770" under sockets) and ${d.group} to the groups of that container's user under users, or drop ${d.dir} from its sockets.` : `Give the directory group write access (mode "0770" under sockets).`));
     }
   }
   const due = specs.some((s) => probeState(s, facts.records) === 'due');

@@ -187,7 +187,6 @@ export const manifestSchema = z
     const volumes = known(m.volumes);
     const secrets = known(m.secrets);
     const groups = new Set([...m.groups.map((g) => g.name)]);
-    const socketDirs = new Set(m.sockets.map((s) => s.dir));
     const published: { ip: string; port: string; container: number }[] = [];
     m.containers.forEach((c, i) => {
       const at = (...rest: (string | number)[]) => ['containers', i, ...rest];
@@ -201,8 +200,18 @@ export const manifestSchema = z
       c.secrets.forEach((s, j) => {
         if (!secrets.has(s.name)) issue(at('secrets', j, 'name'), `no secret "${s.name}" is declared under secrets`);
       });
+      // Rootful: the container runs as a host user, which reaches a socket directory as its owner or through the
+      // client group it joins (ADR-005); mounting alone grants nothing, so say which membership is missing.
+      const runAs = m.users.find((u) => u.name === c.user);
+      if (m.mode === 'rootful' && c.sockets.length > 0 && runAs === undefined) {
+        issue(at('user'), 'mounts a socket directory: run it as one of the stack\'s users (declared under users), which owns the directory or joins its group');
+      }
       c.sockets.forEach((s, j) => {
-        if (!socketDirs.has(s)) issue(at('sockets', j), `no socket directory "${s}" is declared under sockets`);
+        const socket = m.sockets.find((x) => x.dir === s);
+        if (socket === undefined) issue(at('sockets', j), `no socket directory "${s}" is declared under sockets`);
+        else if (m.mode === 'rootful' && runAs !== undefined && socket.owner !== runAs.name && !runAs.groups.includes(socket.group)) {
+          issue(at('sockets', j), `runs as "${runAs.name}", which neither owns ${s} nor joins its group "${socket.group}": add "${socket.group}" to that user's groups`);
+        }
       });
       for (const key of ['requires', 'wants'] as const) {
         c[key].forEach((r, j) => {

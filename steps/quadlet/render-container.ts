@@ -33,12 +33,17 @@ export const runAs = (m: Manifest, c: ManifestContainer, ctx: RenderContext): Ru
   return { user: String(resolved.uid), group: String(resolved.gid) };
 };
 
-/** rootful: the GIDs of the service user's client groups and of the socket directories it mounts. */
+/**
+ * rootful: the GIDs of the client groups through which the service user reaches the socket directories it mounts —
+ * only groups the manifest makes it a member of (users[].groups, which the identity step applies), never a mounted
+ * directory's group by the mere fact of mounting it (rick-infra ADR-005). The directory's owner needs no group.
+ */
 const supplementaryGids = (m: Manifest, c: ManifestContainer, ctx: RenderContext): number[] => {
-  const names = new Set<string>(m.users.find((u) => u.name === c.user)?.groups ?? []);
+  const member = new Set<string>(m.users.find((u) => u.name === c.user)?.groups ?? []);
+  const names = new Set<string>();
   for (const dir of c.sockets) {
     const socket = m.sockets.find((s) => s.dir === dir);
-    if (socket !== undefined) names.add(socket.group);
+    if (socket !== undefined && member.has(socket.group)) names.add(socket.group);
   }
   return [...names]
     .map((g) => {

@@ -119,6 +119,13 @@ export const probeSpecs = (m: Manifest, resolved: Resolved, selinux: SelinuxMode
 };
 
 /** Classic permission check: the first class that matches (owner, then group, then other) decides; creating needs w and x. */
+/** Why mayCreateIn said no, in the operator's terms: the missing membership, or the mode that withholds write. */
+export const deniedBecause = (spec: Pick<ProbeSpec, 'hostUid' | 'hostGids' | 'who'>, d: ProbeDir): string => {
+  if (spec.hostUid !== null && spec.hostUid === d.uid) return `${spec.who} owns it, but mode ${d.mode} gives the owner no write access`;
+  if (d.gid !== null && spec.hostGids.includes(d.gid)) return `${spec.who} is in group ${d.group}, but mode ${d.mode} gives the group no write access`;
+  return `${spec.who} is neither its owner nor in group ${d.group}`;
+};
+
 export const mayCreateIn = (spec: Pick<ProbeSpec, 'hostUid' | 'hostGids' | 'groupAdd'>, d: ProbeDir): boolean => {
   // Rootful root inside is root on the host, with CAP_DAC_OVERRIDE.
   if (spec.hostUid === 0 && spec.groupAdd !== 'keep-groups') return true;

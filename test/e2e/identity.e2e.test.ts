@@ -139,16 +139,19 @@ describe('identity and sockets on the test VM', () => {
     expect(planActions(again), renderPlanText(again)).toEqual([]);
   }, SLOW);
 
-  it('rootful, the user lacks the directory\'s group: the probe fails the apply and the next plan has a blocker', async () => {
+  it('rootful, the directory\'s mode withholds group write: the probe fails the apply and the next plan has a blocker', async () => {
     const { result } = await apply(denied);
     expect(result.ok).toBe(false);
     expect(result.failed?.action.kind).toBe('probe.socket-access');
     expect(result.failed?.error).toMatch(/Permission denied/);
 
-    // Independently: the account really lacks the group, and a container run as it really cannot write there.
-    expect((await theVm().sshOk('id -nG iddeny-app')).trim().split(' ')).not.toContain('iddeny-clients');
+    // Independently: the account is in the group, the mode really withholds group write, and a container run as it
+    // with that group really cannot write there.
+    expect((await theVm().sshOk('id -nG iddeny-app')).trim().split(' ')).toContain('iddeny-clients');
+    expect((await theVm().sshOk('stat -c "%a %G" /run/iddeny')).trim()).toBe('750 iddeny-clients');
     const uid = await uidOf('iddeny-app');
-    const r = await theVm().ssh(`podman run --rm --user ${uid}:${uid} --volume /run/iddeny:/run/iddeny:z localhost/keelson-probe:1 /bin/sh -c ${shQuote(touchScript('/run/iddeny'))}`);
+    const gid = await gidOf('iddeny-clients');
+    const r = await theVm().ssh(`podman run --rm --user ${uid}:${uid} --group-add ${gid} --volume /run/iddeny:/run/iddeny:z localhost/keelson-probe:1 /bin/sh -c ${shQuote(touchScript('/run/iddeny'))}`);
     expect(r.code).not.toBe(0);
 
     const again = await plan(denied);

@@ -4,7 +4,7 @@
 # Wants=x.container in the 5.5 variants is only understood by Podman 5.5+.
 #
 #   sh test/golden/quadlet-dry-run.sh test/golden/demo/rootless-podman5.4 rootless
-#   sh test/golden/quadlet-dry-run.sh test/golden/demo/rootful-podman5.4 rootful
+#   sh test/golden/quadlet-dry-run.sh test/golden/demo-rootful/rootful-podman5.4 rootful
 #
 # Exit 0 only when every .container/.network/.volume produced its service, the generator printed no error or
 # warning (it can exit 0 while rejecting a file), and systemd-analyze verify accepted every unit.

@@ -342,6 +342,25 @@ const cases: Case[] = [
     message: /does not match the pattern/,
   },
   {
+    kind: 'rootful container mounting a socket directory as a user that neither owns it nor joins its group',
+    text: mutate(
+      'user: "1000:1000"',
+      'user: shop-web',
+      mutate('groups:\n', 'users:\n  - name: shop\n  - name: shop-web\ngroups:\n', mutate('mode: rootless\nowner: shop\n', 'mode: rootful\n')),
+    ),
+    path: 'containers[0].sockets[0]',
+    line: 'sockets: [/run/shop]',
+    message: /runs as "shop-web", which neither owns \/run\/shop nor joins its group "shop-clients": add "shop-clients" to that user's groups/,
+  },
+  {
+    kind: 'rootful container mounting a socket directory as a bare UID:GID',
+    text: mutate('groups:\n', 'users:\n  - name: shop\ngroups:\n', mutate('mode: rootless\nowner: shop\n', 'mode: rootful\n')),
+    path: 'containers[0].user',
+    line: 'user: "1000:1000"',
+    column: '"1000:1000"',
+    message: /mounts a socket directory: run it as one of the stack's users/,
+  },
+  {
     kind: 'alias refused',
     text: mutate('networks: [backend]\n', 'networks: *nets\n', mutate('networks: [front, backend]', 'networks: &nets [front, backend]')),
     path: 'containers[1].networks',
@@ -490,9 +509,9 @@ describe('parseManifest accepts what it should', () => {
     expect(parseManifest(mutate('networks: [backend]\n', 'networks: &n [backend]\n'), 't.yaml').ok).toBe(true);
   });
 
-  it('accepts a rootful stack without an owner', () => {
+  it('accepts a rootful stack without an owner, whose socket client joins the directory\'s group', () => {
     const text = mutate('mode: rootless\nowner: shop\n', 'mode: rootful\n');
-    const withUser = mutate('groups:\n', 'users:\n  - name: shop\ngroups:\n', text);
+    const withUser = mutate('user: "1000:1000"', 'user: shop-web', mutate('groups:\n', 'users:\n  - name: shop\n  - name: shop-web\n    groups: [shop-clients]\ngroups:\n', text));
     const r = parseManifest(withUser, 't.yaml');
     expect(r.ok ? 'ok' : r.errors).toBe('ok');
   });

@@ -120,7 +120,7 @@ describe('identity: existing accounts that differ', () => {
   });
 
   it('the owner with UID 0 is refused', () => {
-    const m = manifestSchema.parse({ ...rootful, users: [{ name: 'toor' }, { name: 'shop-db' }], containers: [{ name: 'app', image: 'localhost/shop:1', user: 'toor', sockets: ['/run/shop-db'] }] });
+    const m = manifestSchema.parse({ ...rootful, users: [{ name: 'toor', groups: ['shop-clients'] }, { name: 'shop-db' }], containers: [{ name: 'app', image: 'localhost/shop:1', user: 'toor', sockets: ['/run/shop-db'] }] });
     const host = withAccounts(freshHost, { passwd: [{ name: 'toor', uid: 0, gid: 0, home: '/root', shell: '/usr/sbin/nologin' }] });
     expect(codes(host, m)).toContain('blocker:user-is-root');
   });
@@ -177,7 +177,7 @@ describe('identity: GIDs', () => {
   });
 
   it('a group that is neither declared nor on the host is a blocker', () => {
-    const m = manifestSchema.parse({ ...rootful, users: [{ name: 'shop-app', groups: ['valkey-clients'] }, { name: 'shop-db' }] });
+    const m = manifestSchema.parse({ ...rootful, users: [{ name: 'shop-app', groups: ['shop-clients', 'valkey-clients'] }, { name: 'shop-db' }] });
     expect(codes(freshHost, m)).toEqual(['blocker:group-unknown']);
   });
 

@@ -28,8 +28,9 @@ const variants: Variant[] = [
 // Ubuntu 24.04's Podman: no GroupAdd= (PodmanArgs instead), no Notify=healthy. One stack is enough to show it.
 const oldPodman: Variant = { name: 'rootless-podman4.9', mode: 'rootless', podman: { major: 4, minor: 9 }, selinux: false };
 
+// The demo's rootful form is its own manifest (each container as its own service user), not a mode switch.
 const cases: [string, Variant][] = [
-  ...variants.map((v): [string, Variant] => ['demo', v]),
+  ...variants.map((v): [string, Variant] => [v.mode === 'rootful' ? 'demo-rootful' : 'demo', v]),
   ['demo', oldPodman],
   ...variants.map((v): [string, Variant] => ['cdr-link', v]),
 ];
@@ -48,7 +49,9 @@ const readTree = (dir: string): Map<string, string> => {
 
 describe('golden unit files', () => {
   it.each(cases)('%s %o', (stack, variant) => {
-    const manifest: Manifest = { ...loadStack(stack), mode: variant.mode };
+    const loaded = loadStack(stack);
+    // cdr-link's rootful form is a mode switch: its containers run as fixed UIDs and mount no socket directory.
+    const manifest: Manifest = { ...loaded, mode: variant.mode };
     const ctx: RenderContext = { podman: variant.podman, selinux: variant.selinux, resolved, answers: answersFor[stack] ?? {} };
     const rendered = renderStack(manifest, ctx);
     const actual = new Map(rendered.files.map((f) => [`${f.dir}/${f.name}`, f.content]));

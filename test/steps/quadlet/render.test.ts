@@ -99,6 +99,13 @@ describe('users and groups', () => {
     expect([lines(f, 'User'), lines(f, 'Group'), lines(f, 'GroupAdd')]).toEqual([['1001'], ['1001'], ['990']]);
   });
 
+  it('rootful: the directory\'s owner gets no client group it was not given (mounting alone grants nothing)', () => {
+    const m = withSocket('rootful', 'keelson-demo');
+    const owner = { ...m, users: [{ name: 'keelson-demo', groups: [] }] };
+    const f = fileOf(owner, 'web.container');
+    expect([lines(f, 'User'), lines(f, 'GroupAdd')]).toEqual([['1001'], []]);
+  });
+
   it('no supplementary groups for a container without sockets', () => {
     expect(lines(fileOf(manifest({}), 'web.container'), 'GroupAdd')).toEqual([]);
   });
@@ -109,7 +116,8 @@ describe('users and groups', () => {
   });
 
   it('rootful with a service user no step resolved is a render error naming the field', () => {
-    const m = withSocket('rootful', 'ghost');
+    const m = { ...withSocket('rootful', 'keelson-demo'), users: [{ name: 'keelson-demo', groups: ['demo-clients'] }, { name: 'ghost', groups: [] }] };
+    m.containers = m.containers.map((c) => ({ ...c, user: 'ghost', sockets: [] }));
     expect(() => renderStack(m, ctx())).toThrow(RenderError);
     expect(() => renderStack(m, ctx())).toThrow(/containers\.web\.user/);
   });

@@ -139,12 +139,22 @@ describe('sockets: the probe record', () => {
 });
 
 describe('sockets: access the probe will refuse', () => {
-  const lacking = manifestSchema.parse({ ...rootful, users: [{ name: 'shop-app' }, { name: 'shop-db' }] });
+  // The manifest loader refuses this (a rootful container must own or join the directory it mounts); the step
+  // still warns, as a second line in case a manifest reaches it another way.
+  const lacking = { ...manifestSchema.parse(rootful), users: [{ name: 'shop-app', groups: [] }, { name: 'shop-db', groups: [] }] };
 
   it('rootful: a service user without the directory\'s group gets a warning before the probe proves it', () => {
     const facts = { ...fresh, dirs: [] };
     expect(codes(facts, lacking, rootfulIds)).toEqual(['warning:socket-access-denied']);
     expect(plan(facts, lacking, rootfulIds).find((a) => a.kind === 'probe.socket-access')).toMatchObject({ user: '990:990', groupAdd: [] });
+  });
+
+  it('rootful: a member of the group under a mode without group write is told the mode is the reason', () => {
+    const readOnly = manifestSchema.parse({ ...rootful, sockets: rootful.sockets.map((x) => ({ ...x, mode: '0750' })) });
+    const findings = checkSockets({ ...fresh, dirs: [] }, ctxFor(readOnly, rootfulIds));
+    expect(findings.map((f) => f.code)).toEqual(['socket-access-denied']);
+    expect(findings[0]?.message).toMatch(/shop-app is in group shop-clients, but mode 0750 gives the group no write access; the probe will fail\.$/);
+    expect(findings[0]?.remedy).toMatch(/^Give the directory group write access \(mode "0770" under sockets\)/);
   });
 
   it('rootful: the directory\'s owner reaches it through the owner bits', () => {
