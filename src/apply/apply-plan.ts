@@ -19,6 +19,11 @@ export interface ApplyOptions {
   readonly runId?: string;
   /** A secret shown once to the operator (a generated LUKS key); kept out of onEvent, which may be logged. */
   readonly onReveal?: (message: string, secret: string) => void;
+  /**
+   * Stop between actions: the running action finishes (half a `useradd` or `podman secret create` helps nobody),
+   * no further action begins, and the journal records the run as stopped, for resume or roll back.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface ApplyResult {
@@ -28,6 +33,8 @@ export interface ApplyResult {
   readonly done: number;
   readonly skipped: number;
   readonly failed?: { readonly index: number; readonly action: Action; readonly error: string };
+  /** Stopped through the signal before this action (its index), which did not begin. */
+  readonly stoppedBefore?: number;
 }
 
 export class BlockedPlanError extends Error {
@@ -56,6 +63,10 @@ export const applyPlan = async (host: Host, plan: Plan, options: ApplyOptions = 
   if (actions.length === 0) return { ok: true, runId, journalPath: journal.path, done, skipped };
   await journal.write({ event: 'run-start', runId, stack: plan.stack.name, actions: actions.length, factsHash: plan.factsHash });
   for (const [index, action] of actions.entries()) {
+    if (options.signal?.aborted === true) {
+      await journal.write({ event: 'run-end', ok: false, stopped: true, before: index, next: action.description });
+      return { ok: false, runId, journalPath: journal.path, done, skipped, stoppedBefore: index };
+    }
     emit({ type: 'start', index, action });
     await journal.write({ event: 'begin', index, kind: action.kind, description: action.description });
     const started = performance.now();

@@ -13,7 +13,7 @@ export type JournalEvent =
   | { readonly event: 'done'; readonly index: number; readonly skipped?: boolean }
   | { readonly event: 'backup'; readonly index: number; readonly path: string; readonly backup: string }
   | { readonly event: 'failed'; readonly index: number; readonly error: string }
-  | { readonly event: 'run-end'; readonly ok: boolean };
+  | { readonly event: 'run-end'; readonly ok: boolean; readonly stopped?: true; readonly before?: number; readonly next?: string }
 
 // Appends one line; the line is "$1", the file "$2": values never become shell code.
 const APPEND = 'umask 077; mkdir -p "$(dirname "$2")" && printf "%s\\n" "$1" >> "$2"';

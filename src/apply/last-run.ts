@@ -36,6 +36,7 @@ export const summarizeJournal = (journalPath: string, entries: readonly JournalE
   const backedUp = new Set<number>();
   let failed: { index: number; error: string } | undefined;
   let end: boolean | undefined;
+  let stoppedBefore: { index: number; next: string } | undefined;
   for (const e of entries) {
     if (e.event === 'begin') begun.set(num(e.index), str(e.description));
     else if (e.event === 'done') done.set(num(e.index), e.skipped === true);
@@ -43,11 +44,15 @@ export const summarizeJournal = (journalPath: string, entries: readonly JournalE
       backups.push({ path: str(e.path), backup: str(e.backup) });
       backedUp.add(num(e.index));
     } else if (e.event === 'failed') failed = { index: num(e.index), error: str(e.error) };
-    else if (e.event === 'run-end') end = e.ok === true;
+    else if (e.event === 'run-end') {
+      end = e.ok === true;
+      if (e.stopped === true) stoppedBefore = { index: num(e.before), next: str(e.next) };
+    }
   }
-  const state = end === undefined ? 'interrupted' : end ? 'ok' : 'failed';
+  // Stopped by the operator between actions: as unfinished as an interruption, and resumed the same way.
+  const state = end === undefined || stoppedBefore !== undefined ? 'interrupted' : end ? 'ok' : 'failed';
   const unfinished = [...begun.keys()].filter((i) => !done.has(i)).sort((a, b) => a - b)[0];
-  const stoppedIndex = failed?.index ?? unfinished;
+  const stoppedIndex = failed?.index ?? unfinished ?? stoppedBefore?.index;
   const created = [...done.entries()].filter(([i, skipped]) => !skipped && !backedUp.has(i)).map(([i]) => begun.get(i) ?? `action ${i + 1}`);
   return {
     runId: str(start.runId),
@@ -60,7 +65,7 @@ export const summarizeJournal = (journalPath: string, entries: readonly JournalE
     finished: done.size,
     ...(stoppedIndex === undefined
       ? {}
-      : { stoppedAt: { index: stoppedIndex, description: begun.get(stoppedIndex) ?? '', ...(failed === undefined ? {} : { error: failed.error }) } }),
+      : { stoppedAt: { index: stoppedIndex, description: begun.get(stoppedIndex) ?? stoppedBefore?.next ?? '', ...(failed === undefined ? {} : { error: failed.error }) } }),
     backups,
     created,
   };

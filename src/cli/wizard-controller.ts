@@ -4,7 +4,6 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Host } from '../host/host.js';
 import { applyPlan, newRunId, type ApplyEvent } from '../apply/apply-plan.js';
-import { journalDir } from '../apply/journal.js';
 import { readLastRun } from '../apply/last-run.js';
 import { rollbackRun } from '../apply/rollback.js';
 import { planActions, planBlockers } from '../engine/plan.js';
@@ -12,7 +11,7 @@ import { planHost } from '../engine/plan-host.js';
 import { renderPlanText } from '../engine/render-plan.js';
 import type { AnyStep } from '../engine/step.js';
 import { allSteps } from '../../steps/index.js';
-import type { ApplyOutcome, StackInfo, TargetSpec, WizardController } from '../../screens/controller.js';
+import type { StackInfo, TargetSpec, WizardController } from '../../screens/controller.js';
 import { isStackName } from '../manifest/resolve-stack.js';
 import { bundledStacks, loadStack } from './context.js';
 import { openHost, type HostFlags, type OpenHostHooks } from './open-host.js';
@@ -34,14 +33,6 @@ export interface WizardControllerOptions {
   readonly now?: () => number;
   readonly steps?: readonly AnyStep[];
   readonly openHost?: (flags: HostFlags, hooks: OpenHostHooks) => Promise<Host>;
-}
-
-/** Thrown from inside applyPlan's event callback, before the next action begins: the run stops between actions. */
-class StopRequested extends Error {
-  constructor() {
-    super('stopped by the operator');
-    this.name = 'StopRequested';
-  }
 }
 
 const expandHome = (path: string, home: string): string => (path === '~' ? home : path.startsWith('~/') ? resolve(home, path.slice(2)) : path);
@@ -135,22 +126,16 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       const h = connected();
       const total = planActions(plan).length;
       const runId = newRunId(new Date(now()));
-      let done = 0;
-      let skipped = 0;
-      const journalPath = `${journalDir}/${runId}.jsonl`;
       const forward = (e: ApplyEvent) => {
         const label = `apply [${e.index + 1}/${total}]`;
         switch (e.type) {
           case 'start':
-            if (signal.aborted) throw new StopRequested();
             log(`${label} ${e.action.description}`);
             break;
           case 'line':
             log(`${label}   | ${e.line}`);
             break;
           case 'end':
-            if (e.result === 'skipped') skipped++;
-            else done++;
             log(`${label} ${e.result === 'skipped' ? 'already so' : 'done'} in ${Math.round(e.ms)} ms`);
             break;
           case 'failed':
@@ -162,24 +147,21 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
         else if (e.type === 'failed') onEvent({ ...e, error: o.redactor.redact(e.error) });
         else onEvent(e);
       };
-      try {
-        const r = await applyPlan(h, plan, { secretAnswers: secrets, onEvent: forward, runId });
-        log(`apply: ${r.ok ? 'finished' : 'stopped at a failure'}: ${r.done} done, ${r.skipped} already so; journal ${r.journalPath}`);
-        const outcome: ApplyOutcome = {
-          ok: r.ok,
-          stopped: false,
-          runId: r.runId,
-          journalPath: r.journalPath,
-          done: r.done,
-          skipped: r.skipped,
-          ...(r.failed === undefined ? {} : { failed: { index: r.failed.index, description: r.failed.action.description, error: r.failed.error } }),
-        };
-        return outcome;
-      } catch (e) {
-        if (!(e instanceof StopRequested)) throw e;
-        log(`apply: stopped by the operator after ${done + skipped} of ${total}; journal ${journalPath}`);
-        return { ok: false, stopped: true, runId, journalPath, done, skipped };
+      const r = await applyPlan(h, plan, { secretAnswers: secrets, onEvent: forward, runId, signal });
+      if (r.stoppedBefore !== undefined) {
+        log(`apply: stopped by the operator after ${r.done + r.skipped} of ${total}; journal ${r.journalPath}`);
+        return { ok: false, stopped: true, runId: r.runId, journalPath: r.journalPath, done: r.done, skipped: r.skipped };
       }
+      log(`apply: ${r.ok ? 'finished' : 'stopped at a failure'}: ${r.done} done, ${r.skipped} already so; journal ${r.journalPath}`);
+      return {
+        ok: r.ok,
+        stopped: false,
+        runId: r.runId,
+        journalPath: r.journalPath,
+        done: r.done,
+        skipped: r.skipped,
+        ...(r.failed === undefined ? {} : { failed: { index: r.failed.index, description: r.failed.action.description, error: r.failed.error } }),
+      };
     },
 
     loadProgress: () => o.progress.load(),

@@ -15,6 +15,11 @@ describe('summarizeJournal', () => {
       want: { state: 'interrupted', finished: 1, stoppedAt: { index: 1, description: 'write /etc/x' }, backups: [{ path: '/etc/x', backup: '/var/lib/keelson/backups/r1/etc/x' }], created: ['create group g'] },
     },
     {
+      name: 'a run stopped by the operator between actions is interrupted, at the action it did not begin',
+      entries: [start, e('begin', { index: 0, kind: 'group.create', description: 'create group g' }), e('done', { index: 0 }), e('run-end', { ok: false, stopped: true, before: 1, next: 'write /etc/x' })],
+      want: { state: 'interrupted', finished: 1, stoppedAt: { index: 1, description: 'write /etc/x' }, backups: [], created: ['create group g'] },
+    },
+    {
       name: 'a failed action makes a failed run, with its error',
       entries: [start, e('begin', { index: 0, kind: 'package.install', description: 'install podman' }), e('failed', { index: 0, error: 'apt-get exited with 100' }), e('run-end', { ok: false })],
       want: { state: 'failed', finished: 0, stoppedAt: { index: 0, description: 'install podman', error: 'apt-get exited with 100' }, backups: [], created: [] },

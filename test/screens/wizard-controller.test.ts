@@ -10,28 +10,13 @@ import { openWizardLog } from '../../src/cli/wizard-log.js';
 import { confProgressStore, createWizardConf } from '../../src/cli/wizard-progress-store.js';
 import { createRedactor } from '../../src/cli/wizard-redactor.js';
 import { createLocalHost } from '../../src/host/local-host.js';
-import type { Host } from '../../src/host/host.js';
+import { relocated } from '../support/relocated-host.js';
 import { defineStep } from '../../src/engine/step.js';
 import type { Fact } from '../../src/facts/fact.js';
 import type { ApplyEvent } from '../../src/apply/apply-plan.js';
 import { demoStack } from './helpers/fixtures.js';
 
 const STATE = '/var/lib/keelson';
-
-/** This machine, with every path argument in keelson's state directory moved under `root`. */
-const relocated = (inner: Host, root: string): Host => {
-  const move = (s: string) => (s.startsWith(STATE) ? `${root}${s}` : s);
-  return {
-    label: inner.label,
-    get roundTrips() {
-      return inner.roundTrips;
-    },
-    run: (argv, options) => inner.run(argv.map(move), options),
-    writeFile: (path, content, options) => inner.writeFile(move(path), content, options),
-    readFile: (path) => inner.readFile(move(path)),
-    close: () => inner.close(),
-  };
-};
 
 const fileFact = (path: string): Fact<string | null> => ({ id: `file:${path}`, probe: { argv: ['cat', '--', path] }, parse: (o) => (o.exitCode === 0 ? o.stdout : null) });
 

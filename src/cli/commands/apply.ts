@@ -103,6 +103,38 @@ const freshOrSaved = async (host: Host, planFile: string | undefined, flags: App
   return (await planHost(host, allSteps, manifest, answers)).plan;
 };
 
+/**
+ * Ctrl-C, a closed terminal or a TERM during apply: finish the running action, begin no other, and journal the run
+ * as stopped — half-done actions are what make a re-run hard. A second signal stops at once (the journal still
+ * shows which action was cut off, and a re-run converges).
+ */
+const stopOnSignals = (): { readonly signal: AbortSignal; readonly dispose: () => void } => {
+  const stop = new AbortController();
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const onSignal = (name: NodeJS.Signals) => {
+    const say = (text: string) => {
+      try {
+        process.stderr.write(text);
+      } catch {
+        // The terminal may be gone (SIGHUP): the journal on the host still tells.
+      }
+    };
+    if (stop.signal.aborted) {
+      say(`\n${name} again: stopping at once. The journal shows the action that was cut off; run apply again to converge.\n`);
+      process.exit(EXIT.failed);
+    }
+    stop.abort();
+    say(`\n${name}: stopping after the current action (again to stop at once)…\n`);
+  };
+  for (const s of signals) process.on(s, onSignal);
+  return {
+    signal: stop.signal,
+    dispose: () => {
+      for (const s of signals) process.off(s, onSignal);
+    },
+  };
+};
+
 export const applyCommand = async (planFile: string | undefined, flags: ApplyFlags): Promise<void> => {
   // Refuse before touching anything: no --yes and nobody to ask.
   if (flags.yes !== true && !process.stdin.isTTY) {
@@ -124,16 +156,25 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
       process.exitCode = EXIT.failed;
       return;
     }
-    const result: ApplyResult = await applyPlan(host, plan, {
-      secretAnswers,
-      onEvent: flags.json === true ? undefined : printEvent(plan),
-      // Straight to the operator's terminal (stderr), once; never into --json output or any file.
-      onReveal: (message, secret) => {
-        process.stderr.write(`\n${message}\n\n    ${secret}\n\n`);
-      },
-    });
+    const stop = stopOnSignals();
+    let result: ApplyResult;
+    try {
+      result = await applyPlan(host, plan, {
+        secretAnswers,
+        signal: stop.signal,
+        onEvent: flags.json === true ? undefined : printEvent(plan),
+        // Straight to the operator's terminal (stderr), once; never into --json output or any file.
+        onReveal: (message, secret) => {
+          process.stderr.write(`\n${message}\n\n    ${secret}\n\n`);
+        },
+      });
+    } finally {
+      stop.dispose();
+    }
     if (flags.json === true) process.stdout.write(`${JSON.stringify({ ...result, roundTrips: plan.roundTrips }, null, 2)}\n`);
-    else process.stderr.write(result.ok ? `Applied: ${result.done} done, ${result.skipped} already so. Journal: ${result.journalPath}\n` : `Apply stopped at action ${(result.failed?.index ?? 0) + 1}. Journal: ${result.journalPath}\nFix the cause and run apply again: finished actions are not repeated.\n`);
+    else if (result.stoppedBefore !== undefined) {
+      process.stderr.write(`Stopped before action ${result.stoppedBefore + 1} of ${count}: ${result.done} done, ${result.skipped} already so. Journal: ${result.journalPath}\nRun apply again to go on (finished actions are not repeated), or roll back from the wizard.\n`);
+    } else process.stderr.write(result.ok ? `Applied: ${result.done} done, ${result.skipped} already so. Journal: ${result.journalPath}\n` : `Apply stopped at action ${(result.failed?.index ?? 0) + 1}. Journal: ${result.journalPath}\nFix the cause and run apply again: finished actions are not repeated.\n`);
     process.exitCode = result.ok ? EXIT.ok : EXIT.failed;
   } finally {
     await host.close();

@@ -1,0 +1,79 @@
+// applyPlan on this machine (its state directory moved to a temp dir): the stop signal is honoured between actions,
+// never inside one, and the journal says the run was stopped, so the next run is offered resume or roll back.
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyPlan, type ApplyEvent } from '../../src/apply/apply-plan.js';
+import { readLastRun } from '../../src/apply/last-run.js';
+import { planHost } from '../../src/engine/plan-host.js';
+import { defineStep } from '../../src/engine/step.js';
+import type { Fact } from '../../src/facts/fact.js';
+import { createLocalHost } from '../../src/host/local-host.js';
+import { relocated } from '../support/relocated-host.js';
+import { demoManifest } from '../screens/helpers/fixtures.js';
+
+const fileFact = (path: string): Fact<string | null> => ({ id: `file:${path}`, probe: { argv: ['cat', '--', path] }, parse: (o) => (o.exitCode === 0 ? o.stdout : null) });
+
+/** Three files to create, one action each. */
+const threeFiles = (dir: string) =>
+  defineStep<{ a: string | null; b: string | null; c: string | null }>({
+    id: 'files',
+    title: 'Three files',
+    facts: () => ({ a: fileFact(join(dir, 'a')), b: fileFact(join(dir, 'b')), c: fileFact(join(dir, 'c')) }),
+    check: () => [],
+    plan: (f) =>
+      (['a', 'b', 'c'] as const)
+        .filter((n) => f[n] === null)
+        .map((n) => ({ kind: 'file.write' as const, description: `create ${n}`, path: join(dir, n), content: `${n}\n`, mode: '0644', owner: 'root', group: 'root', before: null })),
+  });
+
+const setUp = async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'keelson-apply-'));
+  const dir = join(tmp, 'etc');
+  const root = join(tmp, 'host');
+  await createLocalHost().run(['mkdir', '-p', dir, `${root}/var/lib/keelson`]);
+  const host = relocated(createLocalHost(), root);
+  const { plan } = await planHost(host, [threeFiles(dir)], demoManifest, { domain: 'd.example', port: '8080' });
+  return { dir, root, host, plan };
+};
+
+describe('applyPlan with a stop signal', () => {
+  it('finishes the running action, begins no other, and journals the run as stopped before the next', async () => {
+    const { dir, root, host, plan } = await setUp();
+    const stop = new AbortController();
+    const events: string[] = [];
+    const result = await applyPlan(host, plan, {
+      signal: stop.signal,
+      onEvent: (e: ApplyEvent) => {
+        events.push(`${e.type}:${e.index}`);
+        // Asked while action 0 runs: it still completes.
+        if (e.type === 'start') stop.abort();
+      },
+    });
+    expect(result).toMatchObject({ ok: false, done: 1, skipped: 0, stoppedBefore: 1 });
+    expect(result.failed).toBeUndefined();
+    expect(events).toEqual(['start:0', 'end:0']);
+    expect([existsSync(join(dir, 'a')), existsSync(join(dir, 'b'))]).toEqual([true, false]);
+
+    const lines = readFileSync(`${root}${result.journalPath}`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.at(-1)).toMatchObject({ event: 'run-end', ok: false, stopped: true, before: 1, next: 'create b' });
+    expect(await readLastRun(host)).toMatchObject({ state: 'interrupted', finished: 1, stoppedAt: { index: 1, description: 'create b' } });
+
+    // The next plan has only what is left, and applies to the end.
+    const again = await planHost(host, [threeFiles(dir)], demoManifest, { domain: 'd.example', port: '8080' });
+    expect(again.plan.steps[0]?.actions.map((a) => a.description)).toEqual(['create b', 'create c']);
+    expect(await applyPlan(host, again.plan)).toMatchObject({ ok: true, done: 2 });
+    expect(await readLastRun(host)).toMatchObject({ state: 'ok' });
+  });
+
+  it('an already aborted signal applies nothing, and says so in the journal', async () => {
+    const { dir, root, host, plan } = await setUp();
+    const stop = new AbortController();
+    stop.abort();
+    const result = await applyPlan(host, plan, { signal: stop.signal });
+    expect(result).toMatchObject({ ok: false, done: 0, stoppedBefore: 0 });
+    expect(existsSync(join(dir, 'a'))).toBe(false);
+    expect(readFileSync(`${root}${result.journalPath}`, 'utf8')).toContain('"stopped":true');
+  });
+});

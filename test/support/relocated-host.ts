@@ -1,0 +1,20 @@
+// This machine as a test host whose keelson state directory (/var/lib/keelson: journal, backups, state) is moved
+// under a temp directory, so tests that really apply leave this machine's own state alone.
+import type { Host } from '../../src/host/host.js';
+
+const STATE = '/var/lib/keelson';
+
+/** `inner` with every argument and path that starts with /var/lib/keelson moved under `root`. */
+export const relocated = (inner: Host, root: string): Host => {
+  const move = (s: string) => (s.startsWith(STATE) ? `${root}${s}` : s);
+  return {
+    label: inner.label,
+    get roundTrips() {
+      return inner.roundTrips;
+    },
+    run: (argv, options) => inner.run(argv.map(move), options),
+    writeFile: (path, content, options) => inner.writeFile(move(path), content, options),
+    readFile: (path) => inner.readFile(move(path)),
+    close: () => inner.close(),
+  };
+};
