@@ -26,7 +26,7 @@ import {
   type SelinuxMode,
   type TmpfilesLine,
 } from './sockets/socket-facts.js';
-import { selinuxFact } from './quadlet/facts.js';
+import { selinuxFact } from '../src/facts/selinux.js';
 import { deniedBecause, mayCreateIn, PROBE_IMAGE, probeSpecs, type ProbeSpec } from './sockets/probe-specs.js';
 import { renderTmpfiles, tmpfilesConflicts } from './sockets/tmpfiles.js';
 

@@ -1,5 +1,5 @@
 // What the Quadlet step reads from the host: the files now in its two unit directories (one probe, every file
-// framed in base64), whether the top target is enabled, SELinux, and which Podman secrets and images exist in
+// framed in base64), whether the top target is enabled, and which Podman secrets and images exist in
 // the stack's scope. Podman's version comes from the preflight step's fact (same id, same probe).
 import { z } from 'zod';
 import type { Fact, ProbeOutput } from '../../src/facts/fact.js';
@@ -78,18 +78,6 @@ export const unitDirsFact = (m: Manifest): Fact<UnitDirsState> => ({
   probe: { sh: UNIT_DIRS_SCRIPT, args: [m.mode, m.owner ?? '', bootTargetFor(m.mode), targetUnit(topTargetName(m))] },
   parse: parseUnitDirs,
 });
-
-export type SelinuxState = 'enforcing' | 'permissive' | 'disabled';
-
-export const selinuxFact: Fact<SelinuxState> = {
-  id: 'selinux-state',
-  // /sys/fs/selinux exists only when SELinux is enabled; getenforce may not be installed (Debian).
-  probe: { sh: 'if [ -r /sys/fs/selinux/enforce ]; then cat /sys/fs/selinux/enforce; else echo disabled; fi' },
-  parse: (o) => {
-    const v = o.stdout.trim();
-    return v === '1' ? 'enforcing' : v === '0' ? 'permissive' : 'disabled';
-  },
-};
 
 /** A list Podman gave, or why it could not (the owner does not exist yet, Podman is missing…). */
 export type PodmanList = { readonly ok: true; readonly names: readonly string[] } | { readonly ok: false; readonly detail: string };

@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { ProbeOutput } from '../../../src/facts/fact.js';
-import { parseUnitDirs, podmanImagesFact, podmanSecretsFact, selinuxFact, unitDirsFact } from '../../../steps/quadlet/facts.js';
+import { selinuxFact } from '../../../src/facts/selinux.js';
+import { parseUnitDirs, podmanImagesFact, podmanSecretsFact, unitDirsFact } from '../../../steps/quadlet/facts.js';
 import { loadStack } from './fixtures.js';
 
 const out = (stdout: string, exitCode = 0, stderr = ''): ProbeOutput => ({ stdout, stderr, exitCode });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Fact } from '../../../src/facts/fact.js';
-import { selinuxFact } from '../../../steps/quadlet/facts.js';
+import { selinuxFact } from '../../../src/facts/selinux.js';
 import {
   apparmorFact,
   parseCatConfig,
