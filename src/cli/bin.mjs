@@ -1,6 +1,87 @@
 #!/usr/bin/env node
-// Entry point: runs the TypeScript sources through tsx, so there is no build step to forget.
-import { register } from 'tsx/esm/api';
+// Entry point. keelson runs from its TypeScript sources, so there is no build step to forget: on the first start
+// after a change, esbuild bundles keelson's own sources (packages stay external, commands stay lazily loaded chunks)
+// into node_modules/.cache/keelson/<hash of the sources>/, and later starts load that directly. Loading through
+// tsx's hooks instead costs seconds before the wizard's first frame (every module of Ink goes through them).
+// If the bundle cannot be made (a read-only install), tsx runs the sources as before.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-register();
-await import('./main.ts');
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tsconfig = join(root, 'tsconfig.json');
+const cacheDir = join(root, 'node_modules', '.cache', 'keelson');
+
+/** Every source file's path, size and mtime (and the bundler's inputs), hashed: cheap to compute, changes with any edit. */
+const sourcesHash = () => {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(ts|tsx|mjs|json)$/.test(entry.name)) {
+        const s = statSync(path);
+        hash.update(`${path}\0${s.size}\0${s.mtimeMs}\n`);
+      }
+    }
+  };
+  for (const dir of ['src', 'screens', 'steps']) walk(join(root, dir));
+  for (const file of [tsconfig, join(root, 'package-lock.json')]) {
+    const s = statSync(file, { throwIfNoEntry: false });
+    hash.update(`${file}\0${s?.size ?? 0}\0${s?.mtimeMs ?? 0}\n`);
+  }
+  return hash.digest('hex').slice(0, 16);
+};
+
+const bundled = async () => {
+  if (process.env.KEELSON_NO_BUNDLE === '1') return null;
+  const out = join(cacheDir, sourcesHash());
+  const entry = join(out, 'main.js');
+  if (!existsSync(entry)) {
+    const { build } = await import('esbuild');
+    const tmp = `${out}.${process.pid}.tmp`;
+    await build({
+      entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+      outdir: tmp,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      tsconfig,
+      logLevel: 'silent',
+    });
+    try {
+      renameSync(tmp, out);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another start made it first
+    }
+    // Bundles of older sources go after a day: not at once, as a keelson started before the sources changed may
+    // still load a command's chunk from its own.
+    const dayAgo = Date.now() - 24 * 3600_000;
+    for (const name of readdirSync(cacheDir)) {
+      const path = join(cacheDir, name);
+      if (path !== out && statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true });
+    }
+  }
+  return entry;
+};
+
+let entry = null;
+try {
+  mkdirSync(cacheDir, { recursive: true });
+  entry = await bundled();
+} catch {
+  entry = null;
+}
+if (entry !== null) {
+  await import(pathToFileURL(entry).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  // keelson's own tsconfig, not one tsx would look for where keelson was started: without it the screens' JSX
+  // compiles to React.createElement and the wizard dies on "React is not defined".
+  register({ tsconfig });
+  await import('./main.ts');
+}

@@ -12,7 +12,16 @@ import { bundledManifestPath, bundledStacksDir, resolveStackRef, stackNotFoundMe
 import { UsageError } from './exit-codes.js';
 import { LUKS_DEVICE_ANSWER, LUKS_KEY_FILE_ANSWER } from '../../steps/storage/setup-request.js';
 
-export const PACKAGE_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+/**
+ * The package's directory, from where this module runs: src/cli/ in the sources, or the start-up bundle that
+ * src/cli/bin.mjs keeps under node_modules/.cache/keelson/<hash>/ (bundled, every module shares one location).
+ */
+export const packageRootOf = (moduleFile: string): string => {
+  const cache = moduleFile.lastIndexOf('/node_modules/.cache/keelson/');
+  return cache >= 0 ? moduleFile.slice(0, cache) : resolve(moduleFile, '../../..');
+};
+
+export const PACKAGE_ROOT = packageRootOf(fileURLToPath(import.meta.url));
 export const ASSETS_DIR = resolve(PACKAGE_ROOT, 'assets');
 export const STACKS_DIR = bundledStacksDir(PACKAGE_ROOT);
 

@@ -1,6 +1,7 @@
 // Time from process start to the wizard's first frame, in a real pseudo-terminal (script(1)), the way an
-// operator starts it: `node src/cli/bin.mjs` (tsx compiles the sources on the fly; its cache makes later runs
-// faster, so the first run is reported apart). Not a test: a measurement. Run: npx tsx test/bench/wizard-first-frame.ts [runs]
+// operator starts it: `node src/cli/bin.mjs`. The first run after a source change bundles the sources (esbuild,
+// cached under node_modules/.cache/keelson), so it is reported apart; KEELSON_NO_BUNDLE=1 measures the tsx path.
+// Not a test: a measurement. Run: npx tsx test/bench/wizard-first-frame.ts [runs]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
