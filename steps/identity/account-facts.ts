@@ -157,8 +157,10 @@ export const lingerFact: Fact<string[]> = {
 
 // Every `systemd --user` process: "UID<TAB>supplementary GIDs". The groups are what the stack's units will get,
 // which can lag behind /etc/group: a manager started before `usermod -aG` keeps the old list until restarted.
+// \`read\` is a shell builtin: no process per PID (a fork per process took 10 s on an emulated host).
 const USER_MANAGERS = `for d in /proc/[0-9]*; do
-  [ "$(cat "$d/comm" 2>/dev/null)" = systemd ] || continue
+  read -r c 2>/dev/null <"$d/comm" || continue
+  [ "$c" = systemd ] || continue
   tr '\\000' ' ' <"$d/cmdline" 2>/dev/null | grep -q -- '--user' || continue
   u=$(sed -n 's/^Uid:[[:space:]]*\\([0-9]*\\).*/\\1/p' "$d/status" 2>/dev/null)
   g=$(sed -n 's/^Groups:[[:space:]]*//p' "$d/status" 2>/dev/null)
