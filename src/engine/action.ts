@@ -87,6 +87,11 @@ export const actionSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('podman.image-load'), ...base, target: scopeSchema, archive: path, image: z.string() }),
   /**
+   * A registry image pulled in the stack's scope before anything starts: its progress reaches the operator, and a
+   * large image is not pulled inside the first start's timeout (nor on every boot that finds it missing).
+   */
+  z.strictObject({ kind: z.literal('podman.image-pull'), ...base, target: scopeSchema, image: z.string().min(1) }),
+  /**
    * A stack image built on the host from its static busybox (binary + applet links, `podman import`), in the stack's
    * scope: how an offline host gets an image without a registry or an archive (manifest `imageBuild: busybox`).
    */
@@ -191,6 +196,7 @@ export const actionOp = (a: Action): ActionOp => {
     case 'systemd.unit':
     case 'systemd.signal':
     case 'podman.image-load':
+    case 'podman.image-pull':
     case 'stack.wait-healthy':
     case 'probe.socket-access':
       return 'run';

@@ -44,8 +44,10 @@ const imageActions = (facts: QuadletFacts, ctx: StepContext, d: Desired): Action
       const busybox = facts.busybox ?? DEFAULT_BUSYBOX;
       return [{ kind: 'podman.image-build', description: `build image ${c.image} from the host's static busybox (${busybox})`, target: d.placement.scope, image: c.image, from: 'busybox', busybox }];
     }
-    if (c.imageArchive === undefined) return [];
     seen.add(c.image);
+    if (c.imageArchive === undefined) {
+      return [{ kind: 'podman.image-pull', description: `pull image ${c.image}${d.placement.scope.scope === 'user' ? ` as ${d.placement.scope.user}` : ''}`, target: d.placement.scope, image: c.image }];
+    }
     return [{ kind: 'podman.image-load', description: `load image ${c.image} from ${c.imageArchive}`, target: d.placement.scope, archive: c.imageArchive, image: c.image }];
   });
 };

@@ -27,3 +27,11 @@ export const podmanImageLoad: Executor<'podman.image-load'> = async (a, ctx) => 
   await runChecked(ctx.host, ['podman', 'load', '--input', a.archive], { ...asUser(a.target), timeoutMs: 15 * 60_000 });
   return 'done';
 };
+
+export const podmanImagePull: Executor<'podman.image-pull'> = async (a, ctx) => {
+  const exists = await ctx.host.run(['podman', 'image', 'exists', a.image], asUser(a.target));
+  if (exists.exitCode === 0) return 'skipped';
+  // Podman writes its progress ("Copying blob …") to stderr, line by line: the operator watches it arrive.
+  await runChecked(ctx.host, ['podman', 'pull', '--', a.image], { ...asUser(a.target), timeoutMs: 30 * 60_000, onLine: ctx.onLine });
+  return 'done';
+};

@@ -155,6 +155,29 @@ describe('quadlet plan', () => {
     for (const a of actions) expect(actionSchema.safeParse(a).success, a.description).toBe(true);
   });
 
+  it('registry images missing in the scope are pulled (once each) before the start; present ones are not', () => {
+    const registry: Manifest = {
+      ...demo,
+      containers: demo.containers.map((c) => {
+        const { imageBuild: _build, ...rest } = c;
+        return { ...rest, image: c.name === 'api' ? 'docker.io/library/postgres:16' : 'docker.io/library/nginx:1.27' };
+      }),
+    };
+    const pulls = (names: string[]) =>
+      planQuadlet({ ...unchanged, images: { ok: true, names } }, ctxFor(registry)).filter((a) => a.kind === 'podman.image-pull');
+    expect(pulls([]).map((a) => [a.description, a.kind === 'podman.image-pull' ? a.image : '', 'target' in a ? a.target : null])).toEqual([
+      ['pull image docker.io/library/postgres:16 as keelson-demo', 'docker.io/library/postgres:16', { scope: 'user', user: 'keelson-demo' }],
+      ['pull image docker.io/library/nginx:1.27 as keelson-demo', 'docker.io/library/nginx:1.27', { scope: 'user', user: 'keelson-demo' }],
+    ]);
+    expect(pulls(['docker.io/library/postgres:16']).map((a) => a.description)).toEqual(['pull image docker.io/library/nginx:1.27 as keelson-demo']);
+    // Before anything starts: every pull comes before the first systemd.unit action.
+    const all = planQuadlet({ ...unchanged, images: { ok: true, names: [] } }, ctxFor(registry));
+    const lastPull = all.map((a) => a.kind).lastIndexOf('podman.image-pull');
+    const firstStart = all.findIndex((a) => a.kind === 'systemd.unit');
+    expect(lastPull).toBeGreaterThanOrEqual(0);
+    expect(lastPull).toBeLessThan(firstStart);
+  });
+
   it('rootless files and directories belong to the owner, mode 0644; actions run in the owner\'s manager', () => {
     const actions = planQuadlet(fresh, ctxFor());
     for (const a of actions) {
