@@ -165,7 +165,7 @@ describe('quadlet plan', () => {
     };
     const pulls = (names: string[]) =>
       planQuadlet({ ...unchanged, images: { ok: true, names } }, ctxFor(registry)).filter((a) => a.kind === 'podman.image-pull');
-    expect(pulls([]).map((a) => [a.description, a.kind === 'podman.image-pull' ? a.image : '', 'target' in a ? a.target : null])).toEqual([
+    expect(pulls([]).map((a) => [a.description, a.image, a.target])).toEqual([
       ['pull image docker.io/library/postgres:16 as keelson-demo', 'docker.io/library/postgres:16', { scope: 'user', user: 'keelson-demo' }],
       ['pull image docker.io/library/nginx:1.27 as keelson-demo', 'docker.io/library/nginx:1.27', { scope: 'user', user: 'keelson-demo' }],
     ]);
