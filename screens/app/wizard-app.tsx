@@ -226,8 +226,8 @@ export const WizardApp = ({ stackRef, target, onExit }: WizardAppProps) => {
               dispatch({ type: 'applied', outcome });
             }}
             onStopped={(outcome) => {
+              // The controller has logged the stop, with the journal's path.
               dispatch({ type: 'applied', outcome });
-              controller.log(`apply: stopped by the operator after ${outcome.done + outcome.skipped} actions; journal ${outcome.journalPath}`);
               onExit({ reason: 'stopped', progressSaved: true, outcome });
               exit();
             }}

@@ -1,5 +1,6 @@
 // `findmnt -J -T PATH`: the filesystem that holds PATH (the mount itself, or the one it is a directory of).
 import { z } from 'zod';
+import { parseJsonAs } from '../../src/facts/parse-json.js';
 
 export interface MountInfo {
   /** Where that filesystem is mounted: "/home" if /home is a mount of its own, "/" if it is a directory on root. */
@@ -25,16 +26,9 @@ const schema = z.object({
 
 /** The filesystem findmnt reported, or null when its answer is not findmnt's JSON (no findmnt, no such path). */
 export const parseFindmnt = (json: string): MountInfo | null => {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  const r = schema.safeParse(doc);
-  if (!r.success) return null;
+  const doc = parseJsonAs(schema, json);
   // -T answers one filesystem; should a version print the tree, the deepest entry is the one holding the path.
-  const fs = r.data.filesystems.at(-1);
+  const fs = doc?.filesystems.at(-1);
   if (fs === undefined) return null;
   return {
     target: fs.target,

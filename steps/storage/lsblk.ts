@@ -1,6 +1,7 @@
 // `lsblk -J`: block devices as a tree. With -s (inverse) the tree starts at the mounted device and each node's
 // "children" are the devices it sits on: filesystem → (lvm) → crypt → the LUKS partition → the disk.
 import { z } from 'zod';
+import { parseJsonAs } from '../../src/facts/parse-json.js';
 
 export interface BlockNode {
   /** Kernel name or dm name, e.g. "vdb", "home". */
@@ -75,14 +76,7 @@ const toNode = (r: RawNode): BlockNode => ({
 
 /** The top-level devices lsblk reported, or null when the answer is not lsblk's JSON. */
 export const parseLsblk = (json: string): BlockNode[] | null => {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  const r = schema.safeParse(doc);
-  return r.success ? r.data.blockdevices.map(toNode) : null;
+  return parseJsonAs(schema, json)?.blockdevices.map(toNode) ?? null;
 };
 
 /** Every node of the trees, parents before children. */

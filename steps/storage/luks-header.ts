@@ -2,6 +2,7 @@
 // and `--dump-json-metadata` for LUKS2 (cryptsetup 2.4+). Older cryptsetup without the JSON still gets a
 // LUKS2 reading from the text dump.
 import { z } from 'zod';
+import { parseJsonAs } from '../../src/facts/parse-json.js';
 
 export interface LuksKeyslot {
   readonly id: number;
@@ -107,15 +108,8 @@ const metadataSchema = z.object({
 
 /** LUKS2 JSON metadata on top of the text dump's version and UUID (the JSON carries neither). */
 export const parseLuks2Metadata = (json: string, uuid: string | null): LuksHeader | null => {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  const r = metadataSchema.safeParse(doc);
-  if (!r.success) return null;
-  const m = r.data;
+  const m = parseJsonAs(metadataSchema, json);
+  if (m === null) return null;
   const segment = Object.entries(m.segments)
     .filter(([, s]) => s.type === 'crypt')
     .sort(([a], [b]) => Number(a) - Number(b))[0];

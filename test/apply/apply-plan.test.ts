@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyPlan, type ApplyEvent } from '../../src/apply/apply-plan.js';
+import { KEELSON_STATE_DIR } from '../../src/apply/journal.js';
 import { readLastRun } from '../../src/apply/last-run.js';
 import { planHost } from '../../src/engine/plan-host.js';
 import { defineStep } from '../../src/engine/step.js';
@@ -32,7 +33,7 @@ const setUp = async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'keelson-apply-'));
   const dir = join(tmp, 'etc');
   const root = join(tmp, 'host');
-  await createLocalHost().run(['mkdir', '-p', dir, `${root}/var/lib/keelson`]);
+  await createLocalHost().run(['mkdir', '-p', dir, `${root}${KEELSON_STATE_DIR}`]);
   const host = relocated(createLocalHost(), root);
   const { plan } = await planHost(host, [threeFiles(dir)], demoManifest, { domain: 'd.example', port: '8080' });
   return { dir, root, host, plan };

@@ -11,12 +11,11 @@ import { confProgressStore, createWizardConf } from '../../src/cli/wizard-progre
 import { createRedactor } from '../../src/cli/wizard-redactor.js';
 import { createLocalHost } from '../../src/host/local-host.js';
 import { relocated } from '../support/relocated-host.js';
+import { KEELSON_STATE_DIR as STATE } from '../../src/apply/journal.js';
 import { defineStep } from '../../src/engine/step.js';
 import type { Fact } from '../../src/facts/fact.js';
 import type { ApplyEvent } from '../../src/apply/apply-plan.js';
 import { demoStack } from './helpers/fixtures.js';
-
-const STATE = '/var/lib/keelson';
 
 const fileFact = (path: string): Fact<string | null> => ({ id: `file:${path}`, probe: { argv: ['cat', '--', path] }, parse: (o) => (o.exitCode === 0 ? o.stdout : null) });
 

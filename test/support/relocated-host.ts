@@ -1,8 +1,7 @@
 // This machine as a test host whose keelson state directory (/var/lib/keelson: journal, backups, state) is moved
 // under a temp directory, so tests that really apply leave this machine's own state alone.
+import { KEELSON_STATE_DIR as STATE } from '../../src/apply/journal.js';
 import type { Host } from '../../src/host/host.js';
-
-const STATE = '/var/lib/keelson';
 
 /** `inner` with every argument and path that starts with /var/lib/keelson moved under `root`. */
 export const relocated = (inner: Host, root: string): Host => {
