@@ -82,9 +82,10 @@ describe('host key verification', () => {
 
   it('accepts an unknown host with consent (taking its time), stores the key 0600, and trusts it next time', async () => {
     const opts = await options('', {
-      // Longer than the connect timeout: the operator's answer must not race the handshake.
-      confirmNewHostKey: () => new Promise((resolve) => setTimeout(() => { resolve(true); }, 1_500)),
-      connectTimeoutMs: 1_000,
+      // Longer than the connect timeout: the operator's answer must not race the handshake. The timeout leaves the
+      // handshake itself room on a loaded machine (1 s failed once beside the rest of the suite).
+      confirmNewHostKey: () => new Promise((resolve) => setTimeout(() => { resolve(true); }, 4_000)),
+      connectTimeoutMs: 3_000,
     });
     const host = await connectSshHost(opts);
     expect((await host.run(['true'])).exitCode).toBe(0);

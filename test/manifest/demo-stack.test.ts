@@ -1,4 +1,4 @@
-// The bundled demo stack validates, says what the issue asks of it, and parses fast.
+// The bundled demo stack validates and says what the issue asks of it. (Its parse time: test/bench/manifest-parse.ts.)
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -41,17 +41,5 @@ describe('assets/stacks/demo/manifest.yaml', () => {
     expect(m.containers.flatMap((c) => c.publish).every((p) => p.startsWith('127.0.0.1:'))).toBe(true);
     expect(m.containers.some((c) => c.publish.length > 0)).toBe(true);
     expect(m.targets).toEqual([{ name: 'demo', members: m.containers.map((c) => c.name), requires: [] }]);
-  });
-
-  it('parses fast (a guard against pathological slowdowns, in CPU time so a busy machine does not fail it)', () => {
-    for (let i = 0; i < 5; i++) parseManifest(text, 'demo');
-    const runs = 20;
-    const before = process.cpuUsage();
-    for (let i = 0; i < runs; i++) parseManifest(text, 'demo');
-    const used = process.cpuUsage(before);
-    const msPerParse = (used.user + used.system) / 1000 / runs;
-    // About 3 ms on a quiet machine (7-12 ms with three emulated VMs beside it); most of it is the YAML parser
-    // reading the demo's comments. The bound only catches something gone quadratic.
-    expect(msPerParse).toBeLessThan(25);
   });
 });
