@@ -1,5 +1,6 @@
 // Preflight: is this a host keelson can deploy onto at all? OS family, Podman new enough for Quadlet,
-// systemd, cgroup v2, and the packages the chosen mode needs (planned for install where missing).
+// systemd, cgroup v2, the packages the chosen mode needs (planned for install where missing), and for rootless
+// stacks a network-online.target that boot reaches (steps/preflight/network-online.ts).
 import type { Fact } from '../src/facts/fact.js';
 import { osReleaseFact, type OsRelease } from '../src/facts/os-release.js';
 import { packagesFact, type PackageState } from '../src/facts/packages.js';
@@ -8,8 +9,10 @@ import type { Action } from '../src/engine/action.js';
 import { blocker, info, warning, type Finding } from '../src/engine/finding.js';
 import { defineStep, type StepContext } from '../src/engine/step.js';
 import type { Manifest } from '../src/manifest/schema.js';
+import { checkNetworkOnline, NETWORK_ONLINE_DROP_IN, networkOnlineFact, planNetworkOnline, type NetworkOnlineFacts } from './preflight/network-online.js';
+import { fileFact } from './storage/facts.js';
 
-export interface PreflightFacts {
+export interface PreflightFacts extends NetworkOnlineFacts {
   readonly os: OsRelease | null;
   readonly podman: Version | null;
   readonly systemd: number | null;
@@ -125,21 +128,25 @@ export const checkPreflight = (facts: PreflightFacts, ctx: StepContext): Finding
       findings.push(blocker('package-unavailable', `${p.name} is needed for ${ctx.manifest.mode} mode but apt has no candidate for it.`, `Run "apt-get update" on the host, or enable the repository that carries ${p.name}.`));
     }
   }
+  findings.push(...checkNetworkOnline(facts, ctx.manifest));
   return findings;
 };
 
 export const planPreflight = (facts: PreflightFacts, ctx: StepContext): Action[] => {
   const family = familyOf(facts.os);
   const missing = missingPackages(facts, ctx.manifest);
-  if (family === null || missing.length === 0) return [];
-  return [
-    {
-      kind: 'package.install',
-      description: `install ${missing.join(', ')} (needed for ${ctx.manifest.mode} Quadlet)`,
-      manager: family === 'debian' ? 'apt' : 'dnf',
-      packages: missing,
-    },
-  ];
+  const install: Action[] =
+    family === null || missing.length === 0
+      ? []
+      : [
+          {
+            kind: 'package.install',
+            description: `install ${missing.join(', ')} (needed for ${ctx.manifest.mode} Quadlet)`,
+            manager: family === 'debian' ? 'apt' : 'dnf',
+            packages: missing,
+          },
+        ];
+  return [...install, ...planNetworkOnline(facts, ctx.manifest)];
 };
 
 export const preflightStep = defineStep<PreflightFacts>({
@@ -152,6 +159,8 @@ export const preflightStep = defineStep<PreflightFacts>({
     cgroup: cgroupFact,
     // Ask for both families' names: one probe, whichever manager the host has answers.
     packages: packagesFact([...new Set([...packagesFor(manifest.mode, 'debian', manifest), ...packagesFor(manifest.mode, 'rhel', manifest)])]),
+    networkOnline: networkOnlineFact,
+    networkOnlineDropIn: fileFact(NETWORK_ONLINE_DROP_IN),
   }),
   check: checkPreflight,
   plan: planPreflight,

@@ -1,6 +1,7 @@
 // Table tests: facts in → findings and actions out (the pyinfra way). No host involved.
 import { describe, expect, it } from 'vitest';
 import { checkPreflight, planPreflight, type PreflightFacts } from '../../steps/preflight.js';
+import { NETWORK_ONLINE_DROP_IN, NETWORK_ONLINE_DROP_IN_CONTENT } from '../../steps/preflight/network-online.js';
 import { parseOsRelease } from '../../src/facts/os-release.js';
 import { emptyResolved } from '../../src/engine/make-plan.js';
 import type { StepContext } from '../../src/engine/step.js';
@@ -26,6 +27,8 @@ const base: PreflightFacts = {
   systemd: 257,
   cgroup: 'v2',
   packages: installed(rootlessDebian),
+  networkOnline: 'active',
+  networkOnlineDropIn: { kind: 'absent' },
 };
 
 const codes = (f: PreflightFacts, mode: Manifest['mode'] = 'rootless') =>
@@ -33,38 +36,38 @@ const codes = (f: PreflightFacts, mode: Manifest['mode'] = 'rootless') =>
 
 describe('preflight check', () => {
   const table: [string, PreflightFacts, Manifest['mode'], string[]][] = [
-    ['a ready trixie host', base, 'rootless', ['info:os', 'info:podman-ok']],
-    ['podman 4.3 installed', { ...base, podman: { major: 4, minor: 3, patch: 1 } }, 'rootless', ['info:os', 'blocker:podman-too-old']],
-    ['podman 4.4 is enough', { ...base, podman: { major: 4, minor: 4, patch: 0 } }, 'rootless', ['info:os', 'info:podman-ok']],
+    ['a ready trixie host', base, 'rootless', ['info:os', 'info:podman-ok', 'info:network-online-ok']],
+    ['podman 4.3 installed', { ...base, podman: { major: 4, minor: 3, patch: 1 } }, 'rootless', ['info:os', 'blocker:podman-too-old', 'info:network-online-ok']],
+    ['podman 4.4 is enough', { ...base, podman: { major: 4, minor: 4, patch: 0 } }, 'rootless', ['info:os', 'info:podman-ok', 'info:network-online-ok']],
     [
       'bookworm without podman: the candidate is 4.3',
       { ...base, os: bookworm, podman: null, packages: [{ name: 'podman', installed: null, candidate: '4.3.1+ds1-8+deb12u1' }] },
       'rootless',
-      ['info:os', 'blocker:podman-candidate-too-old'],
+      ['info:os', 'blocker:podman-candidate-too-old', 'info:network-online-ok'],
     ],
     [
       'trixie without podman: it will be installed',
       { ...base, podman: null, packages: [{ name: 'podman', installed: null, candidate: '5.4.2+ds1-2' }] },
       'rootless',
-      ['info:os', 'info:podman-planned'],
+      ['info:os', 'info:podman-planned', 'info:network-online-ok'],
     ],
     [
       'podman installed but not answering',
       { ...base, podman: null },
       'rootless',
-      ['info:os', 'blocker:podman-broken'],
+      ['info:os', 'blocker:podman-broken', 'info:network-online-ok'],
     ],
-    ['no os-release', { ...base, os: null }, 'rootless', ['blocker:os-unknown', 'info:podman-ok']],
-    ['alpine', { ...base, os: alpine }, 'rootless', ['blocker:os-unsupported', 'info:podman-ok']],
-    ['no systemd', { ...base, systemd: null }, 'rootless', ['info:os', 'info:podman-ok', 'blocker:systemd-missing']],
-    ['old systemd', { ...base, systemd: 239 }, 'rootless', ['info:os', 'info:podman-ok', 'warning:systemd-old']],
-    ['cgroup v1 rootless', { ...base, cgroup: 'v1' }, 'rootless', ['info:os', 'info:podman-ok', 'blocker:cgroup-v1']],
+    ['no os-release', { ...base, os: null }, 'rootless', ['blocker:os-unknown', 'info:podman-ok', 'info:network-online-ok']],
+    ['alpine', { ...base, os: alpine }, 'rootless', ['blocker:os-unsupported', 'info:podman-ok', 'info:network-online-ok']],
+    ['no systemd', { ...base, systemd: null }, 'rootless', ['info:os', 'info:podman-ok', 'blocker:systemd-missing', 'info:network-online-ok']],
+    ['old systemd', { ...base, systemd: 239 }, 'rootless', ['info:os', 'info:podman-ok', 'warning:systemd-old', 'info:network-online-ok']],
+    ['cgroup v1 rootless', { ...base, cgroup: 'v1' }, 'rootless', ['info:os', 'info:podman-ok', 'blocker:cgroup-v1', 'info:network-online-ok']],
     ['cgroup v1 rootful', { ...base, cgroup: 'v1' }, 'rootful', ['info:os', 'info:podman-ok', 'warning:cgroup-v1']],
     [
       'a needed package apt cannot find',
       { ...base, packages: [...installed(rootlessDebian.filter((p) => p !== 'passt')), { name: 'passt', installed: null, candidate: null }] },
       'rootless',
-      ['info:os', 'info:podman-ok', 'blocker:package-unavailable'],
+      ['info:os', 'info:podman-ok', 'blocker:package-unavailable', 'info:network-online-ok'],
     ],
   ];
   it.each(table)('%s', (_name, facts, mode, expected) => {
@@ -104,5 +107,42 @@ describe('preflight plan', () => {
 
   it('plans nothing when the OS family is unknown (the blocker explains)', () => {
     expect(planPreflight({ ...base, os: alpine, packages: [] }, ctx('rootless'))).toEqual([]);
+  });
+});
+
+describe('preflight: network-online.target for rootless units', () => {
+  const offline: PreflightFacts = { ...base, networkOnline: 'inactive' };
+  const kinds = (f: PreflightFacts, mode: Manifest['mode'] = 'rootless') =>
+    planPreflight(f, ctx(mode)).map((a) => (a.kind === 'systemd.unit' ? `${a.verb} ${a.unit}` : a.kind === 'file.write' ? `write ${a.path} over ${a.before === null ? 'nothing' : 'a file'}` : a.kind));
+
+  it('a host where nothing wants it at boot: a drop-in of ours, a system reload, and the target reached now', () => {
+    expect(codes(offline)).toContain('info:network-online-planned');
+    expect(kinds(offline)).toEqual([`write ${NETWORK_ONLINE_DROP_IN} over nothing`, 'systemd.daemon-reload', 'start network-online.target']);
+    const write = planPreflight(offline, ctx('rootless'))[0];
+    expect(write?.kind === 'file.write' ? write.content : '').toMatch(/^\[Unit\]\nWants=network-online\.target\n$/m);
+  });
+
+  it('the drop-in already there (the target not reached yet, e.g. before a reboot): only the start', () => {
+    expect(kinds({ ...offline, networkOnlineDropIn: { kind: 'present', content: NETWORK_ONLINE_DROP_IN_CONTENT } })).toEqual(['start network-online.target']);
+  });
+
+  it('a drop-in edited by hand is rewritten with what it holds now as the guard', () => {
+    expect(kinds({ ...offline, networkOnlineDropIn: { kind: 'present', content: '[Unit]\n' } })).toEqual([`write ${NETWORK_ONLINE_DROP_IN} over a file`, 'systemd.daemon-reload', 'start network-online.target']);
+  });
+
+  it('an unreadable drop-in is left alone, with a warning that says what to check', () => {
+    const facts: PreflightFacts = { ...offline, networkOnlineDropIn: { kind: 'unreadable', why: 'Permission denied' } };
+    expect(kinds(facts)).toEqual(['start network-online.target']);
+    const finding = checkPreflight(facts, ctx('rootless')).find((f) => f.code === 'network-online-drop-in-unreadable');
+    expect(finding?.remedy).toContain(`ls -l ${NETWORK_ONLINE_DROP_IN}`);
+  });
+
+  it('systemd that could not be asked counts as not reached', () => {
+    expect(kinds({ ...base, networkOnline: '' })).toContain('start network-online.target');
+  });
+
+  it('rootful stacks need nothing: their system units want the target themselves', () => {
+    expect(kinds(offline, 'rootful')).toEqual([]);
+    expect(codes(offline, 'rootful').filter((c) => c.includes('network-online'))).toEqual([]);
   });
 });
