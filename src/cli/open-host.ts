@@ -19,6 +19,8 @@ export interface OpenHostHooks {
   readonly confirmNewHostKey?: (key: NewHostKey) => Promise<boolean>;
   /** Tests and the wizard point keelson's own key store somewhere else. */
   readonly hostKeyStorePath?: string;
+  /** The SSH handshake's limit (default 20 s); the e2e scenarios give a VM under software emulation longer. */
+  readonly connectTimeoutMs?: number;
 }
 
 export const openHost = async (flags: HostFlags, hooks: OpenHostHooks = {}): Promise<Host> => {
@@ -39,6 +41,7 @@ export const openHost = async (flags: HostFlags, hooks: OpenHostHooks = {}): Pro
     ...(flags.knownHosts !== undefined ? { knownHostsFiles: [flags.knownHosts] } : {}),
     ...(flags.hostKey !== undefined ? { expectedFingerprint: flags.hostKey } : {}),
     ...(hooks.hostKeyStorePath !== undefined ? { hostKeyStorePath: hooks.hostKeyStorePath } : {}),
+    ...(hooks.connectTimeoutMs !== undefined ? { connectTimeoutMs: hooks.connectTimeoutMs } : {}),
     ...(confirm !== undefined ? { confirmNewHostKey: confirm } : {}),
   });
 };

@@ -7,7 +7,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply-plan.js';
-import { openHost } from '../../src/cli/open-host.js';
 import { planHost } from '../../src/engine/plan-host.js';
 import { planActions, planBlockers, type Plan } from '../../src/engine/plan.js';
 import { renderPlanText } from '../../src/engine/render-plan.js';
@@ -17,6 +16,7 @@ import type { Manifest } from '../../src/manifest/schema.js';
 import { identityStep } from '../../steps/identity.js';
 import { socketsStep } from '../../steps/sockets.js';
 import { bootVm, shQuote, type Vm } from '../host-vm/vm.js';
+import { connectRoot } from './support/connect.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const stack = (name: string): Manifest => {
@@ -50,7 +50,7 @@ describe('identity and sockets on the test VM', () => {
   };
   const connect = async () => {
     const v = theVm();
-    host = await openHost({ host: `root@${v.host}:${v.port}`, identity: v.root.identityFile, knownHosts: v.knownHostsFile });
+    host = await connectRoot(v);
   };
   const plan = async (m: Manifest): Promise<Plan> => (await planHost(theHost(), steps, m, {})).plan;
   const apply = async (m: Manifest) => {

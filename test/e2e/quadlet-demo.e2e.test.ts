@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type ApplyEvent } from '../../src/apply/apply-plan.js';
-import { openHost } from '../../src/cli/open-host.js';
 import { planHost } from '../../src/engine/plan-host.js';
 import { planActions, planBlockers, planSchema, type Plan } from '../../src/engine/plan.js';
 import { renderPlanText } from '../../src/engine/render-plan.js';
@@ -23,6 +22,7 @@ import type { Manifest } from '../../src/manifest/schema.js';
 import { allSteps } from '../../steps/index.js';
 import { runGuestScript } from '../host-vm/guest-scripts.js';
 import { bootVm, shQuote, type Vm } from '../host-vm/vm.js';
+import { connectRoot } from './support/connect.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const run = promisify(execFile);
@@ -56,7 +56,7 @@ describe('the demo stack on the test VM, rootless and rootful', () => {
   const connect = async (): Promise<Host> => {
     await host?.close();
     const v = theVm();
-    host = await openHost({ host: `root@${v.host}:${v.port}`, identity: v.root.identityFile, knownHosts: v.knownHostsFile });
+    host = await connectRoot(v);
     return host;
   };
   const sh = (cmd: string) => theVm().sshOk(cmd, { timeoutMs: 10 * 60_000 });

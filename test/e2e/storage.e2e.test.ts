@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type ApplyEvent } from '../../src/apply/apply-plan.js';
-import { openHost } from '../../src/cli/open-host.js';
 import { planHost } from '../../src/engine/plan-host.js';
 import { planActions, planBlockers, planSchema, type Plan } from '../../src/engine/plan.js';
 import { renderPlanText } from '../../src/engine/render-plan.js';
@@ -19,6 +18,7 @@ import { storageStep } from '../../steps/storage.js';
 import { LUKS_DEVICE_ANSWER } from '../../steps/storage/setup-request.js';
 import { runGuestScript } from '../host-vm/guest-scripts.js';
 import { bootVm, shQuote, type Vm } from '../host-vm/vm.js';
+import { connectRoot } from './support/connect.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const run = promisify(execFile);
@@ -53,7 +53,7 @@ describe('storage on the test VM', () => {
   const connect = async () => {
     await host?.close();
     const v = theVm();
-    host = await openHost({ host: `root@${v.host}:${v.port}`, identity: v.root.identityFile, knownHosts: v.knownHostsFile });
+    host = await connectRoot(v);
   };
   const plan = async (answers: Record<string, string> = {}): Promise<Plan> => (await planHost(theHost(), [storageStep], demo, { greeting: 'hi', ...answers })).plan;
   /** The headless CLI, as an operator runs it. Never throws: the exit code is the point. */
