@@ -139,6 +139,11 @@ const containerSchema = z.strictObject({
     })
     .optional(),
   readOnly: z.boolean().default(true),
+  /** A job (a database migration), not a service: done when it exits 0; its unit stays active until the stack stops. */
+  runOnce: z
+    .boolean()
+    .default(false)
+    .describe('A job that runs to completion at each start of the stack (a migration), not a service. Containers that need it first list it under requires.'),
   requires: z.array(nameSchema).default([]),
   wants: z.array(nameSchema).default([]),
 });
@@ -223,6 +228,12 @@ export const manifestSchema = z
       }
       if (c.imageBuild !== undefined && !c.image.startsWith('localhost/')) {
         issue(at('image'), `an image built on the host is named "localhost/…", e.g. "localhost/${c.name}:1"`);
+      }
+      if (c.runOnce && c.health !== undefined) {
+        issue(at('health'), 'a run-once container is done when it exits 0: it has no health check (remove health, or runOnce)');
+      }
+      if (c.runOnce && c.publish.length > 0) {
+        issue(at('publish'), 'a run-once container exits when its job is done: it cannot publish ports (remove publish, or runOnce)');
       }
       if (isRootUser(c.user) && c.rootReason === undefined) {
         issue(at('user'), 'runs as root inside the container: use an unprivileged "UID:GID", or say why in rootReason');

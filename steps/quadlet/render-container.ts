@@ -160,7 +160,12 @@ export const renderContainer = (m: Manifest, c: ManifestContainer, ctx: RenderCo
   {
     name: 'Service',
     entries: [
+      // A run-once job: the unit is "activating" while it runs and stays active after it exits 0, so the containers
+      // that require it start only after it finished (After= waits for a oneshot to complete).
+      ...(c.runOnce ? ([['Type', 'oneshot'], ['RemainAfterExit', 'yes']] as const) : []),
       ['Restart', 'on-failure'],
+      // A job that fails early (its database not up yet) tries again in 10 s rather than using up the start limit.
+      ...(c.runOnce ? ([['RestartSec', '10s']] as const) : []),
       ['TimeoutStartSec', String(START_TIMEOUT_SECONDS)],
     ],
   },

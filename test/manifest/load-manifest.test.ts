@@ -238,6 +238,22 @@ const cases: Case[] = [
     message: /runs as root inside the container/,
   },
   {
+    kind: 'a run-once job with a health check',
+    text: mutate(dbBlock, `${dbBlock}    runOnce: true\n    health: { cmd: ["true"] }\n`),
+    path: 'containers[1].health',
+    line: 'health:',
+    column: '{',
+    message: /a run-once container is done when it exits 0: it has no health check/,
+  },
+  {
+    kind: 'a run-once job that publishes a port',
+    text: mutate('publish: ["127.0.0.1:18080:8080"]', 'publish: ["127.0.0.1:18080:8080"]\n    runOnce: true'),
+    path: 'containers[0].publish',
+    line: 'publish:',
+    column: '[',
+    message: /a run-once container exits when its job is done: it cannot publish ports/,
+  },
+  {
     kind: 'root spelt "00" is still root',
     text: mutate('user: "1000:1000"', 'user: "00"'),
     path: 'containers[0].user',
