@@ -183,7 +183,9 @@ describe('the demo stack on the test VM, rootless and rootful', () => {
 
     expect(await page(18080)).toContain(`<h1>${greeting(rootless)}</h1>`);
     // The units are the owner's, in its user manager, and report healthy to Podman.
-    expect((await sh('systemctl --user -M keelson-demo@ is-active api.service web.service demo.target')).trim().split('\n')).toEqual(['active', 'active', 'active']);
+    expect((await sh('systemctl --user -M keelson-demo@ is-active api.service web.service page.service demo.target')).trim().split('\n')).toEqual(['active', 'active', 'active', 'active']);
+    // The run-once job wrote the page and exited 0 before api started; its oneshot unit stays active.
+    expect((await sh('systemctl --user -M keelson-demo@ show -p SubState -p Result page.service')).trim().split('\n').sort()).toEqual(['Result=success', 'SubState=exited']);
     expect((await sh("runuser -u keelson-demo -- sh -c 'cd; XDG_RUNTIME_DIR=/run/user/$(id -u) podman ps --format \"{{.Names}} {{.Status}}\"' 2>/dev/null")).trim().split('\n').sort()).toEqual([
       expect.stringMatching(/^api Up .*\(healthy\)$/),
       expect.stringMatching(/^web Up .*\(healthy\)$/),

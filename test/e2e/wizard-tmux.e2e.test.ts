@@ -329,7 +329,7 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     times['resume: apply'] = seconds(performance.now() - applyStarted);
     expect(screen).toMatch(new RegExp(`^✓ Applied in [\\d.]+ s: ${left} done, 0 already so\\.$`, 'm'));
     expect(screen).toMatch(/^ ✓ build image localhost\/keelson-demo:1/m);
-    expect(screen).toMatch(/^ ✓ wait until 3 units are active and api, web healthy/m);
+    expect(screen).toMatch(/^ ✓ wait until 4 units are active and api, web healthy/m);
     expect(screen).not.toMatch(/^ ✗ /m);
 
     screen = await press(W, 'Enter', /^keelson {2}Summary$/m, 'the Summary', 30_000);
@@ -338,7 +338,7 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     expect(screen).toContain('check: systemctl --user -M keelson-demo@ status demo.target');
     // From inside the VM: the page with our greeting, the units active, both runs in the journal.
     expect(await page(v, 5 * MIN)).toContain(`<h1>${GREETING}</h1>`);
-    expect((await sh(v, 'systemctl --user -M keelson-demo@ is-active api.service web.service demo.target')).trim().split('\n')).toEqual(['active', 'active', 'active']);
+    expect((await sh(v, 'systemctl --user -M keelson-demo@ is-active api.service web.service page.service demo.target')).trim().split('\n')).toEqual(['active', 'active', 'active', 'active']);
     const runs = await journal(v);
     expect([...runs.keys()].sort()[0]).toBe(`${interruptedRunId}.jsonl`);
     expect(runs.size).toBe(2);
@@ -396,7 +396,7 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
 
     expect(await page(v, 5 * MIN)).toContain(`<h1>${GREETING}</h1>`);
-    expect((await sh(v, 'systemctl --user -M keelson-demo@ is-active api.service web.service demo.target')).trim().split('\n')).toEqual(['active', 'active', 'active']);
+    expect((await sh(v, 'systemctl --user -M keelson-demo@ is-active api.service web.service page.service demo.target')).trim().split('\n')).toEqual(['active', 'active', 'active', 'active']);
     // The same files with the same content: the wizard's deployment, reproduced from the answers alone.
     expect(await stateFiles(v)).toEqual(deployedFiles);
     // Generated secrets are per host: a new one here, and neither is in the answers file.

@@ -33,13 +33,18 @@ describe('assets/stacks/demo/manifest.yaml', () => {
       expect(c.imageArchive).toBeUndefined();
       expect(c.user).toMatch(/^[1-9][0-9]*:[1-9][0-9]*$/);
       expect(c.exec?.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    }
+    const [jobs, services] = [m.containers.filter((c) => c.runOnce), m.containers.filter((c) => !c.runOnce)];
+    for (const c of services) {
       expect(c.exec?.[2]).toContain('/bin/busybox httpd -f -p');
       expect(c.health).toBeDefined();
     }
-    // The operator's answer reaches the page.
-    expect(m.containers.find((c) => c.name === 'api')?.env.DEMO_GREETING).toBe('{{ answers.greeting }}');
+    // One run-once job writes the page with the operator's answer; the service that serves it requires it.
+    expect(jobs.map((c) => c.name)).toEqual(['page']);
+    expect(jobs[0]?.env.DEMO_GREETING).toBe('{{ answers.greeting }}');
+    expect(m.containers.find((c) => c.name === 'api')?.requires).toEqual(['page']);
     expect(m.containers.flatMap((c) => c.publish).every((p) => p.startsWith('127.0.0.1:'))).toBe(true);
     expect(m.containers.some((c) => c.publish.length > 0)).toBe(true);
-    expect(m.targets).toEqual([{ name: 'demo', members: m.containers.map((c) => c.name), requires: [] }]);
+    expect(m.targets).toEqual([{ name: 'demo', members: services.map((c) => c.name), requires: [] }]);
   });
 });

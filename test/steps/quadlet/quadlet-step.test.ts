@@ -43,7 +43,7 @@ const fresh: QuadletFacts = {
   state: { kind: 'absent' },
 };
 
-const UNITS = ['api.service', 'web.service', 'demo.target'];
+const UNITS = ['api.service', 'web.service', 'page.service', 'demo.target'];
 const running = new Map(UNITS.map((u) => [u, 'active']));
 
 const deployedNoState: QuadletFacts = {
@@ -100,32 +100,33 @@ describe('quadlet plan', () => {
         'podman.image-build',
         `+ ${Q}/api.container`,
         `+ ${Q}/web.container`,
+        `+ ${Q}/page.container`,
         `+ ${Q}/demo-backend.network`,
         `+ ${Q}/demo-edge.network`,
         `+ ${Q}/demo-content.volume`,
         `+ ${S}/demo.target`,
         'systemd.daemon-reload',
         'enable-now demo.target (no-block)',
-        'wait api.service web.service demo.target healthy api web',
+        'wait api.service web.service page.service demo.target healthy api web',
         'state.write',
       ],
     ],
     ['an unchanged host plans nothing', unchanged, ctxFor(), []],
-    ['unchanged but never enabled: enable, wait', withFiles(deployed(), { enabled: false }), ctxFor(), ['enable-now demo.target (no-block)', 'wait api.service web.service demo.target healthy api web']],
-    ['unchanged, but a unit is down: start, wait', { ...unchanged, unitStates: new Map([...running, ['web.service', 'failed']]) }, ctxFor(), ['start demo.target (no-block)', 'wait api.service web.service demo.target healthy api web']],
-    ['unchanged, the manager cannot be asked: start, wait', { ...unchanged, unitStates: new Map() }, ctxFor(), ['start demo.target (no-block)', 'wait api.service web.service demo.target healthy api web']],
+    ['unchanged but never enabled: enable, wait', withFiles(deployed(), { enabled: false }), ctxFor(), ['enable-now demo.target (no-block)', 'wait api.service web.service page.service demo.target healthy api web']],
+    ['unchanged, but a unit is down: start, wait', { ...unchanged, unitStates: new Map([...running, ['web.service', 'failed']]) }, ctxFor(), ['start demo.target (no-block)', 'wait api.service web.service page.service demo.target healthy api web']],
+    ['unchanged, the manager cannot be asked: start, wait', { ...unchanged, unitStates: new Map() }, ctxFor(), ['start demo.target (no-block)', 'wait api.service web.service page.service demo.target healthy api web']],
     ['deployed by an older keelson without a state file: record it', deployedNoState, ctxFor(), ['state.write']],
     [
       'a container left the manifest: stop it, remove its file, reload, start',
       withFiles([...deployed(), { dir: 'quadlet', name: 'old.container', content: withHeader('demo', '0.9.0', '[Container]\nImage=x\n') }]),
       ctxFor(),
-      ['stop old.service', `- ${Q}/old.container`, 'systemd.daemon-reload', 'start demo.target (no-block)', 'wait api.service web.service demo.target healthy api web'],
+      ['stop old.service', `- ${Q}/old.container`, 'systemd.daemon-reload', 'start demo.target (no-block)', 'wait api.service web.service page.service demo.target healthy api web'],
     ],
     [
       'a container\'s unit changed: update, reload, restart it, start',
       withFiles(deployed({ ...demo, containers: demo.containers.map((c) => (c.name === 'web' ? { ...c, env: { DEMO_ROLE: 'old' } } : c)) })),
       ctxFor(),
-      [`~ ${Q}/web.container`, 'systemd.daemon-reload', 'restart web.service (no-block)', 'start demo.target (no-block)', 'wait api.service web.service demo.target healthy api web'],
+      [`~ ${Q}/web.container`, 'systemd.daemon-reload', 'restart web.service (no-block)', 'start demo.target (no-block)', 'wait api.service web.service page.service demo.target healthy api web'],
     ],
     [
       'only the version changed: headers rewritten, nothing restarted',
@@ -134,17 +135,18 @@ describe('quadlet plan', () => {
       [
         `~ ${Q}/api.container`,
         `~ ${Q}/web.container`,
+        `~ ${Q}/page.container`,
         `~ ${Q}/demo-backend.network`,
         `~ ${Q}/demo-edge.network`,
         `~ ${Q}/demo-content.volume`,
         `~ ${S}/demo.target`,
         'systemd.daemon-reload',
         'start demo.target (no-block)',
-        'wait api.service web.service demo.target healthy api web',
+        'wait api.service web.service page.service demo.target healthy api web',
       ],
     ],
-    ['a missing secret only: create it and start', { ...unchanged, secrets: { ok: true, names: [] } }, ctxFor(), ['podman.secret', 'start demo.target (no-block)', 'wait api.service web.service demo.target healthy api web']],
-    ['the image is gone: build it again, start', { ...unchanged, images: { ok: true, names: [] } }, ctxFor(), ['podman.image-build', 'start demo.target (no-block)', 'wait api.service web.service demo.target healthy api web']],
+    ['a missing secret only: create it and start', { ...unchanged, secrets: { ok: true, names: [] } }, ctxFor(), ['podman.secret', 'start demo.target (no-block)', 'wait api.service web.service page.service demo.target healthy api web']],
+    ['the image is gone: build it again, start', { ...unchanged, images: { ok: true, names: [] } }, ctxFor(), ['podman.image-build', 'start demo.target (no-block)', 'wait api.service web.service page.service demo.target healthy api web']],
     ['a hand-edited file is never overwritten', withFiles(edit('web.container', (c) => `${c}Environment=X=1\n`)), ctxFor(), []],
     ['Podman unknown: nothing can be planned', { ...fresh, podmanPackage: [] }, ctxFor(), []],
   ];
@@ -194,7 +196,7 @@ describe('quadlet plan', () => {
       'dir /etc/containers/systemd',
       '+ /etc/systemd/system/demo.target',
       'enable-now demo.target (no-block)',
-      'wait api.service web.service demo.target healthy api web',
+      'wait api.service web.service page.service demo.target healthy api web',
     ]);
     for (const a of actions) if ('target' in a) expect(a.target).toEqual({ scope: 'system' });
   });

@@ -106,11 +106,11 @@ describe('what is staged', () => {
     expect([gen, mode, q, s]).toEqual([GENERATOR, 'rootless', Q, S]);
     const writes = rest.filter((a) => a.startsWith('w:'));
     expect(writes.map((a) => a.split(':').slice(0, 3).join(':'))).toEqual([
-      'w:quadlet:api.container', 'w:quadlet:web.container', 'w:quadlet:demo-backend.network', 'w:quadlet:demo-edge.network', 'w:quadlet:demo-content.volume', 'w:systemd:demo.target',
+      'w:quadlet:api.container', 'w:quadlet:web.container', 'w:quadlet:page.container', 'w:quadlet:demo-backend.network', 'w:quadlet:demo-edge.network', 'w:quadlet:demo-content.volume', 'w:systemd:demo.target',
     ]);
     const api = actions.find((a): a is Extract<Action, { kind: 'file.write' }> => a.kind === 'file.write' && a.path.endsWith('/api.container'));
     expect(Buffer.from(writes[0]?.split(':')[3] ?? '', 'base64').toString('utf8')).toBe(api?.content);
-    expect(rest.filter((a) => a.startsWith('o:'))).toEqual(['o:quadlet:api.container', 'o:quadlet:web.container', 'o:quadlet:demo-backend.network', 'o:quadlet:demo-edge.network', 'o:quadlet:demo-content.volume', 'o:systemd:demo.target']);
+    expect(rest.filter((a) => a.startsWith('o:'))).toEqual(['o:quadlet:api.container', 'o:quadlet:web.container', 'o:quadlet:page.container', 'o:quadlet:demo-backend.network', 'o:quadlet:demo-edge.network', 'o:quadlet:demo-content.volume', 'o:systemd:demo.target']);
     // The script is a constant: nothing of the manifest is spliced into it.
     expect(VALIDATE_SCRIPT).not.toContain('keelson-demo');
   });
