@@ -32,11 +32,24 @@ export interface NetworkOnlineFacts {
   readonly networkOnlineDropIn: TextFile;
 }
 
-const needed = (facts: NetworkOnlineFacts, m: Manifest) => m.mode === 'rootless' && facts.networkOnline !== 'active';
+const ours = (facts: NetworkOnlineFacts) => facts.networkOnlineDropIn.kind === 'present' && facts.networkOnlineDropIn.content === NETWORK_ONLINE_DROP_IN_CONTENT;
+
+// With our drop-in in place, boot reaches the target: just after a reboot it may still be on its way (the wait-online
+// service takes up to 2 min), which is no reason to plan anything.
+const needed = (facts: NetworkOnlineFacts, m: Manifest) => m.mode === 'rootless' && facts.networkOnline !== 'active' && !ours(facts);
 
 export const checkNetworkOnline = (facts: NetworkOnlineFacts, m: Manifest): Finding[] => {
   if (m.mode !== 'rootless') return [];
-  if (!needed(facts, m)) return [info('network-online-ok', `${NETWORK_ONLINE} is reached on this host: rootless units start without waiting for it.`)];
+  if (!needed(facts, m)) {
+    return [
+      info(
+        'network-online-ok',
+        facts.networkOnline === 'active'
+          ? `${NETWORK_ONLINE} is reached on this host: rootless units start without waiting for it.`
+          : `${NETWORK_ONLINE} is ${facts.networkOnline || 'unknown'} now, and ${NETWORK_ONLINE_DROP_IN} makes boot reach it.`,
+      ),
+    ];
+  }
   if (facts.networkOnlineDropIn.kind === 'unreadable') {
     return [
       warning(
@@ -58,7 +71,7 @@ export const planNetworkOnline = (facts: NetworkOnlineFacts, m: Manifest): Actio
   if (!needed(facts, m)) return [];
   const file = facts.networkOnlineDropIn;
   const write: Action[] =
-    file.kind === 'unreadable' || (file.kind === 'present' && file.content === NETWORK_ONLINE_DROP_IN_CONTENT)
+    file.kind === 'unreadable'
       ? []
       : [
           {
