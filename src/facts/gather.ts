@@ -24,7 +24,11 @@ export const changedFacts = (a: Readonly<Record<string, string>>, b: Readonly<Re
 
 const probeKey = (f: Fact<unknown>) => JSON.stringify(f.probe);
 
-export const gatherFacts = async (host: Host, facts: readonly Fact<unknown>[], timeoutMs = 120_000): Promise<GatheredFacts> => {
+// A guard against a hung host, not a budget: on a slow or busy one (each LUKS keyslot's PBKDF test, Podman's first
+// calls just after a boot while the stack starts) the single round trip has taken over two minutes.
+const GATHER_TIMEOUT_MS = 300_000;
+
+export const gatherFacts = async (host: Host, facts: readonly Fact<unknown>[], timeoutMs = GATHER_TIMEOUT_MS): Promise<GatheredFacts> => {
   const unique = new Map<string, Fact<unknown>>();
   for (const f of facts) {
     const seen = unique.get(f.id);
