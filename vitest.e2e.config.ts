@@ -2,16 +2,16 @@ import { basename } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
-// The order the scenario files start in, two at a time. The two heaviest (a whole stack started, health-checked and
-// rebooted under emulation) are first and last, so one lane runs them one after the other and the light files fill
-// the other lane: two stacks starting side by side on this 2-core machine starved both VMs past their timeouts.
-const ORDER = ['quadlet-demo', 'fresh-host', 'storage', 'identity', 'wizard-tmux'];
+// The order the scenario files start in, two at a time: the two longest first (about 26 and 28 min under emulation),
+// then the three short ones fill whichever lane frees first. Run one after the other, the long two made one lane of
+// 54 min while the other idled after 28.
+const ORDER = ['quadlet-demo', 'wizard-tmux', 'storage', 'identity', 'fresh-host'];
 const rank = (file: string): number => {
   const i = ORDER.indexOf(basename(file).replace(/\.e2e\.test\.ts$/, ''));
   return i === -1 ? ORDER.length : i;
 };
 
-class HeavyApartSequencer extends BaseSequencer {
+class LongestFirstSequencer extends BaseSequencer {
   override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     return Promise.resolve([...files].sort((a, b) => rank(a.moduleId) - rank(b.moduleId)));
   }
@@ -26,6 +26,6 @@ export default defineConfig({
     hookTimeout: 20 * 60_000,
     fileParallelism: true,
     maxWorkers: 2,
-    sequence: { sequencer: HeavyApartSequencer },
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });
