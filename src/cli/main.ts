@@ -22,7 +22,8 @@ const hostOptions = (cmd: Command): Command =>
     .option('--identity <keyfile>', 'SSH private key (default: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
     .option('--accept-new-host-key', 'trust a host key seen for the first time (headless first contact)')
     .option('--host-key <SHA256:…>', 'trust only this host key fingerprint (pinning)')
-    .option('--known-hosts <file>', 'known_hosts file to verify against (default: ~/.ssh/known_hosts)');
+    .option('--known-hosts <file>', 'known_hosts file to verify against (default: ~/.ssh/known_hosts)')
+    .option('--connect-timeout <seconds>', 'how long the SSH handshake may take (default 20; a slow link or a busy host)');
 
 export const buildProgram = (): Command => {
   const program = new Command('keelson')

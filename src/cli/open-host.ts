@@ -12,6 +12,8 @@ export interface HostFlags {
   readonly acceptNewHostKey?: boolean;
   readonly hostKey?: string;
   readonly knownHosts?: string;
+  /** Whole seconds, as typed. */
+  readonly connectTimeout?: string;
 }
 
 export interface OpenHostHooks {
@@ -19,7 +21,7 @@ export interface OpenHostHooks {
   readonly confirmNewHostKey?: (key: NewHostKey) => Promise<boolean>;
   /** Tests and the wizard point keelson's own key store somewhere else. */
   readonly hostKeyStorePath?: string;
-  /** The SSH handshake's limit (default 20 s); the e2e scenarios give a VM under software emulation longer. */
+  /** The SSH handshake's limit when --connect-timeout is not given (default 20 s). */
   readonly connectTimeoutMs?: number;
 }
 
@@ -31,6 +33,10 @@ export const openHost = async (flags: HostFlags, hooks: OpenHostHooks = {}): Pro
   if (flags.hostKey !== undefined && !/^SHA256:[A-Za-z0-9+/]{43}$/.test(flags.hostKey)) {
     throw new UsageError(`--host-key "${flags.hostKey}" is not an OpenSSH SHA256 fingerprint (ssh-keygen -lf KEY prints one)`);
   }
+  if (flags.connectTimeout !== undefined && !/^[1-9][0-9]{0,2}$/.test(flags.connectTimeout)) {
+    throw new UsageError(`--connect-timeout "${flags.connectTimeout}" is not a number of seconds from 1 to 999 (e.g. --connect-timeout 60)`);
+  }
+  const connectTimeoutMs = flags.connectTimeout !== undefined ? Number(flags.connectTimeout) * 1000 : hooks.connectTimeoutMs;
   const target = parseTarget(flags.host);
   const confirm = hooks.confirmNewHostKey ?? (flags.acceptNewHostKey === true ? () => Promise.resolve(true) : undefined);
   return connectSshHost({
@@ -41,7 +47,7 @@ export const openHost = async (flags: HostFlags, hooks: OpenHostHooks = {}): Pro
     ...(flags.knownHosts !== undefined ? { knownHostsFiles: [flags.knownHosts] } : {}),
     ...(flags.hostKey !== undefined ? { expectedFingerprint: flags.hostKey } : {}),
     ...(hooks.hostKeyStorePath !== undefined ? { hostKeyStorePath: hooks.hostKeyStorePath } : {}),
-    ...(hooks.connectTimeoutMs !== undefined ? { connectTimeoutMs: hooks.connectTimeoutMs } : {}),
+    ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
     ...(confirm !== undefined ? { confirmNewHostKey: confirm } : {}),
   });
 };

@@ -24,9 +24,10 @@ export const changedFacts = (a: Readonly<Record<string, string>>, b: Readonly<Re
 
 const probeKey = (f: Fact<unknown>) => JSON.stringify(f.probe);
 
-// A guard against a hung host, not a budget: on a slow or busy one (each LUKS keyslot's PBKDF test, Podman's first
-// calls just after a boot while the stack starts) the single round trip has taken over two minutes.
-const GATHER_TIMEOUT_MS = 300_000;
+// A guard against a hung host, not a budget (a dead connection is caught sooner by SSH keepalives): on a slow or busy
+// host the single round trip waits for each LUKS keyslot's PBKDF test and for Podman's locks while a stack starts.
+// On the emulated test VM just after a reboot with two stacks starting it took over 290 s.
+const GATHER_TIMEOUT_MS = 600_000;
 
 export const gatherFacts = async (host: Host, facts: readonly Fact<unknown>[], timeoutMs = GATHER_TIMEOUT_MS): Promise<GatheredFacts> => {
   const unique = new Map<string, Fact<unknown>>();

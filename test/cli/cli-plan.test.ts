@@ -80,6 +80,8 @@ describe('bad usage', () => {
     [['plan', '--stack', 'demo', '--host', 'root@$(reboot)'], /--host/],
     [['plan', '--stack', 'demo', '--host', 'root@127.0.0.1', '--host-key', 'MD5:xx'], /SHA256 fingerprint/],
     [['apply', '--stack', 'demo'], /--yes/],
+    [['status', '--host', 'root@127.0.0.1', '--connect-timeout', '20s'], /--connect-timeout "20s" is not a number of seconds/],
+    [['plan', '--stack', 'demo', '--host', 'root@127.0.0.1', '--connect-timeout', '$(reboot)'], /--connect-timeout/],
   ])('keelson %j exits 2 with a message, not a stack trace', async (args, message) => {
     const r = await keelson(args);
     expect(r.exitCode).toBe(2);

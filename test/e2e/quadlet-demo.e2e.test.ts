@@ -71,7 +71,7 @@ describe('the demo stack on the test VM, rootless and rootful', () => {
    */
   const keelson = (args: string[], onLine?: (line: string, child: ChildProcess) => void) => {
     const v = theVm();
-    const target = ['--host', `root@${v.host}:${v.port}`, '--identity', v.root.identityFile, '--known-hosts', v.knownHostsFile];
+    const target = ['--host', `root@${v.host}:${v.port}`, '--identity', v.root.identityFile, '--known-hosts', v.knownHostsFile, '--connect-timeout', '120'];
     return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
       const child = spawn(process.execPath, [join(root, 'src', 'cli', 'bin.mjs'), ...args, ...target], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
@@ -263,6 +263,8 @@ describe('the demo stack on the test VM, rootless and rootful', () => {
     times['reboot: to both pages answering'] = `${seconds(performance.now() - started)} (${seconds(performance.now() - sshUp)} after SSH)`;
     expect((await sh('findmnt -n -o SOURCE --target /home')).trim()).toBe('/dev/mapper/home');
     expect((await sh('loginctl show-user keelson-demo -p Linger')).trim()).toBe('Linger=yes');
+    // Both managers done starting: a plan taken mid-start waits on Podman's locks, which says nothing about convergence.
+    await sh('systemctl is-system-running --wait; systemctl --user -M keelson-demo@ is-system-running --wait; true');
 
     for (const m of [rootless, rootful]) {
       const { plan: p, ms } = await plan(m);

@@ -59,7 +59,7 @@ describe('storage on the test VM', () => {
   /** The headless CLI, as an operator runs it. Never throws: the exit code is the point. */
   const keelson = async (...args: string[]) => {
     const v = theVm();
-    const target = ['--host', `root@${v.host}:${v.port}`, '--identity', v.root.identityFile, '--known-hosts', v.knownHostsFile];
+    const target = ['--host', `root@${v.host}:${v.port}`, '--identity', v.root.identityFile, '--known-hosts', v.knownHostsFile, '--connect-timeout', '120'];
     try {
       const r = await run(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'cli', 'main.ts'), ...args, ...target], { cwd: root, maxBuffer: 64 << 20 });
       return { code: 0, stdout: r.stdout, stderr: r.stderr };
