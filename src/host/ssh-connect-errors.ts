@@ -53,5 +53,5 @@ export function connectError(error: unknown, ctx: ConnectContext): HostError {
 
 function timedOut(ctx: ConnectContext, options: { cause: unknown }): HostError {
   return new HostError('connection-timeout', `${ctx.where} did not complete an SSH handshake within ${ctx.connectTimeoutMs} ms`,
-    'Check that the address and port are right and that no firewall drops the traffic, or raise the connect timeout.', options);
+    'Check that the address and port are right and that no firewall drops the traffic; a slow link or a busy host needs a longer --connect-timeout SECONDS.', options);
 }
