@@ -21,8 +21,6 @@ export interface OpenHostHooks {
   readonly confirmNewHostKey?: (key: NewHostKey) => Promise<boolean>;
   /** Tests and the wizard point keelson's own key store somewhere else. */
   readonly hostKeyStorePath?: string;
-  /** The SSH handshake's limit when --connect-timeout is not given (default 20 s). */
-  readonly connectTimeoutMs?: number;
 }
 
 export const openHost = async (flags: HostFlags, hooks: OpenHostHooks = {}): Promise<Host> => {
@@ -36,7 +34,7 @@ export const openHost = async (flags: HostFlags, hooks: OpenHostHooks = {}): Pro
   if (flags.connectTimeout !== undefined && !/^[1-9][0-9]{0,2}$/.test(flags.connectTimeout)) {
     throw new UsageError(`--connect-timeout "${flags.connectTimeout}" is not a number of seconds from 1 to 999 (e.g. --connect-timeout 60)`);
   }
-  const connectTimeoutMs = flags.connectTimeout !== undefined ? Number(flags.connectTimeout) * 1000 : hooks.connectTimeoutMs;
+  const connectTimeoutMs = flags.connectTimeout !== undefined ? Number(flags.connectTimeout) * 1000 : undefined;
   const target = parseTarget(flags.host);
   const confirm = hooks.confirmNewHostKey ?? (flags.acceptNewHostKey === true ? () => Promise.resolve(true) : undefined);
   return connectSshHost({

@@ -4,7 +4,7 @@ import type { Host } from '../../../src/host/host.js';
 import type { Vm } from '../../host-vm/vm.js';
 
 /** A VM under software emulation, busy starting a stack, can take longer than keelson's 20 s for a handshake. */
-const HANDSHAKE_MS = 120_000;
+const HANDSHAKE_SECONDS = '120';
 
 export const connectRoot = (v: Vm): Promise<Host> =>
-  openHost({ host: `root@${v.host}:${v.port}`, identity: v.root.identityFile, knownHosts: v.knownHostsFile }, { connectTimeoutMs: HANDSHAKE_MS });
+  openHost({ host: `root@${v.host}:${v.port}`, identity: v.root.identityFile, knownHosts: v.knownHostsFile, connectTimeout: HANDSHAKE_SECONDS });
