@@ -1,31 +1,40 @@
-import { basename } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
+import { RUN_DIR_ENV } from './test/e2e/support/run-dir.js';
 
-// The order the scenario files start in, two at a time: the two longest first (about 26 and 28 min under emulation),
-// then the three short ones fill whichever lane frees first. Run one after the other, the long two made one lane of
-// 54 min while the other idled after 28.
-const ORDER = ['quadlet-demo', 'wizard-tmux', 'storage', 'identity', 'fresh-host'];
+// One directory per e2e run for the prepared states (VM snapshots) the run makes and the timing records; the
+// workers inherit it. global-setup.ts makes the "booted" state before any file starts and prints the timings after.
+process.env[RUN_DIR_ENV] ??= join(process.env.KEELSON_VM_WORK ?? join(tmpdir(), 'keelson-vm'), `run-${process.pid}-${randomBytes(3).toString('hex')}`);
+
+// The order the scenario files start in, two at a time. The first file makes the demo-installed state (prepared,
+// then keelson's install); the second needs only "booted"; the rest fill whichever lane frees first, longest first.
+const ORDER = ['quadlet-demo', 'storage', 'wizard-tmux', 'identity', 'fresh-host'];
 const rank = (file: string): number => {
   const i = ORDER.indexOf(basename(file).replace(/\.e2e\.test\.ts$/, ''));
   return i === -1 ? ORDER.length : i;
 };
 
-class LongestFirstSequencer extends BaseSequencer {
+class OrderedSequencer extends BaseSequencer {
   override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     return Promise.resolve([...files].sort((a, b) => rank(a.moduleId) - rank(b.moduleId)));
   }
 }
 
-// End-to-end scenarios boot a real VM each (qemu, software emulation, -smp 1). Two scenario files run at once:
-// one emulated CPU per core. Each file keeps its own VM; nothing is shared but the cached base image.
+// End-to-end scenarios on real VMs (qemu, software emulation, -smp 1). Two scenario files run at once: one emulated
+// CPU per core. Each file restores its own VMs from the run's prepared states; nothing is shared but read-only
+// snapshot layers.
 export default defineConfig({
   test: {
     include: ['test/e2e/**/*.e2e.test.ts'],
+    globalSetup: ['test/e2e/support/global-setup.ts'],
+    env: { [RUN_DIR_ENV]: process.env[RUN_DIR_ENV] },
     testTimeout: 20 * 60_000,
-    hookTimeout: 20 * 60_000,
+    hookTimeout: 40 * 60_000,
     fileParallelism: true,
     maxWorkers: 2,
-    sequence: { sequencer: LongestFirstSequencer },
+    sequence: { sequencer: OrderedSequencer },
   },
 });

@@ -1,4 +1,5 @@
-// The fresh test host, in one boot: first what every later scenario relies on, asserted from inside the VM over
+// The fresh test host (the run's "booted" state: a cold boot of the image, saved once SSH answered and systemd
+// finished starting, restored here): first what every later scenario relies on, asserted from inside the VM over
 // SSH; then keelson plan, headless over SSH, against it — and after the host changes, the plan says so. What
 // keelson reports is compared with what the VM itself says (asked over the harness's own ssh).
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,12 +9,14 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planSchema, type Plan } from '../../src/engine/plan.js';
 import { runGuestScript } from '../host-vm/guest-scripts.js';
-import { useVm } from './support/use-vm.js';
+import { BIN } from './support/keelson-cli.js';
+import { useVmFrom } from './support/prepared-states.js';
+import { useTimings } from './support/timings.js';
 
-const BIN = join(import.meta.dirname, '../../src/cli/bin.mjs');
-// One VM for both parts: under software emulation a boot is minutes. The smoke part only adds what a fresh
-// host would not notice (a lingering admin, a local busybox image); preflight reads podman and the OS.
-const booted = useVm({ name: 'fresh' });
+const timer = useTimings(import.meta.url);
+// One VM for both parts. The smoke part only adds what a fresh host would not notice (a lingering admin, a local
+// busybox image); preflight reads podman and the OS.
+const booted = useVmFrom('booted', 'fresh', timer);
 
 describe('test VM (debootstrapped trixie under qemu)', () => {
   it('finishes booting as running or degraded', async () => {
@@ -87,11 +90,13 @@ describe('preflight against the fresh VM', () => {
   const plan = async (user: 'root' | 'admin'): Promise<{ plan: Plan; exitCode: number | undefined; stderr: string }> => {
     const vm = booted();
     const who = vm[user];
-    const r = await execa('node', [BIN, 'plan', '--stack', 'demo', '--json', '--host', `${user}@127.0.0.1:${vm.port}`, '--identity', who.identityFile, '--known-hosts', vm.knownHostsFile], {
-      reject: false,
-      env: { HOME: home, XDG_CONFIG_HOME: home },
-      stdin: 'ignore',
-    });
+    const r = await timer.time('keelson', `plan as ${user}`, () =>
+      execa('node', [BIN, 'plan', '--stack', 'demo', '--json', '--host', `${user}@127.0.0.1:${vm.port}`, '--identity', who.identityFile, '--known-hosts', vm.knownHostsFile], {
+        reject: false,
+        env: { HOME: home, XDG_CONFIG_HOME: home },
+        stdin: 'ignore',
+      }),
+    );
     return { plan: planSchema.parse(JSON.parse(r.stdout)), exitCode: r.exitCode, stderr: r.stderr };
   };
 

@@ -1,4 +1,5 @@
-// Identity and sockets on a real host, rootless and rootful, in one boot (plus one reboot for boot survival).
+// Identity and sockets on a real host (the run's "booted" state, restored), rootless and rootful, plus one reboot
+// for boot survival.
 // keelson plans and applies through its engine with only the identity and sockets steps, so the scenario does not
 // depend on storage or Quadlet. Every assertion about the host is made from inside the VM over the harness's own SSH,
 // never from keelson's report.
@@ -15,8 +16,10 @@ import { parseManifest } from '../../src/manifest/load-manifest.js';
 import type { Manifest } from '../../src/manifest/schema.js';
 import { identityStep } from '../../steps/identity.js';
 import { socketsStep } from '../../steps/sockets.js';
-import { bootVm, shQuote, type Vm } from '../host-vm/vm.js';
+import { shQuote } from '../host-vm/vm.js';
 import { connectRoot } from './support/connect.js';
+import { useVmFrom } from './support/prepared-states.js';
+import { useTimings } from './support/timings.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const stack = (name: string): Manifest => {
@@ -32,18 +35,15 @@ const denied = stack('identity-rootful-denied');
 const steps = [identityStep, socketsStep];
 /** Per test: applies and a reboot under software emulation on a machine shared with other VMs. */
 const SLOW = 30 * 60_000;
+const timer = useTimings(import.meta.url);
 
 /** A container the test itself runs in the VM: write, read back and remove a file in DIR. */
 const touchScript = (dir: string) => `echo e2e >${dir}/.e2e && cat ${dir}/.e2e && rm ${dir}/.e2e`;
 
 describe('identity and sockets on the test VM', () => {
-  let vm: Vm | undefined;
+  const theVm = useVmFrom('booted', 'identity', timer);
   let host: Host | undefined;
 
-  const theVm = (): Vm => {
-    if (vm === undefined) throw new Error('the VM did not boot');
-    return vm;
-  };
   const theHost = (): Host => {
     if (host === undefined) throw new Error('no connection to the VM');
     return host;
@@ -52,25 +52,21 @@ describe('identity and sockets on the test VM', () => {
     const v = theVm();
     host = await connectRoot(v);
   };
-  const plan = async (m: Manifest): Promise<Plan> => (await planHost(theHost(), steps, m, {})).plan;
+  const plan = async (m: Manifest): Promise<Plan> => (await timer.time('keelson', `plan ${m.stack}`, () => planHost(theHost(), steps, m, {}))).plan;
   const apply = async (m: Manifest) => {
     const p = await plan(m);
     expect(planBlockers(p), renderPlanText(p)).toEqual([]);
-    return { plan: p, result: await applyPlan(theHost(), p) };
+    return { plan: p, result: await timer.time('keelson', `apply ${m.stack}`, () => applyPlan(theHost(), p)) };
   };
   const uidOf = async (user: string) => Number((await theVm().sshOk(`id -u ${user}`)).trim());
   const gidOf = async (group: string) => Number((await theVm().sshOk(`getent group ${group} | cut -d: -f3`)).trim());
 
   beforeAll(async () => {
-    // The machine is shared with other engineers' VMs under software emulation: boots can take many minutes.
-    vm = await bootVm({ name: 'identity', sshDeadlineMs: 12 * 60_000 });
-    await vm.sshOk('systemctl is-system-running --wait || true');
     await connect();
   });
 
   afterAll(async () => {
     await host?.close();
-    await vm?.stop();
   }, SLOW);
 
   it('rootless: owner, client group, subordinate IDs, linger, socket directory, and a container that uses it', async () => {
@@ -162,11 +158,11 @@ describe('identity and sockets on the test VM', () => {
 
   it('after a reboot: the user manager comes back through linger, the directories through tmpfiles, nothing to do', async () => {
     await theHost().close();
-    await theVm().reboot();
+    await timer.time('start', 'reboot', () => theVm().reboot());
     await connect();
     const uid = await uidOf('idless');
     // Linger starts the manager during boot; give the emulated guest time to finish it.
-    await theVm().sshOk(`for i in $(seq 1 90); do systemctl is-active -q user@${uid}.service && exit 0; sleep 2; done; exit 1`);
+    await timer.time('wait', 'user manager after the reboot', () => theVm().sshOk(`for i in $(seq 1 90); do systemctl is-active -q user@${uid}.service && exit 0; sleep 2; done; exit 1`));
     expect((await theVm().sshOk('stat -c "%U %G %a" /run/idless /run/idful-db')).trim().split('\n')).toEqual(['idless idless-clients 770', 'idful-db idful-clients 770']);
     for (const m of [rootless, rootful]) {
       const p = await plan(m);

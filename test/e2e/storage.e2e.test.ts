@@ -1,12 +1,9 @@
-// Storage on a real host, in one boot (plus one reboot): an unencrypted /home is a blocker and nothing is applied;
+// Storage on a real host (the run's "booted" state, restored, with its blank disks; plus one reboot): an unencrypted /home is a blocker and nothing is applied;
 // the LUKS setup refuses a disk that holds a filesystem, sets up an empty one and moves /home across; auditd gets
 // the halt settings and rereads them; all of it survives a reboot; and a full audit partition really stops the host.
 // Every assertion about the host is made from inside the VM over the harness's own SSH, never from keelson's report.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type ApplyEvent } from '../../src/apply/apply-plan.js';
 import { planHost } from '../../src/engine/plan-host.js';
@@ -17,20 +14,18 @@ import { parseManifest } from '../../src/manifest/load-manifest.js';
 import { storageStep } from '../../steps/storage.js';
 import { LUKS_DEVICE_ANSWER } from '../../steps/storage/setup-request.js';
 import { runGuestScript } from '../host-vm/guest-scripts.js';
-import { bootVm, shQuote, type Vm } from '../host-vm/vm.js';
+import { shQuote } from '../host-vm/vm.js';
 import { connectRoot } from './support/connect.js';
+import { keelsonCli, REPO_ROOT } from './support/keelson-cli.js';
+import { AUDIT_DISK, HOME_DISK, SPARE_DISK, useVmFrom } from './support/prepared-states.js';
+import { useTimings } from './support/timings.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const run = promisify(execFile);
 /** Per test: a LUKS format and a reboot under software emulation on a machine shared with other VMs. */
 const SLOW = 30 * 60_000;
-
-const HOME_DISK = '/dev/disk/by-id/virtio-home';
-const AUDIT_DISK = '/dev/disk/by-id/virtio-audit';
-const SPARE_DISK = '/dev/disk/by-id/virtio-spare';
+const timer = useTimings(import.meta.url);
 
 const demo = (() => {
-  const file = join(root, 'assets', 'stacks', 'demo', 'manifest.yaml');
+  const file = join(REPO_ROOT, 'assets', 'stacks', 'demo', 'manifest.yaml');
   const parsed = parseManifest(readFileSync(file, 'utf8'), file);
   if (!parsed.ok) throw new Error(`${file}: ${JSON.stringify(parsed.errors)}`);
   return parsed.manifest;
@@ -40,53 +35,28 @@ const codes = (p: Plan, severity: string) =>
   p.steps.flatMap((s) => s.findings.filter((f) => f.severity === severity).map((f) => f.code));
 
 describe('storage on the test VM', () => {
-  let vm: Vm | undefined;
+  const theVm = useVmFrom('booted', 'storage', timer);
   let host: Host | undefined;
-  const theVm = (): Vm => {
-    if (vm === undefined) throw new Error('the VM did not boot');
-    return vm;
-  };
   const theHost = (): Host => {
     if (host === undefined) throw new Error('no connection to the VM');
     return host;
   };
   const connect = async () => {
     await host?.close();
-    const v = theVm();
-    host = await connectRoot(v);
+    host = await connectRoot(theVm());
   };
-  const plan = async (answers: Record<string, string> = {}): Promise<Plan> => (await planHost(theHost(), [storageStep], demo, { greeting: 'hi', ...answers })).plan;
+  const plan = async (answers: Record<string, string> = {}): Promise<Plan> =>
+    (await timer.time('keelson', 'plan (storage step)', () => planHost(theHost(), [storageStep], demo, { greeting: 'hi', ...answers }))).plan;
   /** The headless CLI, as an operator runs it. Never throws: the exit code is the point. */
-  const keelson = async (...args: string[]) => {
-    const v = theVm();
-    const target = ['--host', `root@${v.host}:${v.port}`, '--identity', v.root.identityFile, '--known-hosts', v.knownHostsFile, '--connect-timeout', '120'];
-    try {
-      const r = await run(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'cli', 'main.ts'), ...args, ...target], { cwd: root, maxBuffer: 64 << 20 });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (e) {
-      const err = e as { code?: number; stdout?: string; stderr?: string };
-      return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-    }
-  };
+  const keelson = (...args: string[]) => keelsonCli(theVm(), args, { timer });
   const sh = (cmd: string) => theVm().sshOk(cmd);
 
   beforeAll(async () => {
-    vm = await bootVm({
-      name: 'storage',
-      sshDeadlineMs: 12 * 60_000,
-      extraDisks: [
-        { id: 'home', sizeMiB: 1024 },
-        { id: 'audit', sizeMiB: 512 },
-        { id: 'spare', sizeMiB: 128 },
-      ],
-    });
-    await vm.sshOk('systemctl is-system-running --wait || true');
     await connect();
   }, SLOW);
 
   afterAll(async () => {
     await host?.close();
-    await vm?.stop();
   }, SLOW);
 
   it('unencrypted /home and audit on /: blockers, exit code 3, and nothing applied', async () => {
@@ -126,10 +96,10 @@ describe('storage on the test VM', () => {
     const since = (await sh('date +%s')).trim();
     const lines: string[] = [];
     const revealed: string[] = [];
-    const result = await applyPlan(theHost(), p, {
+    const result = await timer.time('keelson', 'apply (LUKS, auditd)', () => applyPlan(theHost(), p, {
       onEvent: (e: ApplyEvent) => (e.type === 'line' ? lines.push(e.line) : undefined),
       onReveal: (_message, secret) => revealed.push(secret),
-    });
+    }));
     expect(result, JSON.stringify(result)).toMatchObject({ ok: true, done: 7 });
 
     // The key was shown once, and it is the key: it opens the volume (fed on stdin, never as an argument).
@@ -175,8 +145,8 @@ describe('storage on the test VM', () => {
   it('comes back after a reboot with /home open and mounted, and still nothing to do', async () => {
     await host?.close();
     host = undefined;
-    await theVm().reboot();
-    await sh('systemctl is-system-running --wait || true');
+    await timer.time('start', 'reboot', () => theVm().reboot());
+    await timer.time('wait', 'systemd done starting', () => sh('systemctl is-system-running --wait || true'));
     expect((await sh('findmnt -n -o SOURCE --target /home')).trim()).toBe('/dev/mapper/home');
     expect(await sh('cryptsetup status home')).toMatch(/type:\s+LUKS2/);
     expect((await sh('cat /home/admin/marker')).trim()).toBe('keelson-e2e');

@@ -3,28 +3,26 @@
 // screen is read back with capture-pane before the next key. The demo stack is taken from Welcome to the Apply,
 // where the operator's terminal dies mid-action (the tmux window is killed: SIGHUP); a second keelson finds the
 // unfinished run in the host's journal, resumes it to a successful apply and the Summary. The answers the
-// wizard saved are then replayed headless against a fresh VM, which must end up with the same deployment.
+// wizard saved are then replayed headless against a fresh VM, which must end up with the same deployment. Both VMs
+// start from the run's "prepared" state (/home on LUKS2, the audit log on its own filesystem), each its own copy.
 // Every claim about a host is checked from inside the VM over the harness's own SSH, never from keelson's report.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGuestScript } from '../host-vm/guest-scripts.js';
-import { bootVm, type Vm } from '../host-vm/vm.js';
+import type { Vm } from '../host-vm/vm.js';
+import { keelsonCli } from './support/keelson-cli.js';
+import { startFrom } from './support/prepared-states.js';
+import { useTimings } from './support/timings.js';
 import { Tmux } from './support/tmux.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const run = promisify(execFile);
 /** Per test, under software emulation on a machine shared with other VMs. */
 const SLOW = 45 * 60_000;
 const MIN = 60_000;
 
-const HOME_DISK = '/dev/disk/by-id/virtio-home';
-const AUDIT_DISK = '/dev/disk/by-id/virtio-audit';
 const GREETING = 'Hello from tmux';
 const COLS = 100;
 const ROWS = 30;
@@ -46,18 +44,10 @@ interface StateFile {
   readonly stacks: Record<string, { readonly files: readonly { readonly path: string; readonly sha256: string }[]; readonly secrets: readonly string[] }>;
 }
 
-/** The host an installer leaves: /home on LUKS2 opened at boot by a key file, the audit log on its own filesystem. */
-const prepareVm = async (name: string): Promise<Vm> => {
-  const vm = await bootVm({ name, sshDeadlineMs: 12 * MIN, extraDisks: [{ id: 'home', sizeMiB: 1024 }, { id: 'audit', sizeMiB: 512 }] });
-  times[`${name}: boot to SSH`] = seconds(vm.bootTimesMs[0] ?? 0);
-  await vm.sshOk('systemctl is-system-running --wait || true', { timeoutMs: 10 * MIN });
-  await runGuestScript(vm, 'setup-luks.sh', ['--device', HOME_DISK, '--name', 'home', '--mount', '/home', '--key-file', '/etc/cryptsetup-keys.d/home.key'], {
-    input: 'keelson-e2e-passphrase\n',
-    timeoutMs: 10 * MIN,
-  });
-  await runGuestScript(vm, 'setup-ext4-mount.sh', ['--device', AUDIT_DISK, '--mount', '/var/log/audit', '--label', 'audit'], { timeoutMs: 10 * MIN });
-  return vm;
-};
+const timer = useTimings(import.meta.url);
+
+/** The host an installer leaves: the run's "prepared" state, restored into a VM of this test's own. */
+const prepareVm = (name: string): Promise<Vm> => startFrom('prepared', name, timer);
 
 describe('the wizard in tmux against the test VM: demo stack, interrupted and resumed, answers replayed', () => {
   let vm: Vm | undefined;
@@ -209,7 +199,9 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     const planStarted = performance.now();
     await press(W, 'Enter', /Gathering facts from ssh|^keelson {2}Step 1 of/m, 'the facts spinner', 2 * MIN);
     screen = await wait(W, /^keelson {2}Step 1 of \d+ · /m, 'the first step', 15 * MIN);
-    times['plan (answer → step 1)'] = seconds(performance.now() - planStarted);
+    const planMs = performance.now() - planStarted;
+    times['plan (answer → step 1)'] = seconds(planMs);
+    timer.record('keelson', 'wizard: plan (answer → step 1)', planMs);
     const steps: string[] = [];
     for (;;) {
       const m = /^keelson {2}Step (\d+) of (\d+) · (.+)$/m.exec(screen);
@@ -269,7 +261,9 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     // window is closed or the operator's own SSH session drops. (SIGKILL would be a crash of keelson itself, not
     // the interruption an operator causes.)
     screen = await wait(W, /^ ▶ build image localhost\/keelson-demo:1/m, 'the image build to be running', 20 * MIN);
-    times['apply until the image build runs'] = seconds(performance.now() - applyStarted);
+    const applyMs = performance.now() - applyStarted;
+    times['apply until the image build runs'] = seconds(applyMs);
+    timer.record('keelson', 'wizard: apply until the image build runs', applyMs);
     expect(screen).toMatch(/^ ✓ create Podman secret demo-token \(generated\)/m);
     expect(screen).toMatch(/^q stop… {2}\? help$/m);
     expect(pidAlive(pid)).toBe(true);
@@ -314,7 +308,9 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     // Resume: the same stack and answers, planned again; what the run finished is found done.
     const planStarted = performance.now();
     screen = await press(W, 'Enter', /^keelson {2}Review$/m, 'the Review of the resumed run', 15 * MIN);
-    times['resume: plan (Resume → Review)'] = seconds(performance.now() - planStarted);
+    const resumePlanMs = performance.now() - planStarted;
+    times['resume: plan (Resume → Review)'] = seconds(resumePlanMs);
+    timer.record('keelson', 'wizard: resume: plan (Resume → Review)', resumePlanMs);
     expect(screen).toContain(`Resuming run ${interruptedRunId}: what it finished is already so and is not planned again.`);
     const left = Number(/^(\d+) actions to apply on ssh /m.exec(screen)?.[1]);
     expect(left).toBeGreaterThan(0);
@@ -326,7 +322,9 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     const applyStarted = performance.now();
     await press(W, 'y', /^keelson {2}Apply$/m, 'the Apply screen', 30_000);
     screen = await wait(W, /^(✓ Applied in|✗ Apply stopped)/m, 'the resumed apply to end', 25 * MIN);
-    times['resume: apply'] = seconds(performance.now() - applyStarted);
+    const resumeApplyMs = performance.now() - applyStarted;
+    times['resume: apply'] = seconds(resumeApplyMs);
+    timer.record('keelson', 'wizard: resume: apply', resumeApplyMs);
     expect(screen).toMatch(new RegExp(`^✓ Applied in [\\d.]+ s: ${left} done, 0 already so\\.$`, 'm'));
     expect(screen).toMatch(/^ ✓ build image localhost\/keelson-demo:1/m);
     expect(screen).toMatch(/^ ✓ wait until 4 units are active and api, web healthy/m);
@@ -379,20 +377,12 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     const v = fresh;
     expect((await v.ssh('getent passwd keelson-demo')).code).not.toBe(0);
 
-    const started = performance.now();
-    const argv = [join(root, 'src', 'cli', 'main.ts'), 'apply', '--stack', 'demo', '--answers', answersPath, '--yes', '--host', dest(v), '--identity', v.root.identityFile, '--known-hosts', v.knownHostsFile];
     mkdirSync(join(dir, 'replay-home'), { mode: 0o700 });
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: join(dir, 'replay-home') };
     delete env.XDG_CONFIG_HOME;
     delete env.XDG_STATE_HOME;
-    const r = await run(join(root, 'node_modules', '.bin', 'tsx'), argv, { cwd: root, env, maxBuffer: 64 << 20 }).then(
-      (o) => ({ code: 0, stdout: o.stdout, stderr: o.stderr }),
-      (e: unknown) => {
-        const err = e as { code?: number; stdout?: string; stderr?: string };
-        return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-      },
-    );
-    times['headless replay: apply'] = seconds(performance.now() - started);
+    const r = await keelsonCli(v, ['apply', '--stack', 'demo', '--answers', answersPath, '--yes'], { env, timer, label: 'headless replay: apply' });
+    times['headless replay: apply'] = seconds(r.ms);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
 
     expect(await page(v, 5 * MIN)).toContain(`<h1>${GREETING}</h1>`);
