@@ -3,6 +3,7 @@
 import type { ApplyOutcome, SavedAnswers, StackInfo, TargetSpec } from '../controller.js';
 import { parseTarget } from '../../src/cli/parse-target.js';
 import { blank, line, seg, wrapped, type Line } from '../lines/line.js';
+import { parsePublish, type Publish } from '../../src/manifest/publish.js';
 
 export interface SummaryInput {
   readonly stack: StackInfo;
@@ -14,37 +15,27 @@ export interface SummaryInput {
   readonly saved: SavedAnswers | null;
 }
 
-const PUBLISH = /^(?:(\[[^\]]+\]|[0-9.]+):)?([0-9]+):([0-9]+)(?:\/(tcp|udp))?$/;
-
-export interface Published {
+export interface Published extends Publish {
   readonly container: string;
-  readonly ip: string | null;
-  readonly hostPort: string;
-  readonly containerPort: string;
-  readonly proto: string;
 }
 
 export const publishedPorts = (stack: StackInfo): Published[] =>
   stack.manifest.containers.flatMap((c) =>
     c.publish.flatMap((p) => {
-      const m = PUBLISH.exec(p);
-      if (m === null) return [];
-      const [, ip, hostPort = '', containerPort = '', proto = 'tcp'] = m;
-      return [{ container: c.name, ip: ip ?? null, hostPort, containerPort, proto }];
+      const pub = parsePublish(p);
+      return pub === null ? [] : [{ ...pub, container: c.name }];
     }),
   );
 
-const isLoopback = (ip: string | null) => ip === '127.0.0.1' || ip === '[::1]';
-
 /** How to reach a published port from the operator's seat: directly, or through an SSH tunnel when it is loopback-only. */
 export const reachLine = (p: Published, target: TargetSpec): string => {
-  const where = p.ip === null || p.ip === '0.0.0.0' || p.ip === '[::]' ? `every address of the host, port ${p.hostPort}` : `${p.ip}:${p.hostPort}`;
+  const where = p.everyInterface ? `every address of the host, port ${p.hostPort}` : `${p.ip}:${p.hostPort}`;
   const base = `${p.container} port ${p.containerPort}/${p.proto} → ${where}`;
-  if (target.kind === 'local' || !isLoopback(p.ip) || p.proto !== 'tcp') return base;
+  if (target.kind === 'local' || !p.loopback || p.proto !== 'tcp') return base;
   try {
     const t = parseTarget(target.destination);
     const port = t.port === 22 ? '' : ` -p ${t.port}`;
-    return `${base}; from here: ssh -L ${p.hostPort}:${p.ip === '[::1]' ? '[::1]' : '127.0.0.1'}:${p.hostPort}${port} ${t.username}@${t.host}`;
+    return `${base}; from here: ssh -L ${p.hostPort}:${p.ip}:${p.hostPort}${port} ${t.username}@${t.host}`;
   } catch {
     return base;
   }
