@@ -37,7 +37,7 @@ const rootlessDone: SocketsFacts = {
   ...fresh,
   conf: renderTmpfiles(rootless),
   dirs: [{ path: '/run/demo', kind: 'dir', uid: 1001, gid: 991, mode: 0o770 }],
-  records: Object.fromEntries(inputsOf(rootless, rootlessIds).map(([key, inputs]) => [key, { ok: true, reason: '', inputs, at: '2026-01-01T00:00:00Z' }])),
+  records: Object.fromEntries(inputsOf(rootless, rootlessIds).map(([key, inputs]) => [key, { format: 'keelson-probe/1' as const, ok: true, reason: '', inputs, at: '2026-01-01T00:00:00Z' }])),
 };
 
 const codes = (facts: SocketsFacts, m: Manifest, ids: Resolved) => checkSockets(facts, ctxFor(m, ids)).map((f) => `${f.severity}:${f.code}`);
@@ -115,7 +115,7 @@ describe('sockets: everything in place', () => {
 describe('sockets: the probe record', () => {
   const failed: SocketsFacts = {
     ...rootlessDone,
-    records: Object.fromEntries(inputsOf(rootless, rootlessIds).map(([key, inputs]) => [key, { ok: false, reason: 'FAIL /run/demo: Permission denied', inputs, at: '' }])),
+    records: Object.fromEntries(inputsOf(rootless, rootlessIds).map(([key, inputs]) => [key, { format: 'keelson-probe/1' as const, ok: false, reason: 'FAIL /run/demo: Permission denied', inputs, at: '' }])),
   };
 
   it('a failed probe under the same conditions is a blocker with its reason, and is not re-run blindly', () => {
