@@ -2,6 +2,7 @@
 // Every value that can reach a command line, a unit file or a path is constrained here, so hostile strings
 // (quotes, `;`, `$(…)`, newlines) are refused with a field path before anything is planned.
 import { z } from 'zod';
+import { isRootUser } from './container-user.js';
 import { parsePublish, PUBLISH } from './publish.js';
 
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
@@ -30,8 +31,6 @@ const oneLine = z.string().max(4096).regex(ONE_LINE, 'must be one line without c
 const idSchema = z.number().int().min(1).max(2_147_483_646);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ENV_NAME_HINT = 'an environment variable name: letters, digits and "_", not starting with a digit';
-/** "0", "00", "0:0", "root": every spelling of UID 0 counts, so "00" cannot slip past the rootReason rule. */
-const isRootUser = (user: string) => user === 'root' || /^0+(?::|$)/.test(user);
 
 const groupSchema = z.strictObject({
   name: userNameSchema,
