@@ -82,7 +82,7 @@ const summary = (actions: Action[]): string[] =>
     if (a.kind === 'file.remove') return `- ${a.path}`;
     if (a.kind === 'dir.ensure') return `dir ${a.path}`;
     if (a.kind === 'systemd.unit') return `${a.verb} ${a.unit}${a.noBlock === true ? ' (no-block)' : ''}`;
-    if (a.kind === 'stack.wait-healthy') return `wait ${a.units.join(' ')} healthy ${a.healthy.join(' ')}`;
+    if (a.kind === 'stack.wait-healthy') return `wait ${a.units.join(' ')} healthy ${a.healthy.map((h) => h.container).join(' ')}`;
     return a.kind;
   });
 
