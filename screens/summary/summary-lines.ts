@@ -4,6 +4,9 @@ import type { ApplyOutcome, SavedAnswers, StackInfo, TargetSpec } from '../contr
 import { parseTarget } from '../../src/cli/parse-target.js';
 import { blank, line, seg, wrapped, type Line } from '../lines/line.js';
 import { parsePublish, type Publish } from '../../src/manifest/publish.js';
+import { systemctlArgs } from '../../src/engine/scope.js';
+import { stackScope, unitPaths } from '../../steps/quadlet/placement.js';
+import { isTarget, serviceUnit, targetUnit } from '../../steps/quadlet/unit-names.js';
 
 export interface SummaryInput {
   readonly stack: StackInfo;
@@ -44,22 +47,19 @@ export const reachLine = (p: Published, target: TargetSpec): string => {
 /** The unit that pulls in the rest (manifest.start), else the first target, else each container. */
 export const entryUnits = (stack: StackInfo): string[] => {
   const m = stack.manifest;
-  const targets = new Set(m.targets.map((t) => t.name));
   const start = m.start ?? m.targets[0]?.name;
-  if (start !== undefined) return [`${start}.${targets.has(start) ? 'target' : 'service'}`];
-  return m.containers.map((c) => `${c.name}.service`);
+  if (start !== undefined) return [isTarget(m, start) ? targetUnit(start) : serviceUnit(start)];
+  return m.containers.map((c) => serviceUnit(c.name));
 };
 
 export const whereLines = (stack: StackInfo): string[] => {
   const m = stack.manifest;
   const units = entryUnits(stack).join(' ');
+  const check = `check: ${systemctlArgs(stackScope(m)).join(' ')} status ${units}`;
   if (m.mode === 'rootless' && m.owner !== undefined) {
-    return [
-      `rootless, as user ${m.owner}: units in ~${m.owner}/.config/containers/systemd`,
-      `check: systemctl --user -M ${m.owner}@ status ${units}`,
-    ];
+    return [`rootless, as user ${m.owner}: units in ${unitPaths('rootless', `~${m.owner}`).dirs.quadlet}`, check];
   }
-  return ['rootful: units in /etc/containers/systemd', `check: systemctl status ${units}`];
+  return [`rootful: units in ${unitPaths('rootful', '').dirs.quadlet}`, check];
 };
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

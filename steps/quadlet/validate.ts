@@ -7,8 +7,8 @@ import { blocker, info, warning, type Finding } from '../../src/engine/finding.j
 import type { StepContext } from '../../src/engine/step.js';
 import type { Fact, ProbeOutput } from '../../src/facts/fact.js';
 import type { Manifest } from '../../src/manifest/schema.js';
-import { placementFor, type UnitDir } from './placement.js';
-import { containerFile, networkFile, targetUnit, topTargetName, volumeFile } from './unit-names.js';
+import { homeOfQuadletDir, placementFor, type UnitDir } from './placement.js';
+import { containerFile, generatedUnit, networkFile, targetUnit, topTargetName, volumeFile } from './unit-names.js';
 
 export const GENERATOR = '/usr/libexec/podman/quadlet';
 
@@ -94,12 +94,9 @@ export const validateArgs = (actions: readonly Action[], ctx: StepContext): Vali
   // Nothing of the stack changes: what is on the host was checked when it was written.
   if (writes.length === 0 && !actions.some((a) => a.kind === 'file.remove')) return null;
   const owner = m.owner ?? '';
-  // The owner's home: the planned paths say it (rootless Quadlet files live in HOME/.config/containers/systemd).
+  // The owner's home: the planned paths say it (placement.ts knows where rootless Quadlet files live below it).
   const anyQuadlet = writes.find((a) => QUADLET_EXT.test(a.path))?.path;
-  const home =
-    m.mode === 'rootful'
-      ? ''
-      : (ctx.resolved.users[owner]?.home ?? (anyQuadlet === undefined ? null : dirname(anyQuadlet).replace(/\/\.config\/containers\/systemd$/, '')));
+  const home = m.mode === 'rootful' ? '' : (ctx.resolved.users[owner]?.home ?? (anyQuadlet === undefined ? null : homeOfQuadletDir(dirname(anyQuadlet))));
   if (home === null) return null;
   const { dirs } = placementFor(m, home, owner);
   const dirOf = (path: string): UnitDir | null => (dirname(path) === dirs.quadlet ? 'quadlet' : dirname(path) === dirs.systemd ? 'systemd' : null);
@@ -171,10 +168,6 @@ const manifestEntry = (m: Manifest, file: string): string => {
   const t = [...m.targets.map((x) => x.name), topTargetName(m)].find((x) => targetUnit(x) === file);
   return t !== undefined ? `targets.${t}` : file;
 };
-
-/** The service Quadlet generates from a file: web.container → web.service, x.network → x-network.service. */
-const generatedUnit = (file: string): string =>
-  file.endsWith('.container') ? `${file.slice(0, -'.container'.length)}.service` : file.replace(/\.(network|volume|pod|image|build|kube)$/, '-$1.service');
 
 const MAX_LINES = 12;
 const quote = (lines: readonly string[]): string =>
