@@ -27,5 +27,7 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     sequence: { sequencer: LongestFirstSequencer },
+    // Every skipped scenario listed with its reason; under CI=1 a skip fails the run.
+    reporters: ['default', './test/support/skip-reporter.ts'],
   },
 });
