@@ -4,11 +4,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { ExecutorContext } from '../../src/apply/executor.js';
 import { groupCreate, subidAssign, userAddGroups, userCreate } from '../../src/apply/executors/accounts.js';
 import { Journal } from '../../src/apply/journal.js';
 import { createLocalHost } from '../../src/host/local-host.js';
+import { lockAccounts } from '../support/accounts-lock.js';
 import { isRoot, itAsRoot } from '../support/root.js';
 
 const host = createLocalHost();
@@ -25,20 +26,31 @@ const getent = (db: 'passwd' | 'group', key: string): string[] | null => {
     return null;
   }
 };
-/** The first ID from `from` that neither a user nor a group has, skipping `taken`. */
-const freeId = (from: number, taken: number[] = []): number => {
-  for (let id = from; ; id += 1) if (!taken.includes(id) && getent('passwd', String(id)) === null && getent('group', String(id)) === null) return id;
+/** The first ID from `from` that neither a user nor a group has. */
+const freeId = (from: number): number => {
+  for (let id = from; ; id += 1) if (getent('passwd', String(id)) === null && getent('group', String(id)) === null) return id;
 };
 
-const ids = isRoot ? (() => { const a = freeId(61_000); const b = freeId(a + 1); return { owner: a, clients: b, extra: freeId(b + 1) }; })() : { owner: 0, clients: 0, extra: 0 };
+let ids = { owner: 0, clients: 0, extra: 0 };
 const subStart = 3_000_000_000 + (parseInt(tag, 16) % 1_000) * 65_536;
+let release = () => Promise.resolve();
 
-afterAll(() => {
+beforeAll(async () => {
   if (!isRoot) return;
-  execFileSync('userdel', ['--remove', owner], { stdio: 'ignore' });
+  release = await lockAccounts();
+  const a = freeId(61_000);
+  const b = freeId(a + 1);
+  ids = { owner: a, clients: b, extra: freeId(b + 1) };
+}, 180_000);
+afterAll(async () => {
+  if (!isRoot) return;
+  try {
+    execFileSync('userdel', ['--remove', owner], { stdio: 'ignore' });
+  } catch { /* never created */ }
   for (const g of [owner, clients, extra]) {
     try { execFileSync('groupdel', [g], { stdio: 'ignore' }); } catch { /* already gone with its user */ }
   }
+  await release();
 });
 
 describe('accounts', () => {

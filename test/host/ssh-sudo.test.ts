@@ -10,6 +10,7 @@ import type { HostError } from '../../src/host/host-error.js';
 import type { Host } from '../../src/host/host.js';
 import { type TestSshd, startSshd } from '../support/sshd.js';
 import { connectToTestSshd } from './ssh-fixture.js';
+import { lockAccounts } from '../support/accounts-lock.js';
 import { isRoot, itAsRoot } from '../support/root.js';
 
 const SUDOER = 'keelson-t-sudo';
@@ -29,21 +30,24 @@ async function addUser(name: string): Promise<void> {
 
 describe('sudo over SSH (real accounts, real sudo)', () => {
   // Each test below is skipped (loudly, with the reason) when not root; the accounts are made only as root.
+  let release = () => Promise.resolve();
   beforeAll(async () => {
     if (!isRoot) return;
+    release = await lockAccounts();
     await addUser(SUDOER);
     await addUser(PLAIN);
     await writeFile(SUDOERS_FILE, `${SUDOER} ALL=(ALL:ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
     await execa('visudo', ['-cf', SUDOERS_FILE]);
     sshd = await startSshd();
     dir = await mkdtemp(join(tmpdir(), 'keelson-sudo-'));
-  });
+  }, 180_000);
   afterAll(async () => {
     if (!isRoot) return;
     await sshd.stop();
     await rm(SUDOERS_FILE, { force: true });
     for (const name of [SUDOER, PLAIN]) await execa('userdel', ['--remove', name], { reject: false });
     await rm(dir, { recursive: true, force: true });
+    await release();
   });
 
   itAsRoot('runs every command through sudo -n for a non-root login', async () => {
