@@ -11,8 +11,7 @@ import { checkQuadlet } from '../../steps/quadlet/check.js';
 import type { QuadletFacts } from '../../steps/quadlet/desired.js';
 import { planQuadlet } from '../../steps/quadlet/plan.js';
 import { MIN_PODMAN, PODMAN_REQUIREMENTS, podmanFeatures } from '../../steps/quadlet/podman-features.js';
-import { luksVolume } from './storage/support.js';
-import { answersFor, loadStack, resolved } from './quadlet/fixtures.js';
+import { answersFor, freshQuadletFacts, loadStack, resolved } from './quadlet/fixtures.js';
 
 const demo = loadStack('demo');
 const ctx: StepContext = { manifest: demo, answers: answersFor.demo ?? {}, resolved };
@@ -28,18 +27,10 @@ const preflightFacts = (podman: Version | null, candidate: string | null): Prefl
   networkOnlineDropIn: { kind: 'absent' },
 });
 
-const quadletFacts = (podman: Version | null, candidate: string | null): QuadletFacts => ({
-  units: { home: null, existingDirs: [], files: [], enabled: false },
-  podman,
-  podmanPackage: [{ name: 'podman', installed: podman === null ? null : '1.0', candidate }],
-  selinux: 'disabled',
-  secrets: { ok: false, detail: 'runuser: user keelson-demo does not exist' },
-  images: { ok: false, detail: 'runuser: user keelson-demo does not exist' },
-  unitStates: new Map(),
-  busybox: null,
-  volume: luksVolume(),
-  state: { kind: 'absent' },
-});
+const quadletFacts = (podman: Version | null, candidate: string | null): QuadletFacts => {
+  const fresh = freshQuadletFacts();
+  return { ...fresh, podman, podmanPackage: [{ name: 'podman', installed: podman === null ? null : '1.0', candidate }] };
+};
 
 const blockers = (findings: Finding[]) => findings.filter((f) => f.severity === 'blocker').map((f) => f.code);
 const both = (podman: Version | null, candidate: string | null) => ({

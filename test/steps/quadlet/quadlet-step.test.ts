@@ -12,7 +12,7 @@ import { renderStack } from '../../../steps/quadlet/render-stack.js';
 import { withHeader } from '../../../steps/quadlet/unit-header.js';
 import { LUKS_DEVICE_ANSWER } from '../../../steps/storage/setup-request.js';
 import { LUKS_UUID, luksVolume, plainVolume } from '../storage/support.js';
-import { answersFor, loadStack, resolved } from './fixtures.js';
+import { answersFor, freshQuadletFacts, loadStack, resolved } from './fixtures.js';
 
 const demo = loadStack('demo');
 const HOME = '/home/keelson-demo';
@@ -30,18 +30,7 @@ const deployed = (manifest: Manifest = demo): UnitFileOnHost[] =>
     content: f.content,
   }));
 
-const fresh: QuadletFacts = {
-  units: { home: null, existingDirs: [], files: [], enabled: false },
-  podman: null,
-  podmanPackage: [{ name: 'podman', installed: null, candidate: '5.4.2+ds1-2' }],
-  selinux: 'disabled',
-  secrets: { ok: false, detail: 'runuser: user keelson-demo does not exist' },
-  images: { ok: false, detail: 'runuser: user keelson-demo does not exist' },
-  unitStates: new Map(),
-  busybox: null,
-  volume: luksVolume(),
-  state: { kind: 'absent' },
-};
+const fresh = freshQuadletFacts();
 
 const UNITS = ['api.service', 'web.service', 'page.service', 'demo.target'];
 const running = new Map(UNITS.map((u) => [u, 'active']));
