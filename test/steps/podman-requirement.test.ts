@@ -12,6 +12,7 @@ import type { QuadletFacts } from '../../steps/quadlet/desired.js';
 import { planQuadlet } from '../../steps/quadlet/plan.js';
 import { MIN_PODMAN, PODMAN_REQUIREMENTS, podmanFeatures } from '../../steps/quadlet/podman-features.js';
 import { answersFor, freshQuadletFacts, loadStack, resolved } from './quadlet/fixtures.js';
+import { recordedHost, recordedPlans } from '../support/recorded-host.js';
 
 const demo = loadStack('demo');
 const ctx: StepContext = { manifest: demo, answers: answersFor.demo ?? {}, resolved };
@@ -66,5 +67,19 @@ describe('the Podman version keelson needs', () => {
     expect([...blockers(preflight), ...blockers(quadlet)]).toEqual([]);
     expect(podmanFeatures({ major: 4, minor: 8 })).toEqual({ quadlet: true, resourceNames: true, readOnlyTmpfs: true, notifyHealthy: false, groupAddKey: false, quadletDependencies: false });
     expect(podmanFeatures({ major: 5, minor: 5 })).toEqual({ quadlet: true, resourceNames: true, readOnlyTmpfs: true, notifyHealthy: true, groupAddKey: true, quadletDependencies: true });
+  });
+});
+
+describe('on the recorded test host (Debian 13, before the install), with its Podman answer replaced', () => {
+  const host = recordedHost('demo-fresh');
+  const allBlockers = (podman: string) =>
+    recordedPlans(host, { 'podman-version': { exitCode: 0, stdout: `${podman}\n`, stderr: '' } }).flatMap((p) => p.findings.filter((f) => f.severity === 'blocker').map((f) => `${p.id}:${f.code}`));
+
+  it('as recorded (5.4.2): no blocker anywhere', () => {
+    expect(allBlockers('5.4.2')).toEqual([]);
+  });
+
+  it('Podman 4.6.1: the whole plan has exactly one blocker, preflight\'s', () => {
+    expect(allBlockers('4.6.1')).toEqual(['preflight:podman-too-old']);
   });
 });

@@ -36,8 +36,9 @@ export const recordedHost = (name: string): RecordedHost => {
   return { name, manifest: parsed.manifest, answers: doc.answers, raw: new Map(Object.entries(doc.facts)) };
 };
 
-/** Every step's plan from the recorded answers, as `keelson plan` makes it (before validation). */
-export const recordedPlans = (h: RecordedHost) => makeStepPlans(allSteps, h.manifest, h.answers, h.raw).plans;
+/** Every step's plan from the recorded answers (some replaced), as `keelson plan` makes it before validation. */
+export const recordedPlans = (h: RecordedHost, raw: Readonly<Record<string, ProbeOutput>> = {}) =>
+  makeStepPlans(allSteps, h.manifest, h.answers, new Map([...h.raw, ...Object.entries(raw)])).plans;
 
 /** One step's parsed facts and context from the recorded answers; `raw` may replace some answers first. */
 export const recordedStep = (h: RecordedHost, id: string, raw: Readonly<Record<string, ProbeOutput>> = {}): StepInput => {
