@@ -105,7 +105,7 @@ const checkPodman = (facts: PreflightFacts): Finding[] => {
   const missing = lacking(use.version);
   if (use.source === 'installed') {
     return missing === null
-      ? [info('podman-ok', `Podman ${v} has every Quadlet key keelson writes (${formatMajorMinor(MIN_PODMAN)}+).`)]
+      ? [info('podman-ok', `Podman ${v} has every Quadlet key keelson writes.`)]
       : [blocker('podman-too-old', `Podman ${v} ${missing}.`, PODMAN_REMEDY)];
   }
   return missing === null
