@@ -36,5 +36,7 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     sequence: { sequencer: OrderedSequencer },
+    // Every skipped scenario listed with its reason; under CI=1 a skip fails the run.
+    reporters: ['default', './test/support/skip-reporter.ts'],
   },
 });

@@ -1,15 +1,17 @@
-// Preflight: is this a host keelson can deploy onto at all? OS family, Podman new enough for Quadlet,
+// Preflight: is this a host keelson can deploy onto at all? OS family, Podman new enough for every Quadlet key keelson
+// writes (steps/quadlet/podman-features.ts: the one list of what needs which Podman),
 // systemd, cgroup v2, the packages the chosen mode needs (planned for install where missing), and for rootless
 // stacks a network-online.target that boot reaches (steps/preflight/network-online.ts).
 import type { Fact } from '../src/facts/fact.js';
 import { osReleaseFact, type OsRelease } from '../src/facts/os-release.js';
 import { packagesFact, type PackageState } from '../src/facts/packages.js';
-import { formatVersion, parseVersion, versionAtLeast, type Version } from '../src/facts/version.js';
+import { formatMajorMinor, formatVersion, parseVersion, type Version } from '../src/facts/version.js';
 import type { Action } from '../src/engine/action.js';
 import { blocker, info, warning, type Finding } from '../src/engine/finding.js';
 import { defineStep, type StepContext } from '../src/engine/step.js';
 import type { Manifest } from '../src/manifest/schema.js';
 import { checkNetworkOnline, NETWORK_ONLINE_DROP_IN, networkOnlineFact, planNetworkOnline, type NetworkOnlineFacts } from './preflight/network-online.js';
+import { describeRequirement, MIN_PODMAN, missingRequirements, podmanVersionOf } from './quadlet/podman-features.js';
 import { fileFact } from './storage/facts.js';
 
 export interface PreflightFacts extends NetworkOnlineFacts {
@@ -69,8 +71,6 @@ export const cgroupFact: Fact<'v2' | 'v1' | 'unknown'> = {
   },
 };
 
-const QUADLET_MIN = { major: 4, minor: 4 } as const;
-
 const familyOf = (os: OsRelease | null): Family | null =>
   os === null || os.family === 'unknown' ? null : os.family;
 
@@ -82,22 +82,35 @@ const missingPackages = (facts: PreflightFacts, manifest: Manifest): string[] =>
   return facts.packages.filter((p) => wanted.has(p.name) && p.installed === null).map((p) => p.name);
 };
 
+const PODMAN_REMEDY = `Use a host with Podman ${formatMajorMinor(MIN_PODMAN)} or newer (Debian 13, RHEL 9.4+, Ubuntu 24.04), or install a newer podman, then run keelson again.`;
+
+/** What a Podman lacks of what keelson's units need, as one sentence; null when it has it all. */
+const lacking = (v: Version): string | null => {
+  const missing = missingRequirements(v);
+  return missing.length === 0 ? null : `lacks what keelson's units need: ${missing.map(describeRequirement).join('; ')}`;
+};
+
+// The one place the Podman version is judged: the Quadlet step renders only for a Podman that passes here and adds no
+// blocker of its own, so one problem is one blocker.
 const checkPodman = (facts: PreflightFacts): Finding[] => {
-  const tooOld = (v: Version) => !versionAtLeast(v, QUADLET_MIN.major, QUADLET_MIN.minor);
-  if (facts.podman !== null) {
-    return tooOld(facts.podman)
-      ? [blocker('podman-too-old', `Podman ${formatVersion(facts.podman)} has no Quadlet (needs 4.4 or newer).`, 'Upgrade the host (Debian 13, RHEL 9.3+) or install a newer podman, then run keelson again.')]
-      : [info('podman-ok', `Podman ${formatVersion(facts.podman)} has Quadlet.`)];
-  }
   const pkg = facts.packages.find((p) => p.name === 'podman');
-  if (pkg?.installed !== null && pkg?.installed !== undefined) {
+  if (facts.podman === null && pkg?.installed !== null && pkg?.installed !== undefined) {
     return [blocker('podman-broken', `The podman package (${pkg.installed}) is installed but "podman version" does not answer.`, 'Check it by hand ("podman version"); reinstall with "apt-get install --reinstall podman" or "dnf reinstall podman".')];
   }
-  const candidate = pkg?.candidate === null || pkg?.candidate === undefined ? null : parseVersion(pkg.candidate);
-  if (candidate !== null && tooOld(candidate)) {
-    return [blocker('podman-candidate-too-old', `Podman is not installed and the package manager offers ${formatVersion(candidate)}, which has no Quadlet (needs 4.4 or newer).`, 'Debian 12 ships 4.3: upgrade the host to Debian 13 (trixie), or enable a repository with Podman 4.4+.')];
+  const use = podmanVersionOf(facts.podman, facts.packages);
+  if (use === null) {
+    return [info('podman-planned', 'Podman is not installed; it will be installed.')];
   }
-  return [info('podman-planned', `Podman is not installed; it will be installed${candidate === null ? '' : ` (${formatVersion(candidate)})`}.`)];
+  const v = formatVersion(use.version);
+  const missing = lacking(use.version);
+  if (use.source === 'installed') {
+    return missing === null
+      ? [info('podman-ok', `Podman ${v} has every Quadlet key keelson writes.`)]
+      : [blocker('podman-too-old', `Podman ${v} ${missing}.`, PODMAN_REMEDY)];
+  }
+  return missing === null
+    ? [info('podman-planned', `Podman is not installed; it will be installed (${v}).`)]
+    : [blocker('podman-candidate-too-old', `Podman is not installed and the package manager offers ${v}, which ${missing}.`, `Debian 12 ships 4.3: upgrade the host to Debian 13 (trixie), or enable a repository with Podman ${formatMajorMinor(MIN_PODMAN)}+.`)];
 };
 
 export const checkPreflight = (facts: PreflightFacts, ctx: StepContext): Finding[] => {

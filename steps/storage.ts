@@ -15,11 +15,12 @@ import { dataVolumeFact } from './storage/volume-probe.js';
 import { planStorage } from './storage/plan.js';
 import { assessSetup } from './storage/setup.js';
 import { luksSetupRequest } from './storage/setup-request.js';
+import { unitPaths } from './quadlet/placement.js';
 
 export type { StorageFacts } from './storage/model.js';
 
 /** Where rootful Quadlet units live; the generator reads them before later filesystems are mounted. */
-export const ROOTFUL_QUADLET_DIR = '/etc/containers/systemd';
+export const ROOTFUL_QUADLET_DIR = unitPaths('rootful', '').dirs.quadlet;
 
 const storageFacts = ({ manifest, answers }: Pick<StepContext, 'manifest' | 'answers'>): FactsOf<StorageFacts> => {
   const request = luksSetupRequest(answers, manifest.dataMount);

@@ -3,6 +3,10 @@
 import type { ApplyOutcome, SavedAnswers, StackInfo, TargetSpec } from '../controller.js';
 import { parseTarget } from '../../src/cli/parse-target.js';
 import { blank, line, seg, wrapped, type Line } from '../lines/line.js';
+import { parsePublish, type Publish } from '../../src/manifest/publish.js';
+import { systemctlArgs } from '../../src/engine/scope.js';
+import { stackScope, unitPaths } from '../../steps/quadlet/placement.js';
+import { isTarget, serviceUnit, targetUnit } from '../../steps/quadlet/unit-names.js';
 
 export interface SummaryInput {
   readonly stack: StackInfo;
@@ -14,37 +18,27 @@ export interface SummaryInput {
   readonly saved: SavedAnswers | null;
 }
 
-const PUBLISH = /^(?:(\[[^\]]+\]|[0-9.]+):)?([0-9]+):([0-9]+)(?:\/(tcp|udp))?$/;
-
-export interface Published {
+export interface Published extends Publish {
   readonly container: string;
-  readonly ip: string | null;
-  readonly hostPort: string;
-  readonly containerPort: string;
-  readonly proto: string;
 }
 
 export const publishedPorts = (stack: StackInfo): Published[] =>
   stack.manifest.containers.flatMap((c) =>
     c.publish.flatMap((p) => {
-      const m = PUBLISH.exec(p);
-      if (m === null) return [];
-      const [, ip, hostPort = '', containerPort = '', proto = 'tcp'] = m;
-      return [{ container: c.name, ip: ip ?? null, hostPort, containerPort, proto }];
+      const pub = parsePublish(p);
+      return pub === null ? [] : [{ ...pub, container: c.name }];
     }),
   );
 
-const isLoopback = (ip: string | null) => ip === '127.0.0.1' || ip === '[::1]';
-
 /** How to reach a published port from the operator's seat: directly, or through an SSH tunnel when it is loopback-only. */
 export const reachLine = (p: Published, target: TargetSpec): string => {
-  const where = p.ip === null || p.ip === '0.0.0.0' || p.ip === '[::]' ? `every address of the host, port ${p.hostPort}` : `${p.ip}:${p.hostPort}`;
+  const where = p.everyInterface ? `every address of the host, port ${p.hostPort}` : `${p.ip}:${p.hostPort}`;
   const base = `${p.container} port ${p.containerPort}/${p.proto} → ${where}`;
-  if (target.kind === 'local' || !isLoopback(p.ip) || p.proto !== 'tcp') return base;
+  if (target.kind === 'local' || !p.loopback || p.proto !== 'tcp') return base;
   try {
     const t = parseTarget(target.destination);
     const port = t.port === 22 ? '' : ` -p ${t.port}`;
-    return `${base}; from here: ssh -L ${p.hostPort}:${p.ip === '[::1]' ? '[::1]' : '127.0.0.1'}:${p.hostPort}${port} ${t.username}@${t.host}`;
+    return `${base}; from here: ssh -L ${p.hostPort}:${p.ip}:${p.hostPort}${port} ${t.username}@${t.host}`;
   } catch {
     return base;
   }
@@ -53,22 +47,19 @@ export const reachLine = (p: Published, target: TargetSpec): string => {
 /** The unit that pulls in the rest (manifest.start), else the first target, else each container. */
 export const entryUnits = (stack: StackInfo): string[] => {
   const m = stack.manifest;
-  const targets = new Set(m.targets.map((t) => t.name));
   const start = m.start ?? m.targets[0]?.name;
-  if (start !== undefined) return [`${start}.${targets.has(start) ? 'target' : 'service'}`];
-  return m.containers.map((c) => `${c.name}.service`);
+  if (start !== undefined) return [isTarget(m, start) ? targetUnit(start) : serviceUnit(start)];
+  return m.containers.map((c) => serviceUnit(c.name));
 };
 
 export const whereLines = (stack: StackInfo): string[] => {
   const m = stack.manifest;
   const units = entryUnits(stack).join(' ');
+  const check = `check: ${systemctlArgs(stackScope(m)).join(' ')} status ${units}`;
   if (m.mode === 'rootless' && m.owner !== undefined) {
-    return [
-      `rootless, as user ${m.owner}: units in ~${m.owner}/.config/containers/systemd`,
-      `check: systemctl --user -M ${m.owner}@ status ${units}`,
-    ];
+    return [`rootless, as user ${m.owner}: units in ${unitPaths('rootless', `~${m.owner}`).dirs.quadlet}`, check];
   }
-  return ['rootful: units in /etc/containers/systemd', `check: systemctl status ${units}`];
+  return [`rootful: units in ${unitPaths('rootful', '').dirs.quadlet}`, check];
 };
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

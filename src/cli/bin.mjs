@@ -1,9 +1,12 @@
 #!/usr/bin/env node
+// @ts-check
 // Entry point. keelson runs from its TypeScript sources, so there is no build step to forget: on the first start
 // after a change, esbuild bundles keelson's own sources (packages stay external, commands stay lazily loaded chunks)
 // into node_modules/.cache/keelson/<hash of the sources>/, and later starts load that directly. Loading through
 // tsx's hooks instead costs seconds before the wizard's first frame (every module of Ink goes through them).
 // If the bundle cannot be made (a read-only install), tsx runs the sources as before.
+// Plain JavaScript on purpose (nothing can load TypeScript before this file chose how), type-checked through JSDoc and
+// tsconfig's checkJs, and linted like the rest.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +19,7 @@ const cacheDir = join(root, 'node_modules', '.cache', 'keelson');
 /** Every source file's path, size and mtime (and the bundler's inputs), hashed: cheap to compute, changes with any edit. */
 const sourcesHash = () => {
   const hash = createHash('sha256');
+  /** @param {string} dir */
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(dir, entry.name);
@@ -69,13 +73,17 @@ const bundled = async () => {
   return entry;
 };
 
-let entry = null;
-try {
-  mkdirSync(cacheDir, { recursive: true });
-  entry = await bundled();
-} catch {
-  entry = null;
-}
+/** The bundle's entry, or null when it cannot be made here (tsx runs the sources instead). */
+const bundledEntry = async () => {
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    return await bundled();
+  } catch {
+    return null;
+  }
+};
+
+const entry = await bundledEntry();
 if (entry !== null) {
   await import(pathToFileURL(entry).href);
 } else {
@@ -83,5 +91,6 @@ if (entry !== null) {
   // keelson's own tsconfig, not one tsx would look for where keelson was started: without it the screens' JSX
   // compiles to React.createElement and the wizard dies on "React is not defined".
   register({ tsconfig });
-  await import('./main.ts');
+  // A file URL, not a specifier: tsx's hooks load the TypeScript entry point; tsc checks main.ts on its own.
+  await import(new URL('./main.ts', import.meta.url).href);
 }

@@ -1,12 +1,14 @@
 // keelson status as text: what the host's state file says was deployed, one block per stack, then the last run.
 // Pure, so it is tested without a host.
+import type { JournaledRun } from '../apply/last-run.js';
 import { parseStateFile, type StackState } from '../../steps/quadlet/host-state.js';
 
-export interface LastRun {
-  readonly journal: string;
-  readonly ok: boolean | null;
-  readonly lastEvent: string;
-}
+/** The last run in the words the wizard uses for it: ok, FAILED at an action, or INTERRUPTED before one. */
+const lastRunLine = (r: JournaledRun): string => {
+  const at = r.stoppedAt === undefined ? '' : `at action ${r.stoppedAt.index + 1} of ${r.actions} (${r.stoppedAt.description}${r.stoppedAt.error === undefined ? '' : `: ${r.stoppedAt.error}`}), `;
+  const how = r.state === 'ok' ? 'ok' : r.state === 'failed' ? 'FAILED' : 'INTERRUPTED';
+  return `  last run: ${how} ${at}${r.finished} of ${r.actions} actions finished, started ${r.startedAt}${r.rolledBack ? ', rolled back' : ''} — ${r.journalPath}`;
+};
 
 const stackLines = (s: StackState): string[] => {
   const who = s.mode === 'rootless' ? `rootless, owner ${s.owner ?? '?'}` : 'rootful';
@@ -23,16 +25,12 @@ const stackLines = (s: StackState): string[] => {
   ];
 };
 
-export const statusText = (host: string, stateText: string | null, lastRun: LastRun | null): string => {
+export const statusText = (host: string, stateText: string | null, lastRun: JournaledRun | null): string => {
   const lines = [`keelson status on ${host}`];
   const state = parseStateFile(stateText);
   if (state.kind === 'absent') lines.push('  nothing deployed by keelson yet');
   else if (state.kind === 'unreadable') lines.push(`  the state file is unreadable: ${state.why}; "keelson apply" writes it again`);
   else for (const s of Object.values(state.state.stacks)) lines.push(...stackLines(s));
-  lines.push(
-    lastRun === null
-      ? '  no runs journaled'
-      : `  last run: ${lastRun.ok === null ? 'INTERRUPTED' : lastRun.ok ? 'ok' : 'FAILED'} (${lastRun.lastEvent}) — ${lastRun.journal}`,
-  );
+  lines.push(lastRun === null ? '  no runs journaled' : lastRunLine(lastRun));
   return `${lines.join('\n')}\n`;
 };

@@ -112,8 +112,8 @@ export const actionSchema = z.discriminatedUnion('kind', [
     ...base,
     target: scopeSchema,
     units: z.array(z.string().regex(/^[A-Za-z0-9@._-]+\.(service|target)$/)).min(1),
-    /** Container names whose Podman health check must report "healthy". */
-    healthy: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)),
+    /** Containers whose Podman health check must report "healthy", each with its unit (from the planner's names). */
+    healthy: z.array(z.strictObject({ container: z.string().regex(/^[a-z][a-z0-9-]*$/), unit: z.string().regex(/^[A-Za-z0-9@._-]+\.service$/) })),
     timeoutSeconds: z.number().int().min(1).max(3600),
   }),
   z.strictObject({ kind: z.literal('state.write'), ...base, path, content: z.string() }),

@@ -45,25 +45,43 @@ export interface PendingValidation {
   readonly fact: Fact<Finding[]>;
 }
 
+/** One step as the planner sees it: its parsed facts (or why they could not be read) and the context it plans in. */
+export interface StepInput {
+  readonly step: AnyStep;
+  readonly values: Record<string, unknown>;
+  readonly errors: Finding[];
+  readonly ctx: StepContext;
+}
+
+/**
+ * Each step in order with its facts parsed from the raw answers and the IDs the steps before it resolved: what
+ * makeStepPlans plans from, and what a test of one step over recorded answers needs.
+ */
+export function* stepInputs(steps: readonly AnyStep[], manifest: Manifest, answers: Answers, raw: ReadonlyMap<string, ProbeOutput>): Generator<StepInput> {
+  let resolved = emptyResolved;
+  for (const step of steps) {
+    const { values, errors } = parseStepFacts(step, manifest, answers, raw);
+    const ctx: StepContext = { manifest, answers, resolved };
+    yield { step, values, errors, ctx };
+    if (errors.length === 0) resolved = merge(resolved, step.resolve?.(values, ctx));
+  }
+}
+
 export const makeStepPlans = (
   steps: readonly AnyStep[],
   manifest: Manifest,
   answers: Answers,
   raw: ReadonlyMap<string, ProbeOutput>,
 ): { plans: StepPlan[]; validations: PendingValidation[] } => {
-  let resolved = emptyResolved;
   const plans: StepPlan[] = [];
   const validations: PendingValidation[] = [];
-  for (const step of steps) {
-    const { values, errors } = parseStepFacts(step, manifest, answers, raw);
-    const ctx: StepContext = { manifest, answers, resolved };
+  for (const { step, values, errors, ctx } of stepInputs(steps, manifest, answers, raw)) {
     if (errors.length > 0) {
       plans.push({ id: step.id, title: step.title, findings: errors, actions: [] });
       continue;
     }
     const findings = sortFindings(step.check(values, ctx));
     const actions: Action[] = step.plan(values, ctx);
-    resolved = merge(resolved, step.resolve?.(values, ctx));
     // Nothing to validate when a blocker already stops the plan: the operator fixes that first.
     if (!findings.some((f) => f.severity === 'blocker')) {
       for (const fact of step.validate?.(actions, ctx) ?? []) validations.push({ stepIndex: plans.length, fact });

@@ -2,7 +2,7 @@
 // printed as one framed line "NONCE id exit base64(stdout) base64(stderr)". Base64 means no output can
 // forge a frame; the nonce means no stray line is mistaken for one.
 import type { Probe, ProbeOutput } from './fact.js';
-import { AS_USER_SCRIPT } from '../host/command-wrap.js';
+import { wrapArgv } from '../host/command-wrap.js';
 import { shellQuote } from '../host/shell-quote.js';
 
 export interface ProbeRequest {
@@ -16,8 +16,8 @@ const ID = /^[!-~]+$/;
 const probeCommand = (probe: Probe): string => {
   const argv = 'argv' in probe ? probe.argv : ['sh', '-c', probe.sh, 'keelson-fact', ...(probe.args ?? [])];
   if (probe.asUser === undefined) return shellQuote(argv);
-  // Rootless probes (podman as the stack's owner) get the owner's runtime dir, exactly as the Host's asUser does.
-  return shellQuote(['runuser', '-u', probe.asUser, '--', 'sh', '-c', AS_USER_SCRIPT, 'keelson-as-user', ...argv]);
+  // Rootless probes (podman as the stack's owner): the Host's own wrapping, inside the script that already runs as root.
+  return shellQuote(wrapArgv(argv, { asUser: probe.asUser }, 'root'));
 };
 
 export const buildGatherScript = (requests: readonly ProbeRequest[], nonce: string): string => {

@@ -2,6 +2,8 @@
 // Every value that can reach a command line, a unit file or a path is constrained here, so hostile strings
 // (quotes, `;`, `$(…)`, newlines) are refused with a field path before anything is planned.
 import { z } from 'zod';
+import { isRootUser } from './container-user.js';
+import { parsePublish, PUBLISH } from './publish.js';
 
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
 const NAME_HINT = 'lower-case letters, digits and "-", starting with a letter, at most 31 characters';
@@ -29,8 +31,6 @@ const oneLine = z.string().max(4096).regex(ONE_LINE, 'must be one line without c
 const idSchema = z.number().int().min(1).max(2_147_483_646);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ENV_NAME_HINT = 'an environment variable name: letters, digits and "_", not starting with a digit';
-/** "0", "00", "0:0", "root": every spelling of UID 0 counts, so "00" cannot slip past the rootReason rule. */
-const isRootUser = (user: string) => user === 'root' || /^0+(?::|$)/.test(user);
 
 const groupSchema = z.strictObject({
   name: userNameSchema,
@@ -82,23 +82,15 @@ const questionSchema = z.strictObject({
 const networkSchema = z.strictObject({ name: nameSchema, internal: z.boolean().default(true) });
 const volumeSchema = z.strictObject({ name: nameSchema });
 
-const PUBLISH = /^(?:(\[::1\]|\[::\]|[0-9]{1,3}(?:\.[0-9]{1,3}){3}):)?([0-9]{1,5}):([0-9]{1,5})(?:\/(tcp|udp))?$/;
 const publishSchema = z
   .string()
   .regex(PUBLISH, 'HOST_IP:HOST_PORT:CONTAINER_PORT, e.g. "127.0.0.1:8080:80"')
   .refine((p) => {
-    const [, ip, hostPort, containerPort] = PUBLISH.exec(p) ?? [];
+    const pub = parsePublish(p);
     const port = (x: string | undefined) => x !== undefined && Number(x) >= 1 && Number(x) <= 65535;
-    const octets = ip === undefined || ip.startsWith('[') || ip.split('.').every((o) => Number(o) <= 255);
-    return port(hostPort) && port(containerPort) && octets;
+    const octets = pub === null || pub.ip.startsWith('[') || pub.ip.split('.').every((o) => Number(o) <= 255);
+    return port(pub?.hostPort) && port(pub?.containerPort) && octets;
   }, 'ports are 1-65535 and an IPv4 address has four parts of 0-255');
-/** The host side of a publish, to find two containers claiming the same port. No address means 127.0.0.1. */
-const hostEndpoint = (p: string) => {
-  const [, ip = '127.0.0.1', port = '', , proto = 'tcp'] = PUBLISH.exec(p) ?? [];
-  return { ip, port: `${port}/${proto}` };
-};
-// 0.0.0.0 and [::] take the port on every address, so they clash with any other address on that port.
-const WILDCARD = new Set(['0.0.0.0', '[::]']);
 
 const containerSchema = z.strictObject({
   name: nameSchema,
@@ -192,7 +184,7 @@ export const manifestSchema = z
     const volumes = known(m.volumes);
     const secrets = known(m.secrets);
     const groups = new Set([...m.groups.map((g) => g.name)]);
-    const published: { ip: string; port: string; container: number }[] = [];
+    const published: { ip: string; port: string; everyInterface: boolean; container: number }[] = [];
     m.containers.forEach((c, i) => {
       const at = (...rest: (string | number)[]) => ['containers', i, ...rest];
       c.networks.forEach((n, j) => {
@@ -243,10 +235,13 @@ export const manifestSchema = z
         issue(at('publish'), 'a container only on internal networks cannot publish ports: add a network with internal: false');
       }
       c.publish.forEach((p, j) => {
-        const { ip, port } = hostEndpoint(p);
-        const clash = published.find((x) => x.port === port && (x.ip === ip || WILDCARD.has(x.ip) || WILDCARD.has(ip)));
-        if (clash !== undefined) issue(at('publish', j), `host port ${ip}:${port} is already published by containers[${String(clash.container)}] (${clash.ip}:${clash.port})`);
-        else published.push({ ip, port, container: i });
+        const pub = parsePublish(p);
+        if (pub === null) return;
+        const port = `${pub.hostPort}/${pub.proto}`;
+        // 0.0.0.0 and [::] take the port on every address, so they clash with any other address on that port.
+        const clash = published.find((x) => x.port === port && (x.ip === pub.ip || x.everyInterface || pub.everyInterface));
+        if (clash !== undefined) issue(at('publish', j), `host port ${pub.ip}:${port} is already published by containers[${String(clash.container)}] (${clash.ip}:${clash.port})`);
+        else published.push({ ip: pub.ip, port, everyInterface: pub.everyInterface, container: i });
       });
     });
     m.targets.forEach((t, i) => {

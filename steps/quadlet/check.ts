@@ -1,11 +1,11 @@
 // The Quadlet step's check: can keelson render this stack for this host, and may it write every file?
 // A file an operator edited, or one keelson did not write, is never overwritten silently.
-import { formatVersion, versionAtLeast } from '../../src/facts/version.js';
+import { formatVersion } from '../../src/facts/version.js';
 import { blocker, info, warning, type Finding } from '../../src/engine/finding.js';
 import type { StepContext } from '../../src/engine/step.js';
-import { MIN_PODMAN, desiredState, podmanVersionOf, type Desired, type FileStatus, type QuadletFacts } from './desired.js';
+import { desiredState, type Desired, type FileStatus, type QuadletFacts } from './desired.js';
 import { manifestWarnings } from './manifest-warnings.js';
-import { podmanFeatures } from './podman-features.js';
+import { podmanFeatures, podmanVersionOf } from './podman-features.js';
 
 const conflictFinding = (path: string, status: Extract<FileStatus, { kind: 'conflict' }>, stack: string): Finding => {
   switch (status.state) {
@@ -46,6 +46,9 @@ export const checkQuadlet = (facts: QuadletFacts, ctx: StepContext): Finding[] =
       case 'podman-unknown':
         return [blocker('quadlet-podman-unknown', 'Podman is not installed and the package manager does not say which version it would install, so the units cannot be written for it.',
           'Install podman (apt-get install podman, or dnf install podman), then plan again.')];
+      case 'podman-too-old':
+        // Preflight blocks this Podman and says what it lacks: one problem, one blocker.
+        return [info('quadlet-podman-too-old', `No units are written for Podman ${formatVersion(result.podman)}: see the preflight step's blocker for what it lacks.`)];
       case 'home-unknown':
         return [blocker('quadlet-home-unknown', `The home directory of ${m.owner ?? 'the owner'} is not known, so keelson does not know where its Quadlet directory is.`,
           `Declare ${m.owner ?? 'the owner'} under users with a home, or create the user, then plan again.`)];
@@ -55,13 +58,8 @@ export const checkQuadlet = (facts: QuadletFacts, ctx: StepContext): Finding[] =
   }
   const d = result.desired;
   const findings: Finding[] = [];
-  const source = podmanVersionOf(facts)?.source === 'candidate' ? 'to be installed' : 'installed';
-  if (versionAtLeast(d.podman, MIN_PODMAN.major, MIN_PODMAN.minor)) {
-    findings.push(info('quadlet-podman', `Units are written for Podman ${formatVersion(d.podman)} (${source}).`));
-  } else {
-    findings.push(blocker('quadlet-podman-too-old', `Podman ${formatVersion(d.podman)} (${source}) lacks Quadlet keys keelson writes (NetworkName=, VolumeName=, ReadOnlyTmpfs=: Podman ${MIN_PODMAN.major}.${MIN_PODMAN.minor}).`,
-      'Use a host with Podman 4.8 or newer (Debian 13, RHEL 9.4+, Ubuntu 24.04).'));
-  }
+  const source = podmanVersionOf(facts.podman, facts.podmanPackage)?.source === 'candidate' ? 'to be installed' : 'installed';
+  findings.push(info('quadlet-podman', `Units are written for Podman ${formatVersion(d.podman)} (${source}).`));
   if (!podmanFeatures(d.podman).notifyHealthy && m.containers.some((c) => c.health !== undefined)) {
     findings.push(info('quadlet-no-notify-healthy', 'This Podman has no Notify=healthy (5.0+): units report active when started, and keelson polls health checks instead.'));
   }

@@ -1,13 +1,14 @@
 // From facts and context to what should be on the host: the rendered files, where they go, and how each
 // compares with what is there. check and plan both start here, so they never disagree.
 import type { PackageState } from '../../src/facts/packages.js';
-import { parseVersion, type Version } from '../../src/facts/version.js';
+import type { Version } from '../../src/facts/version.js';
 import type { StepContext } from '../../src/engine/step.js';
 import type { TextFile } from '../storage/facts.js';
 import type { DataVolume } from '../storage/volume-probe.js';
 import type { SelinuxState } from '../../src/facts/selinux.js';
 import type { PodmanList, StackUnitStates, UnitDirsState, UnitFileOnHost } from './facts.js';
 import { placementFor, type Placement } from './placement.js';
+import { missingRequirements, podmanVersionOf } from './podman-features.js';
 import { RenderError, type RenderContext } from './render-context.js';
 import { renderStack, type RenderedFile, type RenderedStack } from './render-stack.js';
 import { bodyOf, headerState, readHeader, type HeaderState } from './unit-header.js';
@@ -33,9 +34,6 @@ export interface QuadletFacts {
   readonly newUuid?: string | null;
 }
 
-/** Quadlet keys keelson writes need NetworkName=/VolumeName= (4.7) and ReadOnlyTmpfs= (4.8). */
-export const MIN_PODMAN = { major: 4, minor: 8 } as const;
-
 export type FileStatus =
   | { readonly kind: 'new' }
   | { readonly kind: 'same' }
@@ -52,14 +50,12 @@ export interface Desired {
   readonly stale: readonly { readonly found: UnitFileOnHost; readonly path: string; readonly edited: boolean }[];
 }
 
-export type DesiredResult = { readonly ok: true; readonly desired: Desired } | { readonly ok: false; readonly problem: 'podman-unknown' | 'home-unknown' } | { readonly ok: false; readonly problem: 'render'; readonly error: RenderError };
-
-export const podmanVersionOf = (facts: QuadletFacts): { version: Version; source: 'installed' | 'candidate' } | null => {
-  if (facts.podman !== null) return { version: facts.podman, source: 'installed' };
-  const candidate = facts.podmanPackage.find((p) => p.name === 'podman')?.candidate;
-  const v = candidate === undefined || candidate === null ? null : parseVersion(candidate);
-  return v === null ? null : { version: v, source: 'candidate' };
-};
+export type DesiredResult =
+  | { readonly ok: true; readonly desired: Desired }
+  | { readonly ok: false; readonly problem: 'podman-unknown' | 'home-unknown' }
+  /** Below MIN_PODMAN: preflight's blocker says what it lacks; nothing is rendered for it. */
+  | { readonly ok: false; readonly problem: 'podman-too-old'; readonly podman: Version }
+  | { readonly ok: false; readonly problem: 'render'; readonly error: RenderError };
 
 const ownerGroup = (ctx: StepContext, owner: string): string => {
   const gid = ctx.resolved.users[owner]?.gid;
@@ -79,8 +75,9 @@ const statusOf = (stack: string, found: UnitFileOnHost | undefined, content: str
 
 export const desiredState = (facts: QuadletFacts, ctx: StepContext): DesiredResult => {
   const m = ctx.manifest;
-  const podman = podmanVersionOf(facts);
+  const podman = podmanVersionOf(facts.podman, facts.podmanPackage);
   if (podman === null) return { ok: false, problem: 'podman-unknown' };
+  if (missingRequirements(podman.version).length > 0) return { ok: false, problem: 'podman-too-old', podman: podman.version };
   const owner = m.owner ?? '';
   // The passwd answer wins when the owner exists (paths must match the probe's); else what the accounts step resolved.
   const home = m.mode === 'rootless' ? (facts.units.home ?? ctx.resolved.users[owner]?.home ?? null) : '';

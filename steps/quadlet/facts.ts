@@ -2,11 +2,12 @@
 // framed in base64), whether the top target is enabled, and which Podman secrets and images exist in
 // the stack's scope. Podman's version comes from the preflight step's fact (same id, same probe).
 import { z } from 'zod';
+import { runAs, systemctlArgs } from '../../src/engine/scope.js';
 import type { Fact, ProbeOutput } from '../../src/facts/fact.js';
 import { parseUnitStates } from '../../src/facts/unit-states.js';
 import type { Manifest } from '../../src/manifest/schema.js';
-import { bootTargetFor, type UnitDir } from './placement.js';
-import { targetUnit, topTargetName } from './unit-names.js';
+import { bootTargetFor, stackScope, unitPaths, type UnitDir } from './placement.js';
+import { serviceUnit, targetUnit, topTargetName } from './unit-names.js';
 
 export interface UnitFileOnHost {
   readonly dir: UnitDir;
@@ -24,23 +25,21 @@ export interface UnitDirsState {
   readonly enabled: boolean;
 }
 
-// $1 mode, $2 owner, $3 boot target, $4 top unit. Lines: "home B64|-", "dir B64", "enabled yes|no",
-// "file DIR B64NAME B64CONTENT", "link DIR B64NAME". Only names Quadlet or keelson could own are read.
+// $1 mode, $2 owner, $3 boot target, $4 top unit, $5 the Quadlet directory, $6 the systemd directory, then the
+// directories that lead to them (placement.ts's unitPaths; rootless ones relative to the owner's home, which only the
+// host knows). Lines: "home B64|-", "dir B64", "enabled yes|no", "file DIR B64NAME B64CONTENT", "link DIR B64NAME".
+// Only names Quadlet or keelson could own are read.
 const UNIT_DIRS_SCRIPT = `
 set -u
 b() { printf '%s' "$1" | base64 -w 0; }
+home=
 if [ "$1" = rootless ]; then
   home=$(getent passwd "$2" | cut -d: -f6)
   if [ -z "$home" ]; then echo 'home -'; exit 0; fi
   echo "home $(b "$home")"
-  q="$home/.config/containers/systemd"; s="$home/.config/systemd/user"
-  set -- "$1" "$2" "$3" "$4" "$home/.config" "$home/.config/containers" "$q" "$home/.config/systemd" "$s"
-else
-  q=/etc/containers/systemd; s=/etc/systemd/system
-  set -- "$1" "$2" "$3" "$4" /etc/containers "$q"
 fi
-boot=$3; top=$4; shift 4
-for d in "$@"; do [ -d "$d" ] && echo "dir $(b "$d")"; done
+boot=$3; top=$4; q=$home$5; s=$home$6; shift 6
+for d in "$@"; do [ -d "$home$d" ] && echo "dir $(b "$home$d")"; done
 if [ -L "$s/$boot.wants/$top" ]; then echo 'enabled yes'; else echo 'enabled no'; fi
 for pair in "quadlet:$q" "systemd:$s"; do
   which=\${pair%%:*}; d=\${pair#*:}
@@ -73,11 +72,14 @@ export const parseUnitDirs = (o: ProbeOutput): UnitDirsState => {
   return { home, existingDirs, files, enabled };
 };
 
-export const unitDirsFact = (m: Manifest): Fact<UnitDirsState> => ({
-  id: `quadlet-units:${m.mode}:${m.owner ?? 'root'}:${m.stack}`,
-  probe: { sh: UNIT_DIRS_SCRIPT, args: [m.mode, m.owner ?? '', bootTargetFor(m.mode), targetUnit(topTargetName(m))] },
-  parse: parseUnitDirs,
-});
+export const unitDirsFact = (m: Manifest): Fact<UnitDirsState> => {
+  const { dirs, chain } = unitPaths(m.mode, '');
+  return {
+    id: `quadlet-units:${m.mode}:${m.owner ?? 'root'}:${m.stack}`,
+    probe: { sh: UNIT_DIRS_SCRIPT, args: [m.mode, m.owner ?? '', bootTargetFor(m.mode), targetUnit(topTargetName(m)), dirs.quadlet, dirs.systemd, ...chain] },
+    parse: parseUnitDirs,
+  };
+};
 
 /** A list Podman gave, or why it could not (the owner does not exist yet, Podman is missing…). */
 export type PodmanList = { readonly ok: true; readonly names: readonly string[] } | { readonly ok: false; readonly detail: string };
@@ -101,15 +103,17 @@ const parseJson = <T>(o: ProbeOutput, schema: z.ZodType<T>, names: (v: T) => str
   return parsed.success ? { ok: true, names: names(parsed.data) } : { ok: false, detail: 'podman printed JSON of an unexpected shape' };
 };
 
-const scopeId = (m: Manifest): string => (m.mode === 'rootless' ? `user:${m.owner ?? ''}` : 'system');
-const asOwner = (m: Manifest) => (m.mode === 'rootless' && m.owner !== undefined ? { asUser: m.owner } : {});
+const scopeId = (m: Manifest): string => {
+  const scope = stackScope(m);
+  return scope.scope === 'user' ? `user:${scope.user}` : 'system';
+};
 
 // `podman secret ls --format json` prints the word "json" once per secret (Podman 5.4.2): a Go template, one name a line.
 const NAME_LINE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export const podmanSecretsFact = (m: Manifest): Fact<PodmanList> => ({
   id: `podman-secrets:${scopeId(m)}`,
-  probe: { argv: ['podman', 'secret', 'ls', '--noheading', '--format', '{{.Name}}'], ...asOwner(m) },
+  probe: { argv: ['podman', 'secret', 'ls', '--noheading', '--format', '{{.Name}}'], ...runAs(stackScope(m)) },
   parse: (o) => {
     if (o.exitCode !== 0) return failed(o);
     const names = o.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
@@ -120,7 +124,7 @@ export const podmanSecretsFact = (m: Manifest): Fact<PodmanList> => ({
 
 export const podmanImagesFact = (m: Manifest): Fact<PodmanList> => ({
   id: `podman-images:${scopeId(m)}`,
-  probe: { argv: ['podman', 'images', '--format', 'json'], ...asOwner(m) },
+  probe: { argv: ['podman', 'images', '--format', 'json'], ...runAs(stackScope(m)) },
   parse: (o) => parseJson(o, imageList, (list) => list.flatMap((i) => i.Names ?? [])),
 });
 
@@ -129,18 +133,14 @@ export type StackUnitStates = ReadonlyMap<string, string>;
 
 /** Every unit the stack runs: one service per container, its targets and the top target. */
 export const stackUnits = (m: Manifest): string[] => [
-  ...m.containers.map((c) => `${c.name}.service`),
+  ...m.containers.map((c) => serviceUnit(c.name)),
   ...[...new Set([...m.targets.map((t) => t.name), topTargetName(m)])].map(targetUnit),
 ];
 
 export const unitStatesFact = (m: Manifest): Fact<StackUnitStates> => ({
   id: `quadlet-unit-states:${scopeId(m)}:${m.stack}`,
   probe: {
-    argv: [
-      'systemctl',
-      ...(m.mode === 'rootless' ? ['--user', '-M', `${m.owner ?? ''}@`] : []),
-      'show', '-p', 'Id', '-p', 'ActiveState', '--', ...stackUnits(m),
-    ],
+    argv: [...systemctlArgs(stackScope(m)), 'show', '-p', 'Id', '-p', 'ActiveState', '--', ...stackUnits(m)],
   },
   parse: (o) => new Map(o.exitCode === 0 ? parseUnitStates(o.stdout).map((u) => [u.id, u.active]) : []),
   // Units stop and start on their own: not a reason to refuse a saved plan.

@@ -130,13 +130,13 @@ export const planQuadlet = (facts: QuadletFacts, ctx: StepContext): Action[] => 
       : changes.length > 0 || restarts.length > 0 || down.length > 0
         ? [{ kind: 'systemd.unit', description: `start ${d.stack.top}${changes.length === 0 && down.length > 0 ? ` (${down.join(', ')} not active)` : ''}`, target: placement.scope, verb: 'start', unit: d.stack.top, noBlock: true }]
         : [];
-  const healthy = ctx.manifest.containers.filter((c) => c.health !== undefined).map((c) => c.name);
+  const healthy = ctx.manifest.containers.filter((c) => c.health !== undefined).map((c) => ({ container: c.name, unit: serviceUnit(c.name) }));
   const wait: Action[] =
     start.length === 0
       ? []
       : [{
           kind: 'stack.wait-healthy',
-          description: `wait until ${units.length} units are active${healthy.length > 0 ? ` and ${healthy.join(', ')} healthy` : ''} (at most ${waitSeconds(ctx)} s)`,
+          description: `wait until ${units.length} units are active${healthy.length > 0 ? ` and ${healthy.map((h) => h.container).join(', ')} healthy` : ''} (at most ${waitSeconds(ctx)} s)`,
           target: placement.scope,
           units,
           healthy,

@@ -2,6 +2,7 @@
 // no root inside without a reason (schema), loopback-only publishing, NoNewPrivileges, a read-only root where
 // allowed, supplementary groups only where a socket directory needs them, and a unit that is active only once
 // its health check passes.
+import { parsePublish } from '../../src/manifest/publish.js';
 import type { Manifest, ManifestContainer } from '../../src/manifest/schema.js';
 import { podmanFeatures } from './podman-features.js';
 import { RenderError, type RenderContext } from './render-context.js';
@@ -67,7 +68,7 @@ const groupEntries = (m: Manifest, c: ManifestContainer, ctx: RenderContext): Un
   return supplementaryGids(m, c, ctx).map((gid) => add(String(gid)));
 };
 
-const publishValue = (p: string): string => (/^\d+:\d+/.test(p) ? `127.0.0.1:${p}` : p);
+const publishValue = (p: string): string => parsePublish(p)?.value ?? p;
 
 const volumeValue = (m: Manifest, v: string): string => {
   const [name = '', path = '', flag] = v.split(':');

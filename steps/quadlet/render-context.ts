@@ -1,10 +1,10 @@
 // What rendering needs beyond the manifest: facts about the host's Podman and SELinux, the IDs earlier steps
 // resolved (rootful User=/GroupAdd=), and the operator's answers (substituted into env values).
 import type { Answers, Resolved } from '../../src/engine/step.js';
-import type { PodmanVersion } from './podman-features.js';
+import type { MajorMinor } from '../../src/facts/version.js';
 
 export interface RenderContext {
-  readonly podman: PodmanVersion;
+  readonly podman: MajorMinor;
   /** SELinux enabled (enforcing or permissive): bind mounts get a shared `:z` label. */
   readonly selinux: boolean;
   readonly resolved: Resolved;

@@ -7,13 +7,14 @@ import { blocker, info, warning, type Finding } from '../../src/engine/finding.j
 import type { StepContext } from '../../src/engine/step.js';
 import type { Fact, ProbeOutput } from '../../src/facts/fact.js';
 import type { Manifest } from '../../src/manifest/schema.js';
-import { placementFor, type UnitDir } from './placement.js';
-import { containerFile, networkFile, targetUnit, topTargetName, volumeFile } from './unit-names.js';
+import { homeOfQuadletDir, placementFor, type UnitDir } from './placement.js';
+import { containerFile, generatedUnit, networkFile, targetUnit, topTargetName, volumeFile } from './unit-names.js';
 
 export const GENERATOR = '/usr/libexec/podman/quadlet';
 
 // $1 the generator, $2 mode, $3 the Quadlet directory, $4 the systemd directory, then one word per file:
-//   w:DIR:NAME:BASE64  planned content     r:DIR:NAME  planned removal     o:DIR:NAME  this stack's file
+//   w:DIR:NAME:BASE64  planned content     r:DIR:NAME  planned removal     o:DIR:NAME:UNIT  this stack's file and
+//   the unit it becomes (unit-names.ts's generatedUnit: the script names no unit itself)
 // (DIR is "quadlet" or "systemd"; names are the manifest's, letters, digits, "." and "-"). Output, one per line:
 //   stage PATH | no-generator | generator-exit N | generator LINE | produced NAME yes|no | verify-exit N | verify LINE
 export const VALIDATE_SCRIPT = `set -u
@@ -40,7 +41,7 @@ for a in "$@"; do
   case "$op" in
     w) printf '%s' "$b" | base64 -d >"$w/$k/$n" || exit 71 ;;
     r) rm -f -- "$w/$k/$n" ;;
-    o) ours="$ours $k/$n" ;;
+    o) ours="$ours $k/$n/$b" ;;
   esac
 done
 flag=; user=
@@ -52,14 +53,9 @@ while IFS= read -r l; do printf 'generator %s\\n' "$l"; done <"$w/gen.err"
 awk -v dir="$w/units" '/^---.*---$/ { n = $0; gsub(/^---|---$/, "", n); k = split(n, p, "/"); out = dir "/" p[k]; next } out != "" { print > out }' "$w/gen.out"
 set --
 for o in $ours; do
-  n=\${o#*/}; s=\${n%.*}
-  case "$o" in
-    quadlet/*.container) u="$s.service" ;;
-    quadlet/*.network) u="$s-network.service" ;;
-    quadlet/*.volume) u="$s-volume.service" ;;
-    systemd/*) [ -f "$w/$o" ] || cp -- "$sdir/$n" "$w/$o" 2>/dev/null; cp -- "$w/$o" "$w/units/$n" 2>/dev/null; u=$n ;;
-    *) continue ;;
-  esac
+  k=\${o%%/*}; r=\${o#*/}; n=\${r%%/*}; u=\${r#*/}
+  case "$u" in ''|*/*|.*) exit 64 ;; esac
+  if [ "$k" = systemd ]; then [ -f "$w/$k/$n" ] || cp -- "$sdir/$n" "$w/$k/$n" 2>/dev/null; cp -- "$w/$k/$n" "$w/units/$n" 2>/dev/null; fi
   if [ -s "$w/units/$u" ]; then echo "produced $n yes"; set -- "$@" "$w/units/$u"; else echo "produced $n no"; fi
 done
 [ $# -gt 0 ] || exit 0
@@ -94,12 +90,9 @@ export const validateArgs = (actions: readonly Action[], ctx: StepContext): Vali
   // Nothing of the stack changes: what is on the host was checked when it was written.
   if (writes.length === 0 && !actions.some((a) => a.kind === 'file.remove')) return null;
   const owner = m.owner ?? '';
-  // The owner's home: the planned paths say it (rootless Quadlet files live in HOME/.config/containers/systemd).
+  // The owner's home: the planned paths say it (placement.ts knows where rootless Quadlet files live below it).
   const anyQuadlet = writes.find((a) => QUADLET_EXT.test(a.path))?.path;
-  const home =
-    m.mode === 'rootful'
-      ? ''
-      : (ctx.resolved.users[owner]?.home ?? (anyQuadlet === undefined ? null : dirname(anyQuadlet).replace(/\/\.config\/containers\/systemd$/, '')));
+  const home = m.mode === 'rootful' ? '' : (ctx.resolved.users[owner]?.home ?? (anyQuadlet === undefined ? null : homeOfQuadletDir(dirname(anyQuadlet))));
   if (home === null) return null;
   const { dirs } = placementFor(m, home, owner);
   const dirOf = (path: string): UnitDir | null => (dirname(path) === dirs.quadlet ? 'quadlet' : dirname(path) === dirs.systemd ? 'systemd' : null);
@@ -110,7 +103,7 @@ export const validateArgs = (actions: readonly Action[], ctx: StepContext): Vali
     if (dir === null) continue;
     args.push(a.kind === 'file.write' ? `w:${dir}:${basename(a.path)}:${Buffer.from(a.content, 'utf8').toString('base64')}` : `r:${dir}:${basename(a.path)}`);
   }
-  for (const f of stackFileNames(m)) args.push(`o:${f.dir}:${f.name}`);
+  for (const f of stackFileNames(m)) args.push(`o:${f.dir}:${f.name}:${f.dir === 'quadlet' ? generatedUnit(f.name) : f.name}`);
   return { dirs, args: [GENERATOR, m.mode, dirs.quadlet, dirs.systemd, ...args] };
 };
 
@@ -171,10 +164,6 @@ const manifestEntry = (m: Manifest, file: string): string => {
   const t = [...m.targets.map((x) => x.name), topTargetName(m)].find((x) => targetUnit(x) === file);
   return t !== undefined ? `targets.${t}` : file;
 };
-
-/** The service Quadlet generates from a file: web.container → web.service, x.network → x-network.service. */
-const generatedUnit = (file: string): string =>
-  file.endsWith('.container') ? `${file.slice(0, -'.container'.length)}.service` : file.replace(/\.(network|volume|pod|image|build|kube)$/, '-$1.service');
 
 const MAX_LINES = 12;
 const quote = (lines: readonly string[]): string =>

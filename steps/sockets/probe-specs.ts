@@ -4,8 +4,10 @@
 //  rootful:  --user UID:GID of the service user, --group-add the GIDs of that user's client groups (ADR-005).
 import type { Scope } from '../../src/engine/action.js';
 import type { Resolved } from '../../src/engine/step.js';
+import { isRootUser } from '../../src/manifest/container-user.js';
 import type { Manifest } from '../../src/manifest/schema.js';
 import { namedContainerUser, stackUsers } from '../identity/stack-users.js';
+import { stackScope } from '../quadlet/placement.js';
 import { probeRecordDir, type SelinuxMode } from './socket-facts.js';
 import { fourDigitMode } from './tmpfiles.js';
 
@@ -38,7 +40,6 @@ export interface ProbeSpec {
 }
 
 const NUMERIC = /^([0-9]+)(?::([0-9]+))?$/;
-const isRoot = (user: string) => user === 'root' || /^0+(?::|$)/.test(user);
 
 interface Identity {
   /** The host account whose rights count, for messages: the owner, the service user, or "UID n". */
@@ -52,7 +53,7 @@ interface Identity {
 const rootlessIdentity = (containerUser: string, owner: { name: string; uid: number; gid: number }, ownerGids: readonly number[]): Identity => {
   // A user named inside the image: any non-root user inside maps to a subordinate UID, so only the owner's groups
   // (keep-groups) can reach the directories, whatever its number; 1000 stands for it.
-  const user = isRoot(containerUser) ? '0:0' : NUMERIC.test(containerUser) ? containerUser : '1000:1000';
+  const user = isRootUser(containerUser) ? '0:0' : NUMERIC.test(containerUser) ? containerUser : '1000:1000';
   const [uid = '', gid = '0'] = user.split(':');
   return {
     who: owner.name,
@@ -81,7 +82,7 @@ const keyOf = (id: Identity) =>
   `${id.user.replace(':', '-')}${id.groupAdd === 'keep-groups' ? '-kg' : id.groupAdd.length > 0 ? `-g${id.groupAdd.join('.')}` : ''}`;
 
 export const probeSpecs = (m: Manifest, resolved: Resolved, selinux: SelinuxMode): ProbeSpec[] => {
-  const target: Scope = m.mode === 'rootless' && m.owner !== undefined ? { scope: 'user', user: m.owner } : { scope: 'system' };
+  const target = stackScope(m);
   const ownerIds = m.owner === undefined ? undefined : resolved.users[m.owner];
   const owner = m.owner === undefined || ownerIds === undefined ? undefined : { name: m.owner, ...ownerIds };
   const ownerGroups = m.owner === undefined ? [] : (stackUsers(m).find((u) => u.name === m.owner)?.groups ?? []);

@@ -1,7 +1,9 @@
 // Facts for the socket directories: keelson's tmpfiles.d file, every other tmpfiles.d line for the same paths, the
 // directories as they are now, the security modules, the last probe results and a static busybox for the probe image.
-import { z } from 'zod';
+import { parseProbeRecord, type ProbeRecord } from '../../src/engine/probe-record.js';
 import type { Fact, ProbeOutput } from '../../src/facts/fact.js';
+
+export type { ProbeRecord };
 
 export const TMPFILES_DIR = '/etc/tmpfiles.d';
 export const PROBE_RECORD_DIR = '/var/lib/keelson/probes';
@@ -30,13 +32,6 @@ export interface TmpfilesLine {
 
 /** The same answer as the Quadlet step's selinux fact (one probe for both). */
 export type SelinuxMode = 'enforcing' | 'permissive' | 'disabled';
-
-export interface ProbeRecord {
-  readonly ok: boolean;
-  readonly reason: string;
-  readonly inputs: string;
-  readonly at: string;
-}
 
 const lines = (t: string) => t.split('\n').filter((l) => l.trim() !== '');
 
@@ -99,20 +94,14 @@ export const apparmorFact: Fact<boolean> = {
   parse: (o) => o.stdout.trim().startsWith('Y'),
 };
 
-const recordSchema = z.object({ format: z.literal('keelson-probe/1'), ok: z.boolean(), reason: z.string(), inputs: z.string(), at: z.string() });
-
 /** "KEY<TAB>one-line JSON" per record; an unreadable record counts as absent, so the probe simply runs again. */
 export const parseProbeRecords = (text: string): Record<string, ProbeRecord> => {
   const out: Record<string, ProbeRecord> = {};
   for (const l of lines(text)) {
     const tab = l.indexOf('\t');
     if (tab < 1) continue;
-    try {
-      const r = recordSchema.safeParse(JSON.parse(l.slice(tab + 1)));
-      if (r.success) out[l.slice(0, tab)] = { ok: r.data.ok, reason: r.data.reason, inputs: r.data.inputs, at: r.data.at };
-    } catch {
-      // a half-written or foreign file: ignored
-    }
+    const r = parseProbeRecord(l.slice(tab + 1));
+    if (r !== null) out[l.slice(0, tab)] = r;
   }
   return out;
 };

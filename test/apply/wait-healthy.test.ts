@@ -17,7 +17,7 @@ const action: ActionOf<'stack.wait-healthy'> = {
   description: 'wait',
   target: { scope: 'user', user: 'keelson-demo' },
   units: ['api.service', 'web.service', 'demo.target'],
-  healthy: ['api', 'web'],
+  healthy: [{ container: 'api', unit: 'api.service' }, { container: 'web', unit: 'web.service' }],
   timeoutSeconds: 1,
 };
 
@@ -129,5 +129,15 @@ describe('waitHealthy', () => {
     const error = await waitHealthy(host, action, { pollMs: 50 }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/not healthy after 1 s \(still waiting for web\.service activating\/start, demo\.target inactive\/dead, web health starting\)/);
     expect(runs.find((r) => r.argv[0] === 'sh')?.argv.slice(6)).toEqual(['web.service', 'demo.target']);
+  });
+
+  it('names no unit itself: a health check is followed through the unit the plan gave it, also into the journal', async () => {
+    const renamed: ActionOf<'stack.wait-healthy'> = { ...action, units: ['front.service'], healthy: [{ container: 'web', unit: 'front.service' }] };
+    const up = { show: show({ 'front.service': ['active', 'running'] }), inspect: 'web running starting\n' };
+    const { host, runs } = scriptedHost([up], '--- front.service\n(nothing)\n');
+    const error = await waitHealthy(host, renamed, { pollMs: 50 }).catch((e: unknown) => e);
+    expect(runs.find((r) => r.argv[0] === 'podman')?.argv.slice(-2)).toEqual(['--', 'web']);
+    expect((error as Error).message).toMatch(/still waiting for web health starting\)/);
+    expect(runs.find((r) => r.argv[0] === 'sh')?.argv.slice(6)).toEqual(['front.service']);
   });
 });

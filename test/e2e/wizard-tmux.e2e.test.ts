@@ -213,7 +213,7 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     }
     const titles = steps.map((s) => /^keelson {2}Step \d+ of \d+ · (.+)$/m.exec(s)?.[1] ?? '');
     expect(titles.map((t) => t.split(':')[0])).toEqual(['Preflight', 'Storage', 'Identity', 'Sockets', 'Quadlet units']);
-    expect(steps[0]).toMatch(/· info {4}Podman 5\.\d+\.\d+ has Quadlet\./);
+    expect(steps[0]).toMatch(/· info {4}Podman 5\.\d+\.\d+ has every Quadlet key keelson writes\./);
     expect(steps[1]).toMatch(/· info {4}\/home is on LUKS2 \/dev\/vdb, opened as home/);
     expect(steps[2]).toMatch(/^ {2}\+ user keelson-demo \(UID \d+/m);
     expect(steps[4]).toMatch(/^ {2}\+ build image localhost\/keelson-demo:1 from the host's static busybox/m);

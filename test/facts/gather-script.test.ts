@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { buildGatherScript, GatherParseError, parseGatherOutput } from '../../src/facts/gather-script.js';
+import { itAsRoot } from '../support/root.js';
 
 const runSh = (script: string) => execFileSync('sh', ['-s'], { input: script, encoding: 'utf8' });
 
@@ -25,6 +26,13 @@ describe('gather script', () => {
   it('says which answers are missing when the output is cut short', () => {
     expect(() => parseGatherOutput('', '@@n', ['x', 'y'])).toThrow(GatherParseError);
     expect(() => parseGatherOutput('', '@@n', ['x', 'y'])).toThrow(/x, y/);
+  });
+
+  itAsRoot('a probe as another user runs as that user with its runtime directory, exactly as the Host runs it', () => {
+    const uid = execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim();
+    const requests = [{ id: 'u', probe: { sh: 'echo "$(id -un) $XDG_RUNTIME_DIR $1"', args: ['a b'], asUser: 'nobody' } }];
+    const out = parseGatherOutput(runSh(buildGatherScript(requests, '@@n')), '@@n', ['u']);
+    expect(out.get('u')).toEqual({ exitCode: 0, stdout: `nobody /run/user/${uid} a b\n`, stderr: '' });
   });
 
   it('refuses a fact id that could break a frame', () => {

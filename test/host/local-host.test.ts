@@ -7,8 +7,8 @@ import type { HostError } from '../../src/host/host-error.js';
 import type { OutputStream } from '../../src/host/host.js';
 import { createLocalHost } from '../../src/host/local-host.js';
 import { goneWithin, readPids } from './processes.js';
+import { itAsRoot } from '../support/root.js';
 
-const isRoot = process.getuid?.() === 0;
 let dir: string;
 
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'keelson-local-')); });
@@ -84,7 +84,7 @@ describe('createLocalHost', () => {
     await expect(host.readFile(join(dir, 'a-dir'))).rejects.toMatchObject({ code: 'io-error' });
   });
 
-  it.runIf(isRoot)('writes a file atomically with mode and owner, leaving no temp file', async () => {
+  itAsRoot('writes a file atomically with mode and owner, leaving no temp file', async () => {
     const target = join(dir, 'atomic', 'unit.conf');
     await mkdir(join(dir, 'atomic'));
     await writeFile(target, 'old\n');
@@ -120,7 +120,7 @@ describe('createLocalHost', () => {
     expect(Buffer.compare(await readFile(join(dir, 'binary')), Buffer.from(bytes))).toBe(0);
   });
 
-  it.runIf(isRoot)('runs as another user with its runtime dir, falling back to / when its home is missing', async () => {
+  itAsRoot('runs as another user with its runtime dir, falling back to / when its home is missing', async () => {
     const saved = process.env.DBUS_SESSION_BUS_ADDRESS;
     process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/run/user/0/bus';
     const result = await host
@@ -133,7 +133,7 @@ describe('createLocalHost', () => {
     expect(result.stdout).toBe('nobody\n/run/user/65534\n/\nunix:path=/run/user/65534/bus\n');
   });
 
-  it.runIf(isRoot)('goes through sudo -n when told to', async () => {
+  itAsRoot('goes through sudo -n when told to', async () => {
     const viaSudo = createLocalHost({ privilege: 'sudo' });
     expect(viaSudo.label).toBe('this machine (sudo)');
     const result = await viaSudo.run(['sh', '-c', 'echo "$SUDO_USER"']);

@@ -5,16 +5,17 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { HostError } from '../../src/host/host-error.js';
 import type { Host } from '../../src/host/host.js';
 import { type TestSshd, startSshd } from '../support/sshd.js';
 import { connectToTestSshd } from './ssh-fixture.js';
+import { lockAccounts } from '../support/accounts-lock.js';
+import { isRoot, itAsRoot } from '../support/root.js';
 
 const SUDOER = 'keelson-t-sudo';
 const PLAIN = 'keelson-t-plain';
 const SUDOERS_FILE = '/etc/sudoers.d/keelson-test';
-const isRoot = process.getuid?.() === 0;
 
 let sshd: TestSshd;
 let dir: string;
@@ -27,23 +28,29 @@ async function addUser(name: string): Promise<void> {
   await execa('usermod', ['-p', '*', name]);
 }
 
-describe.runIf(isRoot)('sudo over SSH (real accounts, real sudo)', () => {
+describe('sudo over SSH (real accounts, real sudo)', () => {
+  // Each test below is skipped (loudly, with the reason) when not root; the accounts are made only as root.
+  let release = () => Promise.resolve();
   beforeAll(async () => {
+    if (!isRoot) return;
+    release = await lockAccounts();
     await addUser(SUDOER);
     await addUser(PLAIN);
     await writeFile(SUDOERS_FILE, `${SUDOER} ALL=(ALL:ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
     await execa('visudo', ['-cf', SUDOERS_FILE]);
     sshd = await startSshd();
     dir = await mkdtemp(join(tmpdir(), 'keelson-sudo-'));
-  });
+  }, 180_000);
   afterAll(async () => {
+    if (!isRoot) return;
     await sshd.stop();
     await rm(SUDOERS_FILE, { force: true });
     for (const name of [SUDOER, PLAIN]) await execa('userdel', ['--remove', name], { reject: false });
     await rm(dir, { recursive: true, force: true });
+    await release();
   });
 
-  it('runs every command through sudo -n for a non-root login', async () => {
+  itAsRoot('runs every command through sudo -n for a non-root login', async () => {
     const host: Host = await connectToTestSshd(sshd, { username: SUDOER });
     try {
       expect(host.label).toBe(`ssh ${SUDOER}@127.0.0.1:${sshd.port} (sudo)`);
@@ -64,7 +71,7 @@ describe.runIf(isRoot)('sudo over SSH (real accounts, real sudo)', () => {
     }
   });
 
-  it('says sudo needs a password, with a remedy, instead of hanging or returning exit 1', async () => {
+  itAsRoot('says sudo needs a password, with a remedy, instead of hanging or returning exit 1', async () => {
     const host = await connectToTestSshd(sshd, { username: PLAIN });
     try {
       const error = await host.run(['true']).catch((e: unknown) => e as HostError);

@@ -38,7 +38,8 @@ describe('preflight check', () => {
   const table: [string, PreflightFacts, Manifest['mode'], string[]][] = [
     ['a ready trixie host', base, 'rootless', ['info:os', 'info:podman-ok', 'info:network-online-ok']],
     ['podman 4.3 installed', { ...base, podman: { major: 4, minor: 3, patch: 1 } }, 'rootless', ['info:os', 'blocker:podman-too-old', 'info:network-online-ok']],
-    ['podman 4.4 is enough', { ...base, podman: { major: 4, minor: 4, patch: 0 } }, 'rootless', ['info:os', 'info:podman-ok', 'info:network-online-ok']],
+    ['podman 4.4 has Quadlet but not the keys keelson writes', { ...base, podman: { major: 4, minor: 4, patch: 0 } }, 'rootless', ['info:os', 'blocker:podman-too-old', 'info:network-online-ok']],
+    ['podman 4.8 is enough', { ...base, podman: { major: 4, minor: 8, patch: 0 } }, 'rootless', ['info:os', 'info:podman-ok', 'info:network-online-ok']],
     [
       'bookworm without podman: the candidate is 4.3',
       { ...base, os: bookworm, podman: null, packages: [{ name: 'podman', installed: null, candidate: '4.3.1+ds1-8+deb12u1' }] },

@@ -75,7 +75,15 @@ async function answersSsh(port: number): Promise<boolean> {
   });
 }
 
-function config(dir: string, port: number): string {
+export interface SshdOptions {
+  /**
+   * Environment for every session (sshd's SetEnv), e.g. a PATH that puts a directory of recording stand-ins for
+   * podman or systemctl first, for executors whose real program this machine cannot run.
+   */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+function config(dir: string, port: number, options: SshdOptions): string {
   return [
     `Port ${port}`,
     'ListenAddress 127.0.0.1',
@@ -94,7 +102,7 @@ function config(dir: string, port: number): string {
     'LogLevel INFO',
     // bash sources ~/.bashrc when sshd starts it (SSH_SOURCE_BASHRC) unless SHLVL says it is nested; a slow rc file
     // (this build machine's runs pyenv init, ~0.4 s) would otherwise dominate every round trip.
-    'SetEnv SHLVL=1',
+    `SetEnv SHLVL=1${Object.entries(options.env ?? {}).map(([k, v]) => ` ${k}=${v}`).join('')}`,
     'Subsystem sftp internal-sftp',
     '',
   ].join('\n');
@@ -111,8 +119,11 @@ class Sshd implements TestSshd {
   #child: ChildProcess | undefined;
   #stopped = false;
 
-  constructor(dir: string) {
+  readonly #options: SshdOptions;
+
+  constructor(dir: string, options: SshdOptions) {
     this.dir = dir;
+    this.#options = options;
   }
 
   get identityFile(): string { return join(this.dir, 'client_ed25519'); }
@@ -131,7 +142,7 @@ class Sshd implements TestSshd {
     for (let tries = 0; tries < 5; tries += 1) {
       if (!fixedPort) this.port = await freePort();
       const configPath = join(this.dir, 'sshd_config');
-      await writeFile(configPath, config(this.dir, this.port));
+      await writeFile(configPath, config(this.dir, this.port, this.#options));
       const child = spawn(SSHD, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
       this.#child = child;
       child.stderr.on('data', (chunk: Buffer) => { this.#log = (this.#log + chunk.toString('utf8')).slice(-20_000); });
@@ -173,9 +184,9 @@ class Sshd implements TestSshd {
   }
 }
 
-export async function startSshd(): Promise<TestSshd> {
+export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   const dir = await mkdtemp(join(tmpdir(), 'keelson-sshd-'));
-  const sshd = new Sshd(dir);
+  const sshd = new Sshd(dir, options);
   try {
     // sshd refuses to start without its privilege separation directory (absent in fresh containers).
     await mkdir('/run/sshd', { recursive: true, mode: 0o755 });

@@ -1,38 +1,5 @@
-// A stack image built on the host from its static busybox: the binary, one link per applet, an empty /etc and /tmp,
-// `podman import`ed in the stack's scope (rootless: as the owner, into the owner's storage). No registry, no archive.
-import type { Scope } from '../../engine/action.js';
+// A stack image built on the host from its static busybox (manifest `imageBuild: busybox`): see busybox-image.ts.
+import { buildBusyboxImage } from '../busybox-image.js';
 import type { Executor } from '../executor.js';
-import { runChecked } from '../run-checked.js';
 
-const asOwner = (target: Scope) => (target.scope === 'user' ? { asUser: target.user } : {});
-
-// Constant script: $1 the busybox binary, $2 the image. A dynamically linked busybox would not run in the image.
-export const BUILD_BUSYBOX_IMAGE = `set -eu
-bb=$1; image=$2
-[ -x "$bb" ] || { echo "no busybox at $bb: install busybox-static" >&2; exit 3; }
-d=$(mktemp -d)
-trap 'rm -rf "$d"' EXIT
-mkdir -p "$d/root/bin" "$d/root/etc" "$d/root/tmp"
-chmod 1777 "$d/root/tmp"
-cp "$bb" "$d/root/bin/busybox"
-chmod 0755 "$d/root/bin/busybox"
-for applet in $("$d/root/bin/busybox" --list); do
-  [ "$applet" = busybox ] || ln -s busybox "$d/root/bin/$applet"
-done
-tar -C "$d/root" -cf "$d/image.tar" .
-podman import --quiet --change 'CMD ["/bin/sh"]' "$d/image.tar" "$image" >/dev/null
-echo "built $image"`;
-
-export const podmanImageBuild: Executor<'podman.image-build'> = async (a, ctx) => {
-  const exists = await ctx.host.run(['podman', 'image', 'exists', a.image], asOwner(a.target));
-  if (exists.exitCode === 0) return 'skipped';
-  await runChecked(ctx.host, ['sh', '-c', BUILD_BUSYBOX_IMAGE, 'keelson-image-build', a.busybox, a.image], {
-    ...asOwner(a.target),
-    timeoutMs: 5 * 60_000,
-    // stdout only: rootless Podman outside a login session warns about its cgroup manager on stderr, harmlessly.
-    onLine: (l, stream) => {
-      if (stream === 'stdout') ctx.onLine?.(l);
-    },
-  });
-  return 'done';
-};
+export const podmanImageBuild: Executor<'podman.image-build'> = (a, ctx) => buildBusyboxImage(ctx, a.target, a.busybox, a.image);

@@ -3,18 +3,20 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { ActionOf, Scope } from '../../engine/action.js';
+import { renderProbeRecord, type ProbeRecord } from '../../engine/probe-record.js';
 import type { Executor, ExecutorContext } from '../executor.js';
+import { buildBusyboxImage } from '../busybox-image.js';
 import { runChecked } from '../run-checked.js';
 
 const RUNTIME_MAX_SECONDS = 300;
 
 /**
- * Rootless work runs inside the owner's systemd user manager, as the stack's units will: with the manager's
- * supplementary groups (which lag behind /etc/group until it restarts) and its environment. `runuser` would start
- * from fresh groups and could pass where the stack then fails. The manager expands "$" in ExecStart, so each "$" is
- * doubled to arrive literally.
+ * Rootless, the probe container runs inside the owner's systemd user manager, as the stack's units will: with the
+ * manager's supplementary groups (which lag behind /etc/group until it restarts) and its environment. The Host's
+ * `runAs` (runuser, fresh groups) could pass where the stack then fails, so this is the one command that does not use
+ * it. The manager expands "$" in ExecStart, so each "$" is doubled to arrive literally.
  */
-export const inScope = (target: Scope, argv: readonly string[]): string[] =>
+export const inUserManager = (target: Scope, argv: readonly string[]): string[] =>
   target.scope === 'system'
     ? [...argv]
     : [
@@ -22,23 +24,8 @@ export const inScope = (target: Scope, argv: readonly string[]): string[] =>
         '-p', `RuntimeMaxSec=${RUNTIME_MAX_SECONDS}`, '--', ...argv.map((a) => a.replaceAll('$', '$$$$')),
       ];
 
-// Constant script: busybox in, image out. Runs as the image's future owner so a rootless image lands in its storage.
-const BUILD_IMAGE = `set -eu
-d=$(mktemp -d)
-trap 'rm -rf "$d"' EXIT
-mkdir -p "$d/root/bin"
-cp "$1" "$d/root/bin/busybox"
-chmod 0755 "$d/root/bin/busybox"
-ln -s busybox "$d/root/bin/sh"
-tar -C "$d/root" -cf "$d/probe.tar" bin
-podman import --change 'CMD ["/bin/sh"]' "$d/probe.tar" "$2" >/dev/null`;
-
-export const probeImage: Executor<'probe.image'> = async (a, ctx) => {
-  const exists = await ctx.host.run(inScope(a.target, ['podman', 'image', 'exists', a.image]), { timeoutMs: 2 * 60_000 });
-  if (exists.exitCode === 0) return 'skipped';
-  await runChecked(ctx.host, inScope(a.target, ['sh', '-c', BUILD_IMAGE, 'keelson-probe-image', a.busybox, a.image]), { timeoutMs: (RUNTIME_MAX_SECONDS + 30) * 1000 });
-  return 'done';
-};
+// The image only needs to land in the owner's storage, which the stack's own images reach the same way.
+export const probeImage: Executor<'probe.image'> = (a, ctx) => buildBusyboxImage(ctx, a.target, a.busybox, a.image);
 
 // Inside the container: for each directory, create a file, read it back, remove it. One line per directory.
 const PROBE = `t="$1"; shift
@@ -64,17 +51,9 @@ export const probeArgv = (a: ActionOf<'probe.socket-access'>, token: string): st
   ];
 };
 
-export interface ProbeRecord {
-  readonly format: 'keelson-probe/1';
-  readonly ok: boolean;
-  readonly reason: string;
-  readonly inputs: string;
-  readonly at: string;
-}
-
-const writeRecord = async (ctx: ExecutorContext, path: string, record: ProbeRecord): Promise<void> => {
+const writeRecord = async (ctx: ExecutorContext, path: string, record: Omit<ProbeRecord, 'format'>): Promise<void> => {
   await runChecked(ctx.host, ['install', '-d', '-m', '0700', posix.dirname(path)]);
-  await ctx.host.writeFile(path, `${JSON.stringify(record)}\n`, { mode: 0o600, owner: 'root', group: 'root' });
+  await ctx.host.writeFile(path, renderProbeRecord(record), { mode: 0o600, owner: 'root', group: 'root' });
 };
 
 /** The probe's own words, trimmed to what an operator needs: the failing lines, the identity, podman's error. */
@@ -93,10 +72,10 @@ export class ProbeFailedError extends Error {
 
 export const probeSocketAccess: Executor<'probe.socket-access'> = async (a, ctx) => {
   const token = randomBytes(6).toString('hex');
-  const r = await ctx.host.run(inScope(a.target, probeArgv(a, token)), { timeoutMs: (RUNTIME_MAX_SECONDS + 30) * 1000 });
+  const r = await ctx.host.run(inUserManager(a.target, probeArgv(a, token)), { timeoutMs: (RUNTIME_MAX_SECONDS + 30) * 1000 });
   const allOk = r.exitCode === 0 && a.dirs.every((d) => r.stdout.split('\n').includes(`OK ${d}`));
   const reason = allOk ? '' : probeReason(r.exitCode, r.stdout, r.stderr);
-  await writeRecord(ctx, a.record, { format: 'keelson-probe/1', ok: allOk, reason, inputs: a.inputs, at: new Date().toISOString() });
+  await writeRecord(ctx, a.record, { ok: allOk, reason, inputs: a.inputs, at: new Date().toISOString() });
   if (!allOk) throw new ProbeFailedError(a.dirs, reason, a.record);
   return 'done';
 };

@@ -2,7 +2,7 @@
 // refuses a manual stop (so `systemctl reload` and `restart` both fail): the signal is its reload.
 import type { Executor } from '../executor.js';
 import { runChecked } from '../run-checked.js';
-import { systemctlArgs } from './system.js';
+import { systemctlArgs } from '../../engine/scope.js';
 
 export const systemdSignal: Executor<'systemd.signal'> = async (a, ctx) => {
   const active = await ctx.host.run([...systemctlArgs(a.target), 'is-active', '--quiet', '--', a.unit]);

@@ -1,10 +1,7 @@
 // Packages, tmpfiles and systemd. A user's manager is reached from root with `systemctl --user -M USER@`.
-import type { Scope } from '../../engine/action.js';
+import { systemctlArgs } from '../../engine/scope.js';
 import type { Executor } from '../executor.js';
 import { runChecked } from '../run-checked.js';
-
-export const systemctlArgs = (target: Scope): string[] =>
-  target.scope === 'system' ? ['systemctl'] : ['systemctl', '--user', '-M', `${target.user}@`];
 
 export const packageInstall: Executor<'package.install'> = async (a, ctx) => {
   const options = { timeoutMs: 30 * 60_000, onLine: (l: string) => ctx.onLine?.(l) };

@@ -5,7 +5,7 @@ import type { Host, RunOptions } from '../../host/host.js';
 import { HostError } from '../../host/host-error.js';
 import { parseUnitStates, type UnitState } from '../../facts/unit-states.js';
 import type { Executor } from '../executor.js';
-import { systemctlArgs } from './system.js';
+import { runAs, systemctlArgs } from '../../engine/scope.js';
 
 const POLL_MS = 2000;
 const JOURNAL_LINES = 20;
@@ -22,9 +22,17 @@ export const parseHealth = (stdout: string): Map<string, { readonly state: strin
   return out;
 };
 
+/** One thing the wait is still waiting for: the unit it concerns (for its journal) and how it stands, for people. */
+export interface Pending {
+  readonly unit: string;
+  readonly what: string;
+}
+
+export type Healthy = ActionOf<'stack.wait-healthy'>['healthy'][number];
+
 export type Verdict =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'waiting'; readonly pending: readonly string[] }
+  | { readonly kind: 'waiting'; readonly pending: readonly Pending[] }
   | { readonly kind: 'failed'; readonly units: readonly string[]; readonly why: string };
 
 /** `systemctl list-jobs --plain --no-legend`: "ID UNIT TYPE STATE" per queued job. */
@@ -42,7 +50,7 @@ export const parseJobs = (stdout: string): Set<string> =>
 export const verdict = (
   units: readonly string[],
   states: readonly UnitState[],
-  healthy: readonly string[],
+  healthy: readonly Healthy[],
   health: ReadonlyMap<string, { state: string; health: string }>,
   baseline: ReadonlyMap<string, number> = new Map(),
   jobs: ReadonlySet<string> = new Set(),
@@ -52,9 +60,9 @@ export const verdict = (
   if (failed.length > 0) return { kind: 'failed', units: failed, why: 'failed' };
   const looping = units.filter((u) => (byId.get(u)?.restarts ?? 0) - (baseline.get(u) ?? 0) >= MAX_RESTARTS);
   if (looping.length > 0) return { kind: 'failed', units: looping, why: `restarted ${MAX_RESTARTS} times while starting` };
-  const pending = [
-    ...units.filter((u) => byId.get(u)?.active !== 'active').map((u) => `${u} ${byId.get(u)?.active ?? 'unknown'}${byId.get(u)?.sub ? `/${byId.get(u)?.sub ?? ''}` : ''}`),
-    ...healthy.filter((c) => health.get(c)?.health !== 'healthy').map((c) => `${c} health ${health.get(c)?.health || 'unknown'}`),
+  const pending: Pending[] = [
+    ...units.filter((u) => byId.get(u)?.active !== 'active').map((u) => ({ unit: u, what: `${u} ${byId.get(u)?.active ?? 'unknown'}${byId.get(u)?.sub ? `/${byId.get(u)?.sub ?? ''}` : ''}` })),
+    ...healthy.filter((h) => health.get(h.container)?.health !== 'healthy').map((h) => ({ unit: h.unit, what: `${h.container} health ${health.get(h.container)?.health || 'unknown'}` })),
   ];
   return pending.length === 0 ? { kind: 'ready' } : { kind: 'waiting', pending };
 };
@@ -80,7 +88,7 @@ export const journalTail = async (host: Host, target: Scope, units: readonly str
 };
 
 const statusCommand = (target: Scope): string =>
-  target.scope === 'system' ? 'systemctl status UNIT; journalctl -u UNIT' : `systemctl --user -M ${target.user}@ status UNIT; journalctl _SYSTEMD_USER_UNIT=UNIT`;
+  `${systemctlArgs(target).join(' ')} status UNIT; journalctl ${target.scope === 'system' ? '-u UNIT' : '_SYSTEMD_USER_UNIT=UNIT'}`;
 
 export class StackUnhealthyError extends Error {
   constructor(what: string, journal: string, target: Scope) {
@@ -112,12 +120,12 @@ const poll = async (host: Host, a: ActionOf<'stack.wait-healthy'>, baseline: Map
   // Only containers whose unit is up are asked about their health (with Notify=healthy, "active" already means a
   // passed check): one rootless podman call per poll, and none while Podman is busy starting them.
   const active = new Set(states.filter((s) => s.active === 'active').map((s) => s.id));
-  const ask = a.healthy.filter((c) => active.has(`${c}.service`));
+  const ask = a.healthy.filter((h) => active.has(h.unit)).map((h) => h.container);
   const health =
     ask.length === 0
       ? new Map<string, { state: string; health: string }>()
       : parseHealth(await quietly(host, ['podman', 'inspect', '--type', 'container', '--format', '{{.Name}} {{.State.Status}} {{.State.Health.Status}}', '--', ...ask], {
-          ...(a.target.scope === 'user' ? { asUser: a.target.user } : {}),
+          ...runAs(a.target),
           timeoutMs: POLL_TIMEOUT_MS,
         }));
   return verdict(a.units, states, a.healthy, health, baseline, jobs);
@@ -141,11 +149,11 @@ export const waitHealthy = async (host: Host, a: ActionOf<'stack.wait-healthy'>,
     if (v.kind === 'failed') {
       throw new StackUnhealthyError(`${v.units.join(', ')} ${v.why}. The last journal lines:`, await journalTail(host, a.target, v.units), a.target);
     }
-    const now = v.pending.join(', ');
+    const now = v.pending.map((p) => p.what).join(', ');
     if (now !== last) options.onLine?.(`waiting for ${now}`);
     last = now;
     if (performance.now() >= deadline) {
-      const stuck = v.pending.map((p) => p.split(' ')[0] ?? '').map((u) => (u.includes('.') ? u : `${u}.service`));
+      const stuck = v.pending.map((p) => p.unit);
       throw new StackUnhealthyError(
         `the stack was not healthy after ${a.timeoutSeconds} s (still waiting for ${now}). The last journal lines:`,
         await journalTail(host, a.target, [...new Set(stuck)]),

@@ -46,8 +46,12 @@ describe('unit directories fact', () => {
   it('the probe script is valid sh and answers "home -" for an unknown owner', () => {
     const fact = unitDirsFact(loadStack('demo'));
     if (!('sh' in fact.probe)) throw new Error('expected an sh probe');
-    const args = ['rootless', 'keelson-no-such-user-x', 'default.target', 'demo.target'];
-    expect(fact.probe.args).toEqual(['rootless', 'keelson-demo', 'default.target', 'demo.target']);
+    // The directories come from placement.ts (relative to the home the host knows), not from the script.
+    expect(fact.probe.args).toEqual([
+      'rootless', 'keelson-demo', 'default.target', 'demo.target', '/.config/containers/systemd', '/.config/systemd/user',
+      '/.config', '/.config/containers', '/.config/containers/systemd', '/.config/systemd', '/.config/systemd/user',
+    ]);
+    const args = ['rootless', 'keelson-no-such-user-x', ...(fact.probe.args ?? []).slice(2)];
     const stdout = execFileSync('sh', ['-c', fact.probe.sh, 'keelson-fact', ...args], { encoding: 'utf8' });
     expect(parseUnitDirs(out(stdout)).home).toBeNull();
   });

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { Answers, Resolved } from '../../../src/engine/step.js';
 import { parseManifest } from '../../../src/manifest/load-manifest.js';
 import type { Manifest } from '../../../src/manifest/schema.js';
+import type { QuadletFacts } from '../../../steps/quadlet/desired.js';
+import { luksVolume } from '../storage/support.js';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -32,3 +34,17 @@ export const answersFor: Readonly<Record<string, Answers>> = {
   'demo-rootful': { greeting: 'Hello from rootful keelson' },
   'cdr-link': { fqdn: 'link.example.org' },
 };
+
+/** A host where the owner does not exist yet and Podman is still to be installed (the candidate). */
+export const freshQuadletFacts = (candidate = '5.4.2+ds1-2'): QuadletFacts => ({
+  units: { home: null, existingDirs: [], files: [], enabled: false },
+  podman: null,
+  podmanPackage: [{ name: 'podman', installed: null, candidate }],
+  selinux: 'disabled',
+  secrets: { ok: false, detail: 'runuser: user keelson-demo does not exist' },
+  images: { ok: false, detail: 'runuser: user keelson-demo does not exist' },
+  unitStates: new Map(),
+  busybox: null,
+  volume: luksVolume(),
+  state: { kind: 'absent' },
+});

@@ -110,7 +110,15 @@ describe('what is staged', () => {
     ]);
     const api = actions.find((a): a is Extract<Action, { kind: 'file.write' }> => a.kind === 'file.write' && a.path.endsWith('/api.container'));
     expect(Buffer.from(writes[0]?.split(':')[3] ?? '', 'base64').toString('utf8')).toBe(api?.content);
-    expect(rest.filter((a) => a.startsWith('o:'))).toEqual(['o:quadlet:api.container', 'o:quadlet:web.container', 'o:quadlet:page.container', 'o:quadlet:demo-backend.network', 'o:quadlet:demo-edge.network', 'o:quadlet:demo-content.volume', 'o:systemd:demo.target']);
+    expect(rest.filter((a) => a.startsWith('o:'))).toEqual([
+      'o:quadlet:api.container:api.service',
+      'o:quadlet:web.container:web.service',
+      'o:quadlet:page.container:page.service',
+      'o:quadlet:demo-backend.network:demo-backend-network.service',
+      'o:quadlet:demo-edge.network:demo-edge-network.service',
+      'o:quadlet:demo-content.volume:demo-content-volume.service',
+      'o:systemd:demo.target:demo.target',
+    ]);
     // The script is a constant: nothing of the manifest is spliced into it.
     expect(VALIDATE_SCRIPT).not.toContain('keelson-demo');
   });
@@ -173,7 +181,7 @@ done
   };
 
   it('stages what will be there after the apply, runs the generator and verifies the stack\'s units, then cleans up', () => {
-    const out = run([`w:quadlet:api.container:${b64('new api\n')}`, `w:quadlet:web.container:${b64('web\n')}`, 'r:quadlet:old.container', 'o:quadlet:api.container', 'o:quadlet:web.container', 'o:systemd:demo.target']);
+    const out = run([`w:quadlet:api.container:${b64('new api\n')}`, `w:quadlet:web.container:${b64('web\n')}`, 'r:quadlet:old.container', 'o:quadlet:api.container:api.service', 'o:quadlet:web.container:web.service', 'o:systemd:demo.target:demo.target']);
     const lines = out.stdout.split('\n');
     const stage = lines.find((l) => l.startsWith('stage '))?.slice(6) ?? '';
     const loaded = lines.filter((l) => l.includes('Loading source unit file')).map((l) => l.slice(l.indexOf(stage) + stage.length));

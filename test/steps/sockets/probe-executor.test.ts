@@ -5,8 +5,9 @@ import type { ActionOf } from '../../../src/engine/action.js';
 import { actionSchema } from '../../../src/engine/action.js';
 import type { ExecutorContext } from '../../../src/apply/executor.js';
 import { Journal } from '../../../src/apply/journal.js';
-import { inScope, probeArgv, probeImage, probeSocketAccess, ProbeFailedError } from '../../../src/apply/executors/probe.js';
+import { inUserManager, probeArgv, probeImage, probeSocketAccess, ProbeFailedError } from '../../../src/apply/executors/probe.js';
 import type { Host, RunOptions, RunResult, WriteFileOptions } from '../../../src/host/host.js';
+import { parseProbeRecords } from '../../../steps/sockets/socket-facts.js';
 
 class ScriptedHost implements Host {
   readonly label = 'scripted';
@@ -51,7 +52,7 @@ describe('probe command', () => {
     expect(argv.slice(0, 12)).toEqual(['podman', 'run', '--rm', '--network', 'none', '--pull', 'never', '--user', '1000:1000', '--group-add', 'keep-groups', '--volume']);
     expect(argv).toContain('/run/demo:/run/demo:z');
     expect(argv.slice(-3)).toEqual(['abc', '/run/demo', '/run/demo-cache']);
-    const wrapped = inScope(rootlessProbe.target, argv);
+    const wrapped = inUserManager(rootlessProbe.target, argv);
     expect(wrapped.slice(0, 4)).toEqual(['systemd-run', '--user', '-M', 'demo@']);
     expect(wrapped).toContain('--wait');
     expect(wrapped).toContain('--pipe');
@@ -61,11 +62,11 @@ describe('probe command', () => {
     const a = { ...rootlessProbe, target: { scope: 'system' as const }, user: '990:990', groupAdd: [991, 962] };
     const argv = probeArgv(a, 'abc');
     expect(argv.join(' ')).toContain('--user 990:990 --group-add 991 --group-add 962 --volume');
-    expect(inScope(a.target, argv)).toEqual(argv);
+    expect(inUserManager(a.target, argv)).toEqual(argv);
   });
 
   it('the user manager expands "$": every one is doubled so the script arrives as written', () => {
-    const wrapped = inScope({ scope: 'user', user: 'demo' }, ['sh', '-c', 'echo "$1" ${HOME}', 'x', '$2']);
+    const wrapped = inUserManager({ scope: 'user', user: 'demo' }, ['sh', '-c', 'echo "$1" ${HOME}', 'x', '$2']);
     expect(wrapped.slice(-5)).toEqual(['sh', '-c', 'echo "$$1" $${HOME}', 'x', '$$2']);
   });
 
@@ -84,6 +85,8 @@ describe('probe executor', () => {
     expect(w?.path).toBe('/var/lib/keelson/probes/demo/1000-1000-kg.json');
     expect(w?.options).toEqual({ mode: 0o600, owner: 'root', group: 'root' });
     expect(JSON.parse(w?.content ?? '{}')).toMatchObject({ format: 'keelson-probe/1', ok: true, reason: '', inputs: '{"v":1}' });
+    // What the sockets step's fact reads back is exactly what was written (one schema for writer and reader).
+    expect(parseProbeRecords(`1000-1000-kg\t${(w?.content ?? '').trim()}\n`)).toEqual({ '1000-1000-kg': JSON.parse(w?.content ?? '{}') as unknown });
   });
 
   it('a directory it could not use fails the apply with the reason, and the failure is recorded first', async () => {

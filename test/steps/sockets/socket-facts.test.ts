@@ -72,7 +72,7 @@ describe('probe records', () => {
     const probe = fact.probe;
     if (!('sh' in probe)) throw new Error('expected a sh probe');
     const out = execFileSync('sh', ['-c', probe.sh, 'keelson-fact', dir], { encoding: 'utf8' });
-    expect(parseProbeRecords(out)).toEqual({ '1000-1000-kg': { ok: false, reason: 'FAIL /run/demo: denied', inputs: '{"v":1}', at: 'T' } });
+    expect(parseProbeRecords(out)).toEqual({ '1000-1000-kg': { format: 'keelson-probe/1', ok: false, reason: 'FAIL /run/demo: denied', inputs: '{"v":1}', at: 'T' } });
   });
 
   it('no directory yet: no records', () => {

@@ -9,6 +9,8 @@ import { probeSpecs } from '../../../steps/sockets/probe-specs.js';
 import { parseCatConfig } from '../../../steps/sockets/socket-facts.js';
 import { renderTmpfiles } from '../../../steps/sockets/tmpfiles.js';
 import { ctxFor, rootful, rootless } from '../identity/fixtures.js';
+import type { ProbeOutput } from '../../../src/facts/fact.js';
+import { recordedHost, recordedStep } from '../../support/recorded-host.js';
 
 const trixie = parseOsRelease('PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nID=debian\nVERSION_ID="13"\n');
 
@@ -30,15 +32,6 @@ const fresh: SocketsFacts = {
   busyboxPackage: [{ name: 'busybox-static', installed: '1:1.37.0-6', candidate: '1:1.37.0-6' }],
 };
 
-const inputsOf = (m: Manifest, ids: Resolved, facts: SocketsFacts = fresh) => probeSpecs(m, ids, facts.selinux).map((s) => [s.key, s.inputs] as const);
-
-/** The rootless host after the fresh plan below ran and its probe passed. */
-const rootlessDone: SocketsFacts = {
-  ...fresh,
-  conf: renderTmpfiles(rootless),
-  dirs: [{ path: '/run/demo', kind: 'dir', uid: 1001, gid: 991, mode: 0o770 }],
-  records: Object.fromEntries(inputsOf(rootless, rootlessIds).map(([key, inputs]) => [key, { ok: true, reason: '', inputs, at: '2026-01-01T00:00:00Z' }])),
-};
 
 const codes = (facts: SocketsFacts, m: Manifest, ids: Resolved) => checkSockets(facts, ctxFor(m, ids)).map((f) => `${f.severity}:${f.code}`);
 const plan = (facts: SocketsFacts, m: Manifest, ids: Resolved) => planSockets(facts, ctxFor(m, ids));
@@ -85,56 +78,74 @@ describe('sockets: a fresh host', () => {
   });
 });
 
-describe('sockets: everything in place', () => {
-  it('the plan is empty when the file, the directory and a passed probe under the same conditions are there', () => {
-    expect(plan(rootlessDone, rootless, rootlessIds)).toEqual([]);
-    expect(codes(rootlessDone, rootless, rootlessIds)).toEqual([]);
+// The demo stack's host after keelson installed it, as the test VM answered (test/fixtures/hosts/): the tmpfiles.d
+// file, the directory and a passed probe record are the real ones, read through the real parsers.
+describe('sockets: a host keelson installed the demo on (recorded)', () => {
+  const host = recordedHost('demo-installed');
+  const answer = (stdout: string, exitCode = 0): ProbeOutput => ({ exitCode, stdout, stderr: '' });
+  const step = (raw: Record<string, ProbeOutput> = {}) => {
+    const { values, ctx } = recordedStep(host, 'sockets', raw);
+    return { facts: values as unknown as SocketsFacts, ctx };
+  };
+  const dirs = (line: string) => ({ 'socket-dirs:/run/keelson-demo': answer(line) });
+  const planned = (raw: Record<string, ProbeOutput> = {}) => {
+    const { facts, ctx } = step(raw);
+    return planSockets(facts, ctx);
+  };
+  const found = (raw: Record<string, ProbeOutput> = {}) => {
+    const { facts, ctx } = step(raw);
+    return checkSockets(facts, ctx).map((f) => `${f.severity}:${f.code}`);
+  };
+  const record = JSON.parse(host.raw.get('probe-records:demo')?.stdout.split('\t')[1] ?? '{}') as Record<string, unknown>;
+
+  it('the file, the directory and a passed probe under the same conditions are there: nothing to do', () => {
+    expect(planned()).toEqual([]);
+    expect(found()).toEqual(['info:apparmor']);
   });
 
   it('a directory changed by hand (0755): systemd-tmpfiles puts it right, the file is left alone', () => {
-    const drifted = { ...rootlessDone, dirs: [{ path: '/run/demo', kind: 'dir' as const, uid: 1001, gid: 991, mode: 0o755 }] };
-    expect(kinds(plan(drifted, rootless, rootlessIds))).toEqual(['tmpfiles.create']);
+    expect(kinds(planned(dirs('/run/keelson-demo\tdir\t1001\t991\t755\n')))).toEqual(['tmpfiles.create']);
   });
 
   it('after a reboot before tmpfiles ran (directory absent): recreated', () => {
-    const gone = { ...rootlessDone, dirs: [{ path: '/run/demo', kind: 'absent' as const, uid: null, gid: null, mode: null }] };
-    expect(kinds(plan(gone, rootless, rootlessIds))).toEqual(['tmpfiles.create']);
+    expect(kinds(planned(dirs('/run/keelson-demo\tabsent\n')))).toEqual(['tmpfiles.create']);
+  });
+
+  it('a file in the way of the directory is a blocker', () => {
+    expect(found(dirs('/run/keelson-demo\tother\n'))).toEqual(['blocker:socket-path-not-dir', 'info:apparmor']);
   });
 
   it('the file edited by hand: rewritten, with the old content as "before" for the diff', () => {
-    const edited = { ...rootlessDone, conf: 'd /run/demo 0777 demo demo-clients -\n' };
-    expect(plan(edited, rootless, rootlessIds)[0]).toMatchObject({ kind: 'file.write', before: 'd /run/demo 0777 demo demo-clients -\n' });
+    const edited = 'd /run/keelson-demo 0777 keelson-demo demo-clients -\n';
+    expect(planned({ 'tmpfiles-conf:demo': answer(edited) })[0]).toMatchObject({ kind: 'file.write', before: edited });
   });
 
-  it('a socket directory removed from the manifest: no file any more', () => {
-    const m = manifestSchema.parse({ ...rootless, sockets: [], containers: [{ name: 'web', image: 'localhost/keelson-demo:1', user: '1000:1000' }] });
-    expect(plan(rootlessDone, m, rootlessIds)).toMatchObject([{ kind: 'file.remove', path: '/etc/tmpfiles.d/keelson-demo.conf' }]);
+  it('the socket directories leave the manifest: the file goes', () => {
+    const { facts, ctx } = step();
+    const m = { ...ctx.manifest, sockets: [], containers: ctx.manifest.containers.map((c) => ({ ...c, sockets: [] })) };
+    expect(planSockets(facts, { ...ctx, manifest: m })).toMatchObject([{ kind: 'file.remove', path: '/etc/tmpfiles.d/keelson-demo.conf' }]);
   });
-});
-
-describe('sockets: the probe record', () => {
-  const failed: SocketsFacts = {
-    ...rootlessDone,
-    records: Object.fromEntries(inputsOf(rootless, rootlessIds).map(([key, inputs]) => [key, { ok: false, reason: 'FAIL /run/demo: Permission denied', inputs, at: '' }])),
-  };
 
   it('a failed probe under the same conditions is a blocker with its reason, and is not re-run blindly', () => {
-    const findings = checkSockets(failed, ctxFor(rootless, rootlessIds));
-    expect(findings.map((f) => f.code)).toEqual(['probe-failed']);
-    expect(findings[0]?.message).toContain('Permission denied');
-    expect(findings[0]?.remedy).toContain('/var/lib/keelson/probes/demo/1000-1000-kg.json');
-    expect(kinds(plan(failed, rootless, rootlessIds))).toEqual([]);
+    const failed = { 'probe-records:demo': answer(`1000-1000-kg\t${JSON.stringify({ ...record, ok: false, reason: 'FAIL /run/keelson-demo: Permission denied' })}\n`) };
+    const { facts, ctx } = step(failed);
+    const findings = checkSockets(facts, ctx);
+    expect(findings.map((f) => f.code)).toEqual(['apparmor', 'probe-failed']);
+    expect(findings[1]?.message).toContain('Permission denied');
+    expect(findings[1]?.remedy).toContain('/var/lib/keelson/probes/demo/1000-1000-kg.json');
+    expect(planSockets(facts, ctx)).toEqual([]);
   });
 
   it('once something it depends on changed (the group got another GID), the probe runs again', () => {
-    const ids = { ...rootlessIds, groups: { 'demo-clients': 990 } };
-    expect(codes(failed, rootless, ids)).toEqual([]);
-    expect(kinds(plan(failed, rootless, ids))).toContain('probe.socket-access');
+    const { facts, ctx } = step();
+    const moved = { ...ctx, resolved: { ...ctx.resolved, groups: { ...ctx.resolved.groups, 'demo-clients': 990 } } };
+    expect(kinds(planSockets(facts, moved)).slice(-2)).toEqual(['probe.image', 'probe.socket-access']);
   });
 
-  it('SELinux switched to enforcing invalidates a passed probe', () => {
-    expect(kinds(plan({ ...rootlessDone, selinux: 'enforcing' }, rootless, rootlessIds))).toEqual(['probe.image', 'probe.socket-access']);
-    expect(codes({ ...rootlessDone, selinux: 'enforcing' }, rootless, rootlessIds)).toEqual(['info:selinux-shared-label']);
+  it('SELinux switched to enforcing invalidates the passed probe', () => {
+    const enforcing = { 'selinux-state': answer('1\n') };
+    expect(kinds(planned(enforcing))).toEqual(['probe.image', 'probe.socket-access']);
+    expect(found(enforcing)).toEqual(['info:selinux-shared-label', 'info:apparmor']);
   });
 });
 
@@ -181,6 +192,8 @@ describe('sockets: access the probe will refuse', () => {
 
 describe('sockets: other tmpfiles.d lines for the same directory', () => {
   const cat = (file: string) => parseCatConfig(`# ${file}\nd /run/demo 0750 root root -\n`);
+  /** The rootless test stack's directory in place (the tmpfiles conflicts do not depend on the rest). */
+  const rootlessDone: SocketsFacts = { ...fresh, conf: renderTmpfiles(rootless), dirs: [{ path: '/run/demo', kind: 'dir', uid: 1001, gid: 991, mode: 0o770 }] };
 
   it('a file read before keelson\'s wins at boot: a blocker', () => {
     expect(codes({ ...rootlessDone, tmpfilesConfig: cat('/usr/lib/tmpfiles.d/demo.conf') }, rootless, rootlessIds)).toEqual(['blocker:tmpfiles-conflict']);
