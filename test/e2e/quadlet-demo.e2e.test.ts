@@ -175,7 +175,7 @@ describe('the demo as keelson installed it in this run, rootless, then rootful b
     expect(Object.keys(state.stacks)).toEqual(['demo', 'demo-rootful']);
   }, SLOW);
 
-  it('both come back after a reboot (linger, WantedBy), answer again, and a second plan has nothing to do', async () => {
+  it('both come back after a reboot (linger, WantedBy, tmpfiles), answer again, and a second plan has nothing to do', async () => {
     await host?.close();
     host = undefined;
     await timer.time('start', 'reboot', () => theVm().reboot());
@@ -185,6 +185,14 @@ describe('the demo as keelson installed it in this run, rootless, then rootful b
     });
     expect((await sh('findmnt -n -o SOURCE --target /home')).trim()).toBe('/dev/mapper/home');
     expect((await sh('loginctl show-user keelson-demo -p Linger')).trim()).toBe('Linger=yes');
+    // The owner's user manager came back through linger alone (nobody logged in), and the socket directories through
+    // tmpfiles.d with the owner, group and mode the manifests ask for.
+    expect((await sh('systemctl is-active user@$(id -u keelson-demo).service')).trim()).toBe('active');
+    expect((await sh('loginctl list-sessions --no-legend | grep -c keelson-demo || true')).trim()).toBe('0');
+    expect((await sh('stat -c "%U %G %a" /run/keelson-demo /run/keelson-demo-rootful')).trim().split('\n')).toEqual([
+      'keelson-demo demo-clients 770',
+      'demo-rootful-web demo-rootful-clients 770',
+    ]);
     // Both managers done starting: a plan taken mid-start waits on Podman's locks, which says nothing about convergence.
     await timer.time('wait', 'both managers done starting', () => sh('systemctl is-system-running --wait; systemctl --user -M keelson-demo@ is-system-running --wait; true'));
 
