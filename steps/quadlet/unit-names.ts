@@ -7,6 +7,9 @@ import type { PodmanFeatures } from './podman-features.js';
 export const containerFile = (name: string): string => `${name}.container`;
 export const serviceUnit = (name: string): string => `${name}.service`;
 export const targetUnit = (name: string): string => `${name}.target`;
+/** The unit Quadlet generates from a file: web.container → web.service, x.network → x-network.service; a plain unit is itself. */
+export const generatedService = (file: string): string =>
+  file.endsWith('.container') ? `${file.slice(0, -'.container'.length)}.service` : file.replace(/\.(network|volume|pod|image|build|kube)$/, '-$1.service');
 
 /** "demo" + "backend" → "demo-backend"; a name that already starts with the stack's is not prefixed twice. */
 export const resourceName = (stack: string, name: string): string => (name.startsWith(`${stack}-`) ? name : `${stack}-${name}`);

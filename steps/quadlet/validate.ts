@@ -8,7 +8,7 @@ import type { StepContext } from '../../src/engine/step.js';
 import type { Fact, ProbeOutput } from '../../src/facts/fact.js';
 import type { Manifest } from '../../src/manifest/schema.js';
 import { placementFor, type UnitDir } from './placement.js';
-import { containerFile, networkFile, targetUnit, topTargetName, volumeFile } from './unit-names.js';
+import { containerFile, generatedService, networkFile, targetUnit, topTargetName, volumeFile } from './unit-names.js';
 
 export const GENERATOR = '/usr/libexec/podman/quadlet';
 
@@ -172,9 +172,6 @@ const manifestEntry = (m: Manifest, file: string): string => {
   return t !== undefined ? `targets.${t}` : file;
 };
 
-/** The service Quadlet generates from a file: web.container → web.service, x.network → x-network.service. */
-const generatedUnit = (file: string): string =>
-  file.endsWith('.container') ? `${file.slice(0, -'.container'.length)}.service` : file.replace(/\.(network|volume|pod|image|build|kube)$/, '-$1.service');
 
 const MAX_LINES = 12;
 const quote = (lines: readonly string[]): string =>
@@ -192,7 +189,7 @@ export const validationFindings = (r: ValidationReport, m: Manifest, dirs: Reado
   const own = stackFileNames(m).map((f) => f.name);
   // The generator names a file ("web.container", or its path); systemd-analyze names the generated unit.
   const generatorFile = (line: string) => own.find((f) => line.includes(`"${f}"`) || line.includes(`/${f}`));
-  const verifyFile = (line: string) => own.find((f) => new RegExp(`(^|[\\s/])${(f.endsWith('.target') ? f : generatedUnit(f)).replaceAll('.', '\\.')}\\b`).test(line));
+  const verifyFile = (line: string) => own.find((f) => new RegExp(`(^|[\\s/])${(f.endsWith('.target') ? f : generatedService(f)).replaceAll('.', '\\.')}\\b`).test(line));
   const findings: Finding[] = [];
   const byFile = new Map<string, string[]>();
   const foreign: string[] = [];
@@ -216,7 +213,7 @@ export const validationFindings = (r: ValidationReport, m: Manifest, dirs: Reado
     findings.push(blocker('quadlet-generator-failed', `The Quadlet generator exited with ${r.generatorExit} over the staged unit files and said nothing keelson can read.`, `Run "QUADLET_UNIT_DIRS=DIR ${GENERATOR} -dryrun" by hand over the files to see why; ${FIX}.`));
   }
   // A unit the generator did not make is "not found" by whatever names it: already said above.
-  const missing = r.notProduced.map(generatedUnit);
+  const missing = r.notProduced.map(generatedService);
   const verify = r.verify.filter((l) => !missing.some((u) => l.includes(`Unit ${u} not found`)));
   // Any line about the stack's units counts, "…, ignoring" too: systemd drops that setting (a RequiresMountsFor=
   // that is ignored lets the stack start on the unencrypted root).
