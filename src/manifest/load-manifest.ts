@@ -2,6 +2,7 @@
 // reads the file (src/cli), this only parses, so the same code serves the CLI, the wizard and the tests.
 import { LineCounter, isMap, parseDocument, type YAMLError } from 'yaml';
 import { MAX_FLOW_DEPTH, tooDeepAt } from './flow-depth.js';
+import { encodingProblem } from './text-encoding.js';
 import type { ManifestError } from './manifest-error.js';
 import { manifestSchema, type Manifest } from './schema.js';
 import { plainYamlErrors } from './yaml-plain.js';
@@ -49,6 +50,8 @@ export function parseManifest(text: string, source: string): ParseManifestResult
     return fail([top(`${source} is ${String(bytes)} bytes; a manifest may be at most ${String(MAX_MANIFEST_BYTES)} (1 MiB)`, 'check that this is the stack manifest and not an image or an archive')]);
   }
 
+  const encoding = encodingProblem(text);
+  if (encoding !== null) return fail([top(`${source} ${encoding}`, 'keelson reads manifests as UTF-8 text with \\n line ends')]);
   // The parser's time grows with the entries: bound them, so no file keeps keelson busy (a real stack has hundreds).
   const entries = countEntries(text);
   if (entries > MAX_MANIFEST_ENTRIES) {

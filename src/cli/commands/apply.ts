@@ -1,6 +1,5 @@
 // keelson apply: a fresh plan (shown, then confirmed) or a saved one (refused if the host changed since).
 import { createInterface } from 'node:readline/promises';
-import { parse as parseYaml } from 'yaml';
 import { readWorkstationText } from '../../host/workstation-files.js';
 import type { Host } from '../../host/host.js';
 import { applyPlan, type ApplyEvent, type ApplyResult } from '../../apply/apply-plan.js';
@@ -8,11 +7,13 @@ import { changedFacts } from '../../facts/gather.js';
 import { planHost } from '../../engine/plan-host.js';
 import { planActions, planBlockers, planSchema, type Plan } from '../../engine/plan.js';
 import { renderPlanText } from '../../engine/render-plan.js';
+import { withMissingSecrets } from '../../engine/secret-findings.js';
 import { manifestSchema } from '../../manifest/schema.js';
 import { allSteps } from '../../../steps/index.js';
 import { loadAnswers, loadStack, type SetupFlags } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { openHost, type HostFlags } from '../open-host.js';
+import { checkSecretNames, loadSecretAnswers } from '../secrets-file.js';
 
 export interface ApplyFlags extends HostFlags, SetupFlags {
   readonly stack?: string;
@@ -34,23 +35,6 @@ const readSavedPlan = async (file: string): Promise<Plan> => {
   const r = planSchema.safeParse(doc);
   if (!r.success) throw new UsageError(`${file}: not a keelson plan this version can apply (${r.error.issues[0]?.message ?? 'invalid'})`);
   return r.data;
-};
-
-/** Secrets: a 0600 YAML file `secrets: { id: value }`, then KEELSON_SECRET_<ID> variables. Never logged. */
-export const loadSecretAnswers = async (file: string | undefined, env: NodeJS.ProcessEnv): Promise<Record<string, string>> => {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) {
-    const m = /^KEELSON_SECRET_([A-Z0-9_]+)$/.exec(k);
-    if (m?.[1] !== undefined && v !== undefined) out[m[1].toLowerCase().replaceAll('_', '-')] = v;
-  }
-  if (file !== undefined) {
-    const text = await readWorkstationText(file);
-    if (text === null) throw new UsageError(`--secrets ${file}: no such file`);
-    const secrets = (parseYaml(text) as { secrets?: unknown } | null)?.secrets;
-    if (typeof secrets !== 'object' || secrets === null) throw new UsageError(`--secrets ${file}: expected "secrets: { name: value }"`);
-    for (const [k, v] of Object.entries(secrets)) out[k] = String(v);
-  }
-  return out;
 };
 
 const confirm = async (count: number): Promise<boolean> => {
@@ -143,7 +127,10 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
   const secretAnswers = await loadSecretAnswers(flags.secrets, process.env);
   const host = await openHost(flags);
   try {
-    const plan = await freshOrSaved(host, planFile, flags);
+    const made = await freshOrSaved(host, planFile, flags);
+    checkSecretNames(secretAnswers, manifestSchema.parse(made.inputs.manifest));
+    // An asked secret without a value stops the run here, before the first action, not at its own action.
+    const plan = withMissingSecrets(made, new Set(Object.keys(secretAnswers.values)), 'blocker');
     if (flags.json !== true) process.stdout.write(renderPlanText(plan));
     if (planBlockers(plan).length > 0) {
       if (flags.json === true) process.stdout.write(`${JSON.stringify({ ok: false, blocked: true, plan }, null, 2)}\n`);
@@ -160,7 +147,7 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
     let result: ApplyResult;
     try {
       result = await applyPlan(host, plan, {
-        secretAnswers,
+        secretAnswers: secretAnswers.values,
         signal: stop.signal,
         onEvent: flags.json === true ? undefined : printEvent(plan),
         // Straight to the operator's terminal (stderr), once; never into --json output or any file.
