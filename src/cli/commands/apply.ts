@@ -7,6 +7,7 @@ import { changedFacts } from '../../facts/gather.js';
 import { planHost } from '../../engine/plan-host.js';
 import { planActions, planBlockers, planSchema, type Plan } from '../../engine/plan.js';
 import { renderPlanText } from '../../engine/render-plan.js';
+import { visibleText } from '../../engine/visible-text.js';
 import { withMissingSecrets } from '../../engine/secret-findings.js';
 import { manifestSchema } from '../../manifest/schema.js';
 import { allSteps } from '../../../steps/index.js';
@@ -53,16 +54,17 @@ const printEvent = (plan: Plan) => {
     const label = `[${e.index + 1}/${actions.length}]`;
     switch (e.type) {
       case 'start':
-        process.stderr.write(`${label} ${e.action.description}\n`);
+        process.stderr.write(visibleText(`${label} ${e.action.description}\n`));
         break;
       case 'line':
-        process.stderr.write(`      ${e.line}\n`);
+        // A host's output: a hostile or broken program must not drive the operator's terminal.
+        process.stderr.write(`      ${visibleText(e.line)}\n`);
         break;
       case 'end':
         process.stderr.write(`${label} ${e.result === 'skipped' ? 'already so' : 'done'} (${(e.ms / 1000).toFixed(1)} s)\n`);
         break;
       case 'failed':
-        process.stderr.write(`${label} FAILED: ${e.error}\n`);
+        process.stderr.write(visibleText(`${label} FAILED: ${e.error}\n`));
         break;
     }
   };
@@ -131,7 +133,7 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
     checkSecretNames(secretAnswers, manifestSchema.parse(made.inputs.manifest));
     // An asked secret without a value stops the run here, before the first action, not at its own action.
     const plan = withMissingSecrets(made, new Set(Object.keys(secretAnswers.values)), 'blocker');
-    if (flags.json !== true) process.stdout.write(renderPlanText(plan));
+    if (flags.json !== true) process.stdout.write(visibleText(renderPlanText(plan)));
     if (planBlockers(plan).length > 0) {
       if (flags.json === true) process.stdout.write(`${JSON.stringify({ ok: false, blocked: true, plan }, null, 2)}\n`);
       process.exitCode = EXIT.blocked;

@@ -3,6 +3,7 @@ import { writeWorkstationFile } from '../../host/workstation-files.js';
 import { planHost } from '../../engine/plan-host.js';
 import { planBlockers, type Plan } from '../../engine/plan.js';
 import { renderPlanText } from '../../engine/render-plan.js';
+import { visibleText } from '../../engine/visible-text.js';
 import { allSteps } from '../../../steps/index.js';
 import { loadAnswers, loadStack, type SetupFlags } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -25,7 +26,7 @@ export const planCommand = async (flags: PlanFlags): Promise<void> => {
     const { plan } = await planHost(host, allSteps, manifest, answers);
     const json = `${JSON.stringify(plan, null, 2)}\n`;
     if (flags.out !== undefined) await writeWorkstationFile(flags.out, json, 0o600);
-    process.stdout.write(flags.json === true ? json : renderPlanText(plan));
+    process.stdout.write(flags.json === true ? json : visibleText(renderPlanText(plan)));
     process.exitCode = exitCodeForPlan(plan);
   } finally {
     await host.close();
