@@ -11,6 +11,7 @@ vi.setConfig({ testTimeout: 120_000 });
 const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
 // ESC, CSI (C1), a carriage return, a bidi override, a zero-width space, the BOM.
 const HOSTILE = 'a\u001b[2Jb\u009b31mc\rd\u202ee\u200bf\ufeffg';
+// eslint-disable-next-line no-control-regex -- finding raw control characters is the point
 const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 
 describe('visibleText: one function for every printer', () => {
