@@ -76,6 +76,7 @@ export const applyPlan = async (host: Host, plan: Plan, options: ApplyOptions = 
         journal,
         index,
         runId,
+        stack: plan.stack.name,
         secretAnswers: options.secretAnswers ?? {},
         ...(options.onReveal !== undefined ? { reveal: options.onReveal } : {}),
         onLine: (line) => {
