@@ -120,7 +120,7 @@ const publishSchema = z
     return port(hostPort) && port(containerPort) && octets;
   }, 'ports are 1-65535 and an IPv4 address has four parts of 0-255');
 /** The host side of a publish, to find two containers claiming the same port. No address means 127.0.0.1. */
-const hostEndpoint = (p: string) => {
+export const hostEndpoint = (p: string) => {
   const [, ip = '127.0.0.1', port = '', , proto = 'tcp'] = PUBLISH.exec(p) ?? [];
   return { ip, port: `${port}/${proto}` };
 };
