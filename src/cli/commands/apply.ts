@@ -160,6 +160,7 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
     } finally {
       stop.dispose();
     }
+    if (result.staleLock !== undefined && flags.json !== true) process.stderr.write(visibleText(`${result.staleLock}\n`));
     if (flags.json === true) process.stdout.write(`${JSON.stringify({ ...result, roundTrips: plan.roundTrips }, null, 2)}\n`);
     else if (result.stoppedBefore !== undefined) {
       process.stderr.write(`Stopped before action ${result.stoppedBefore + 1} of ${count}: ${result.done} done, ${result.skipped} already so. Journal: ${result.journalPath}\nRun apply again to go on (finished actions are not repeated), or roll back from the wizard.\n`);
