@@ -13,6 +13,9 @@ import {
   subuidFact,
   userManagersFact,
 } from './identity/account-facts.js';
+import { createdAccountsFact } from './identity/created-accounts.js';
+import { STATE_PATH } from './quadlet/host-state.js';
+import { fileFact } from './storage/facts.js';
 import { analyzeIdentity, type GroupDecision, type IdentityFacts } from './identity/identity-model.js';
 
 export type { IdentityFacts } from './identity/identity-model.js';
@@ -76,6 +79,8 @@ export const identityStep = defineStep<IdentityFacts>({
   id: 'identity',
   title: 'Identity: users, groups, subordinate IDs and linger',
   facts: () => ({
+    created: createdAccountsFact,
+    state: fileFact(STATE_PATH),
     passwd: passwdFact,
     groups: groupFact,
     subuid: subuidFact,

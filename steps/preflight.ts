@@ -13,8 +13,9 @@ import type { Manifest } from '../src/manifest/schema.js';
 import { checkNetworkOnline, NETWORK_ONLINE_DROP_IN, networkOnlineFact, planNetworkOnline, type NetworkOnlineFacts } from './preflight/network-online.js';
 import { describeRequirement, MIN_PODMAN, missingRequirements, podmanVersionOf } from './quadlet/podman-features.js';
 import { fileFact } from './storage/facts.js';
+import { checkHostKind, hostKindFacts, type HostKindFacts } from './preflight/host-kind.js';
 
-export interface PreflightFacts extends NetworkOnlineFacts {
+export interface PreflightFacts extends NetworkOnlineFacts, HostKindFacts {
   readonly os: OsRelease | null;
   readonly podman: Version | null;
   readonly systemd: number | null;
@@ -126,7 +127,8 @@ export const checkPreflight = (facts: PreflightFacts, ctx: StepContext): Finding
   findings.push(...checkPodman(facts));
   if (facts.systemd === null) {
     findings.push(blocker('systemd-missing', 'systemd is not running this host: Quadlet units need it.', 'Use a host booted with systemd as PID 1.'));
-  } else if (facts.systemd < 250) {
+  } else findings.push(...checkHostKind(facts, ctx.manifest));
+  if (facts.systemd !== null && facts.systemd < 250) {
     findings.push(warning('systemd-old', `systemd ${facts.systemd} is older than the 250 keelson is tested with.`, 'Upgrade the host if units misbehave.'));
   }
   if (facts.cgroup !== 'v2') {
@@ -174,6 +176,7 @@ export const preflightStep = defineStep<PreflightFacts>({
     packages: packagesFact([...new Set([...packagesFor(manifest.mode, 'debian', manifest), ...packagesFor(manifest.mode, 'rhel', manifest)])]),
     networkOnline: networkOnlineFact,
     networkOnlineDropIn: fileFact(NETWORK_ONLINE_DROP_IN),
+    ...hostKindFacts,
   }),
   check: checkPreflight,
   plan: planPreflight,

@@ -29,6 +29,7 @@ import {
 import { selinuxFact } from '../src/facts/selinux.js';
 import { deniedBecause, mayCreateIn, PROBE_IMAGE, probeSpecs, type ProbeSpec } from './sockets/probe-specs.js';
 import { renderTmpfiles, tmpfilesConflicts } from './sockets/tmpfiles.js';
+import { dirOwnershipFindings, dirsToStat } from './sockets/dir-ownership.js';
 
 export interface SocketsFacts {
   readonly conf: string | null;
@@ -78,7 +79,7 @@ const checkConflicts = (m: Manifest, facts: SocketsFacts): Finding[] =>
 export const checkSockets = (facts: SocketsFacts, ctx: StepContext): Finding[] => {
   const m = ctx.manifest;
   if (m.sockets.length === 0) return [];
-  const findings: Finding[] = [...checkConflicts(m, facts)];
+  const findings: Finding[] = [...dirOwnershipFindings(m, facts.conf, facts.dirs), ...checkConflicts(m, facts)];
   for (const d of facts.dirs) {
     if (d.kind === 'other') {
       findings.push(blocker('socket-path-not-dir', `${d.path} exists and is not a directory; systemd-tmpfiles will not replace it.`, `Find out what created it (ls -l ${d.path}); remove it if it is stale, or choose another directory.`));
@@ -157,7 +158,7 @@ export const socketsStep = defineStep<SocketsFacts>({
   facts: ({ manifest }) => ({
     conf: tmpfilesConfFact(manifest.stack),
     tmpfilesConfig: tmpfilesConfigFact,
-    dirs: socketDirsFact(manifest.sockets.map((s) => s.dir)),
+    dirs: socketDirsFact(dirsToStat(manifest)),
     selinux: selinuxFact,
     apparmor: apparmorFact,
     records: probeRecordsFact(manifest.stack),

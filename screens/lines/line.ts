@@ -1,5 +1,6 @@
 // Screens draw text as lines of styled segments, laid out and cut to the terminal width by us, never wrapped by
 // the terminal: at 80 columns a wrapped line would push the frame off the screen.
+import { visibleText } from '../../src/engine/visible-text.js';
 import type { Tone } from '../theme/theme.js';
 
 export interface Segment {
@@ -12,7 +13,8 @@ export interface Segment {
 
 export type Line = readonly Segment[];
 
-export const seg = (text: string, style: Omit<Segment, 'text'> = {}): Segment => ({ text, ...style });
+/** Every segment's text has its control and invisible characters made visible: a line comes from manifests and hosts. */
+export const seg = (text: string, style: Omit<Segment, 'text'> = {}): Segment => ({ text: visibleText(text), ...style });
 export const line = (text: string, style: Omit<Segment, 'text'> = {}): Line => [seg(text, style)];
 export const blank: Line = [seg('')];
 

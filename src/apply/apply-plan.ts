@@ -5,6 +5,7 @@ import type { Action } from '../engine/action.js';
 import { planActions, planBlockers, type Plan } from '../engine/plan.js';
 import type { ExecutorContext, ExecutorResult } from './executor.js';
 import { executors } from './executors/index.js';
+import { acquireApplyLock, holderFor, staleLockNotice } from './host-lock.js';
 import { Journal } from './journal.js';
 
 export type ApplyEvent =
@@ -35,6 +36,8 @@ export interface ApplyResult {
   readonly failed?: { readonly index: number; readonly action: Action; readonly error: string };
   /** Stopped through the signal before this action (its index), which did not begin. */
   readonly stoppedBefore?: number;
+  /** The previous apply on this host ended without releasing its lock (killed, or its connection lost): what to know. */
+  readonly staleLock?: string;
 }
 
 export class BlockedPlanError extends Error {
@@ -58,9 +61,27 @@ export const applyPlan = async (host: Host, plan: Plan, options: ApplyOptions = 
   const runId = options.runId ?? newRunId();
   const journal = new Journal(host, runId);
   const emit = options.onEvent ?? (() => undefined);
+  if (actions.length === 0) return { ok: true, runId, journalPath: journal.path, done: 0, skipped: 0 };
+  // One apply at a time on a host: the second is refused (HostError host-locked) before it writes anything.
+  const lock = await acquireApplyLock(host, holderFor(runId, plan.stack.name));
+  try {
+    const result = await walk(host, plan, actions, { ...options, runId, journal, emit });
+    return lock.stale === null ? result : { ...result, staleLock: staleLockNotice(lock.stale) };
+  } finally {
+    await lock.release();
+  }
+};
+
+interface WalkContext extends ApplyOptions {
+  readonly runId: string;
+  readonly journal: Journal;
+  readonly emit: (event: ApplyEvent) => void;
+}
+
+const walk = async (host: Host, plan: Plan, actions: readonly Action[], options: WalkContext): Promise<ApplyResult> => {
+  const { runId, journal, emit } = options;
   let done = 0;
   let skipped = 0;
-  if (actions.length === 0) return { ok: true, runId, journalPath: journal.path, done, skipped };
   await journal.write({ event: 'run-start', runId, stack: plan.stack.name, actions: actions.length, factsHash: plan.factsHash });
   for (const [index, action] of actions.entries()) {
     if (options.signal?.aborted === true) {
@@ -76,6 +97,7 @@ export const applyPlan = async (host: Host, plan: Plan, options: ApplyOptions = 
         journal,
         index,
         runId,
+        stack: plan.stack.name,
         secretAnswers: options.secretAnswers ?? {},
         ...(options.onReveal !== undefined ? { reveal: options.onReveal } : {}),
         onLine: (line) => {

@@ -8,6 +8,8 @@ export interface ExecutorContext {
   readonly journal: Journal;
   readonly index: number;
   readonly runId: string;
+  /** The plan's stack: accounts keelson creates are recorded as this stack's (steps/identity/created-accounts.ts). */
+  readonly stack?: string;
   readonly onLine?: (line: string) => void;
   /**
    * Shows a secret to the operator once, on their terminal only: never a log, the journal or live output.

@@ -1,15 +1,16 @@
 // What every command needs before it can talk about a host: the stack, its answers, and a Host.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import type { Host } from '../host/host.js';
-import { listWorkstationDirs, readWorkstationText } from '../host/workstation-files.js';
+import { listWorkstationDirs, readWorkstationText, statWorkstationPath } from '../host/workstation-files.js';
 import { resolveAnswers } from '../engine/answers.js';
 import type { Answers } from '../engine/step.js';
 import { formatManifestErrors, parseManifest } from '../manifest/load-manifest.js';
+import { visibleValue } from '../engine/visible-text.js';
 import type { Manifest } from '../manifest/schema.js';
 import { bundledManifestPath, bundledStacksDir, resolveStackRef, stackNotFoundMessage } from '../manifest/resolve-stack.js';
 import { UsageError } from './exit-codes.js';
+import { parseValuesFile } from './values-file.js';
 import { LUKS_DEVICE_ANSWER, LUKS_KEY_FILE_ANSWER } from '../../steps/storage/setup-request.js';
 
 /**
@@ -40,7 +41,18 @@ export const bundledStacks = async (): Promise<string[]> => {
 /** A bundled stack's name (assets/stacks/NAME/manifest.yaml), or a manifest file's path. */
 export const loadStack = async (stack: string, cwd: string = process.cwd()): Promise<LoadedStack> => {
   const bundled = await bundledStacks();
-  const ref = resolveStackRef(stack, { bundled, stacksDir: STACKS_DIR, cwd });
+  let ref = resolveStackRef(stack, { bundled, stacksDir: STACKS_DIR, cwd });
+  const what = await statWorkstationPath(ref.path);
+  if (what?.kind === 'dir') {
+    // A stack's directory (assets/stacks/NAME, or one of the operator's): its manifest.yaml, if it has one.
+    const inside = bundledManifestPath(ref.path, '.');
+    if ((await statWorkstationPath(inside))?.kind !== 'file') {
+      throw new UsageError(`--stack ${stack} is a directory without a manifest.yaml: name the manifest file itself (--stack ${stack.replace(/\/$/, '')}/NAME.yaml)`);
+    }
+    ref = { kind: 'file', path: inside, displayName: `${ref.displayName.replace(/\/$/, '')}/manifest.yaml` };
+  } else if (what !== null && what.kind !== 'file') {
+    throw new UsageError(`--stack ${stack} is neither a file nor a directory: name the manifest file`);
+  }
   const text = await readWorkstationText(ref.path);
   if (text === null) throw new UsageError(stackNotFoundMessage(stack, bundled));
   const parsed = parseManifest(text, ref.displayName);
@@ -66,17 +78,17 @@ export const setupAnswers = (flags: SetupFlags): Record<string, string> => {
 export const loadAnswers = async (manifest: Manifest, file: string | undefined, setup: SetupFlags = {}): Promise<Answers> => {
   let provided: Record<string, string> = setupAnswers(setup);
   if (file !== undefined) {
+    if ((await statWorkstationPath(file))?.kind === 'dir') throw new UsageError(`--answers ${file} is a directory: name the answers file`);
     const text = await readWorkstationText(file);
     if (text === null) throw new UsageError(`--answers ${file}: no such file`);
-    const doc: unknown = parseYaml(text);
-    const answers = (doc as { answers?: unknown } | null)?.answers;
-    if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
-      throw new UsageError(`--answers ${file}: expected a mapping "answers: { question-id: value }"`);
+    const parsed = parseValuesFile(text, file, 'answers');
+    if (parsed.stack !== undefined && parsed.stack !== manifest.stack) {
+      throw new UsageError(`${file}: this answers file is for stack "${parsed.stack}", not "${manifest.stack}": pass the answers file of this stack`);
     }
-    provided = { ...Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, String(v)])), ...provided };
+    provided = { ...parsed.values, ...provided };
   }
   const r = resolveAnswers(manifest, provided);
-  if (!r.ok) throw new UsageError(`answers for stack ${manifest.stack}:\n${r.problems.map((p) => `  ${p.id}: ${p.message}`).join('\n')}`);
+  if (!r.ok) throw new UsageError(`answers for stack ${manifest.stack}${file === undefined ? '' : ` (${file})`}:\n${r.problems.map((p) => `  ${visibleValue(p.id)}: ${p.message}`).join('\n')}`);
   return r.answers;
 };
 

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { HostError } from '../host/host-error.js';
 import { KEELSON_VERSION } from '../engine/version.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { visibleText } from '../engine/visible-text.js';
 import type { PlanFlags } from './commands/plan.js';
 import type { ApplyFlags } from './commands/apply.js';
 import type { HostFlags } from './open-host.js';
@@ -73,16 +74,17 @@ export const buildProgram = (): Command => {
 
 export const reportError = (e: unknown): number => {
   if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  // Messages quote manifests, answers files and hosts: control characters are shown, never obeyed by the terminal.
   if (e instanceof UsageError) {
-    process.stderr.write(`keelson: ${e.message}\n`);
+    process.stderr.write(visibleText(`keelson: ${e.message}\n`));
     return EXIT.usage;
   }
   if (e instanceof HostError) {
-    process.stderr.write(`keelson: ${e.message}\n  → ${e.remedy}\n`);
+    process.stderr.write(visibleText(`keelson: ${e.message}\n  → ${e.remedy}\n`));
     return EXIT.failed;
   }
   const message = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`keelson: ${message}\n  (set KEELSON_DEBUG=1 for details)\n`);
+  process.stderr.write(visibleText(`keelson: ${message}\n  (set KEELSON_DEBUG=1 for details)\n`));
   if (process.env.KEELSON_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
   return EXIT.failed;
 };

@@ -26,8 +26,9 @@ export const replayCommand = (o: {
     '--yes',
   ].join(' ');
 
-export const answersYaml = (stackRef: string, answers: Answers, replay: string): string =>
-  `# keelson answers, saved by the wizard. Replay without questions:\n#   ${replay}\n${stringify({ stack: stackRef, answers: { ...answers } })}`;
+/** `stack:` is the stack's name (what --answers checks), not the --stack argument, which may be a path. */
+export const answersYaml = (stackName: string, answers: Answers, replay: string): string =>
+  `# keelson answers, saved by the wizard. Replay without questions:\n#   ${replay}\n${stringify({ stack: stackName, answers: { ...answers } })}`;
 
 export const secretsYaml = (secrets: Readonly<Record<string, string>>): string =>
   `# keelson secrets: keep this file private (0600); pass it with --secrets.\n${stringify({ secrets: { ...secrets } })}`;
@@ -35,6 +36,8 @@ export const secretsYaml = (secrets: Readonly<Record<string, string>>): string =
 export const writeAnswersFiles = async (o: {
   readonly answersPath: string;
   readonly stackRef: string;
+  /** The manifest's stack name; defaults to stackRef (a bundled stack's name is both). */
+  readonly stackName?: string;
   readonly answers: Answers;
   readonly secrets: Readonly<Record<string, string>>;
   readonly host?: string;
@@ -44,6 +47,6 @@ export const writeAnswersFiles = async (o: {
   const replay = replayCommand({ stackRef: o.stackRef, answersPath: o.answersPath, secretsPath, ...(o.host === undefined ? {} : { host: o.host }), ...(o.identity === undefined ? {} : { identity: o.identity }) });
   // The secrets first: an answers file that names a secrets file which was never written would mislead.
   if (secretsPath !== null) await writeWorkstationFile(secretsPath, secretsYaml(o.secrets), 0o600);
-  await writeWorkstationFile(o.answersPath, answersYaml(o.stackRef, o.answers, replay), 0o644);
+  await writeWorkstationFile(o.answersPath, answersYaml(o.stackName ?? o.stackRef, o.answers, replay), 0o644);
   return { answersPath: o.answersPath, secretsPath, replay };
 };

@@ -180,6 +180,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       const saved = await writeAnswersFiles({
         answersPath: path(file),
         stackRef: stack.ref,
+        stackName: stack.manifest.stack,
         answers,
         secrets: stackSecrets,
         ...(target?.kind === 'ssh' ? { host: target.destination, ...(target.identity === undefined ? {} : { identity: path(target.identity) }) } : {}),

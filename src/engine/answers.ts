@@ -1,6 +1,8 @@
 // The stack's questions answered: from a replayed answers file, else the question's default. Pure, so the
 // wizard (as you type) and the headless CLI (all at once) validate the same way.
+import { matchesPattern } from '../manifest/answer-pattern.js';
 import type { Manifest } from '../manifest/schema.js';
+import { hasInvisible } from './visible-text.js';
 import type { Answers } from './step.js';
 
 /** Answers under this prefix are keelson's own options, never a stack question (question ids cannot contain "."). */
@@ -11,9 +13,15 @@ export interface AnswerProblem {
   readonly message: string;
 }
 
+/** Longer than any answer a question needs; a pasted file is a mistake. */
+export const MAX_ANSWER_LENGTH = 1024;
+
 export const validateAnswer = (question: Manifest['questions'][number], value: string): string | null => {
   if (/\p{Cc}/u.test(value)) return 'must be one line without control characters';
-  if (question.pattern !== undefined && !new RegExp(`^(?:${question.pattern})$`, 'u').test(value)) {
+  if (hasInvisible(value)) return 'must not contain bidi controls or invisible characters';
+  if (value.length > MAX_ANSWER_LENGTH) return `must be at most ${String(MAX_ANSWER_LENGTH)} characters long`;
+  // RE2: linear in the answer's length, so no pattern can freeze the wizard or the plan.
+  if (question.pattern !== undefined && !matchesPattern(question.pattern, value)) {
     return `must match ${question.pattern}`;
   }
   return null;

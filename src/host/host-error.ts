@@ -14,7 +14,8 @@ export type HostErrorCode =
   | 'sudo-needs-password'
   | 'connection-lost'
   | 'bad-argument'
-  | 'io-error';
+  | 'io-error'
+  | 'host-locked';
 
 export class HostError extends Error {
   readonly code: HostErrorCode;

@@ -37,6 +37,16 @@ export type ReadFileResult =
   | { readonly kind: 'present'; readonly content: string }
   | { readonly kind: 'absent' };
 
+/** A command kept running while its caller holds something through it (a lock on the host), stdin open. */
+export interface HeldCommand {
+  /** Writes to the command's standard input. */
+  write(text: string): void;
+  /** Closes its standard input: the command reads end of input. */
+  end(): void;
+  /** How it ended, once it has: like run(), a non-zero exit is a result, a lost connection a HostError. */
+  readonly done: Promise<RunResult>;
+}
+
 export interface Host {
   /** For people: "this machine (root)" or "ssh admin@203.0.113.7:22 (sudo)". */
   readonly label: string;
@@ -48,5 +58,11 @@ export interface Host {
   writeFile(path: string, content: string | Uint8Array, options: WriteFileOptions): Promise<void>;
   /** A missing file is { kind: 'absent' }, never an exception. */
   readFile(path: string): Promise<ReadFileResult>;
+  /**
+   * Starts argv and keeps it running with its stdin open until end(), for as long as the caller needs. It dies with
+   * this process or its connection (its stdin closes), so nothing it holds outlives keelson. Every real Host has it;
+   * a test fake may leave it out.
+   */
+  hold?(argv: readonly string[], options?: Pick<RunOptions, 'onLine' | 'asUser'>): HeldCommand;
   close(): Promise<void>;
 }

@@ -20,13 +20,16 @@ function localTransport(label: string): Transport {
       const subprocess = execa(file, args, {
         reject: false,
         buffer: false,
-        stdin: io.stdin === undefined ? 'ignore' : 'pipe',
+        stdin: io.stdin === undefined && io.stdinStream === undefined ? 'ignore' : 'pipe',
         stdout: 'pipe',
         stderr: 'pipe',
       });
       subprocess.stdout.on('data', (chunk: Uint8Array) => { io.onStdout(chunk); });
       subprocess.stderr.on('data', (chunk: Uint8Array) => { io.onStderr(chunk); });
-      if (io.stdin !== undefined) {
+      if (io.stdinStream !== undefined && subprocess.stdin !== null) {
+        subprocess.stdin.on('error', () => undefined);
+        io.stdinStream.pipe(subprocess.stdin);
+      } else if (io.stdin !== undefined) {
         // A command that exits without reading its input closes the pipe; that is not our failure.
         subprocess.stdin?.on('error', () => undefined);
         subprocess.stdin?.end(io.stdin);

@@ -113,7 +113,7 @@ function sshTransport(ssh: NodeSSH, label: string): Transport {
         if (io.abandonAfterMs !== undefined) timer = setTimeout(() => { resolve('abandoned'); }, io.abandonAfterMs);
       });
       const running = ssh.execCommand(command, {
-        ...(io.stdin === undefined ? {} : { stdin: Readable.from([Buffer.from(io.stdin)]) }),
+        ...(io.stdinStream !== undefined ? { stdin: io.stdinStream } : io.stdin === undefined ? {} : { stdin: Readable.from([Buffer.from(io.stdin)]) }),
         noTrim: true,
         onChannel: (c) => { channel = c; },
         onStdout: (chunk) => { io.onStdout(chunk); },

@@ -2,10 +2,11 @@
 // round-trip counter, and turning exits into results or HostErrors. A transport only moves bytes.
 
 import { performance } from 'node:perf_hooks';
+import { PassThrough } from 'node:stream';
 import { KILL_AFTER_SECONDS, type Privilege, isSudoPasswordRefusal, wrapArgv } from './command-wrap.js';
 import { ABSENT_EXIT, readFileArgv, writeFileArgv } from './file-scripts.js';
 import { HostError } from './host-error.js';
-import type { Host, ReadFileResult, RunOptions, RunResult, WriteFileOptions } from './host.js';
+import type { HeldCommand, Host, ReadFileResult, RunOptions, RunResult, WriteFileOptions } from './host.js';
 import { LineSplitter } from './line-splitter.js';
 import type { Transport, TransportExit } from './transport.js';
 
@@ -63,12 +64,24 @@ export class TransportHost implements Host {
     }
   }
 
+  hold(argv: readonly string[], options: Pick<RunOptions, 'onLine' | 'asUser'> = {}): HeldCommand {
+    const input = new PassThrough();
+    const done = this.#cross(argv, wrapArgv(argv, options, this.#privilege), options, input);
+    // The caller may stop waiting on done (a lost connection is reported by its next command as well).
+    done.catch(() => undefined);
+    return {
+      write: (text) => { input.write(text); },
+      end: () => { input.end(); },
+      done,
+    };
+  }
+
   async close(): Promise<void> {
     await this.#transport.close();
   }
 
   /** One round trip: the caller's argv (for messages), the wrapped argv (what runs), the caller's options. */
-  async #cross(argv: readonly string[], wrapped: readonly string[], options: RunOptions): Promise<RunResult> {
+  async #cross(argv: readonly string[], wrapped: readonly string[], options: RunOptions, stdinStream?: PassThrough): Promise<RunResult> {
     const stdout: Uint8Array[] = [];
     const stderr: Uint8Array[] = [];
     const { onLine } = options;
@@ -87,7 +100,7 @@ export class TransportHost implements Host {
     this.#roundTrips += 1;
     const started = performance.now();
     const exit: TransportExit = await this.#transport.exec(wrapped, {
-      ...(options.stdin === undefined ? {} : { stdin: toBytes(options.stdin) }),
+      ...(stdinStream !== undefined ? { stdinStream } : options.stdin === undefined ? {} : { stdin: toBytes(options.stdin) }),
       onStdout: (chunk) => { stdout.push(chunk); if (onLine) outLines.push(chunk); },
       onStderr: (chunk) => { stderr.push(chunk); if (onLine) errLines.push(chunk); },
       ...(options.timeoutMs === undefined

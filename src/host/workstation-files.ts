@@ -1,5 +1,5 @@
 // The operator's own files (manifests, answers, saved plans). Kept apart from Host: these never touch the target.
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
 export const readWorkstationText = async (path: string): Promise<string | null> => {
@@ -25,6 +25,24 @@ export const listWorkstationDirs = async (dir: string): Promise<string[]> => {
     return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+};
+
+export interface WorkstationStat {
+  readonly kind: 'file' | 'dir' | 'other';
+  /** Permission bits, e.g. 0o600. */
+  readonly mode: number;
+  readonly uid: number;
+}
+
+/** What is at path (following symlinks), or null when nothing is. */
+export const statWorkstationPath = async (path: string): Promise<WorkstationStat | null> => {
+  try {
+    const s = await stat(path);
+    return { kind: s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other', mode: s.mode & 0o7777, uid: s.uid };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
 };

@@ -1,10 +1,10 @@
 // YAML text → a validated Manifest, or every problem in it with field path, line and column. Pure: the caller
 // reads the file (src/cli), this only parses, so the same code serves the CLI, the wizard and the tests.
 import { LineCounter, isMap, parseDocument, type YAMLError } from 'yaml';
-import { formatFieldPath } from './field-path.js';
+import { MAX_FLOW_DEPTH, tooDeepAt } from './flow-depth.js';
+import { encodingProblem } from './text-encoding.js';
 import type { ManifestError } from './manifest-error.js';
 import { manifestSchema, type Manifest } from './schema.js';
-import { pathAtOffset } from './yaml-locate.js';
 import { plainYamlErrors } from './yaml-plain.js';
 import { issueToErrors } from './zod-issues.js';
 
@@ -12,6 +12,16 @@ export { formatManifestErrors, type ManifestError } from './manifest-error.js';
 
 /** A manifest is a page of YAML; anything near a mebibyte is a mistake (or an attack on the parser). */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
+/** Lines plus commas: an upper bound of the entries the parser would build. */
+export const MAX_MANIFEST_ENTRIES = 10_000;
+const countEntries = (text: string): number => {
+  let n = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 44) n++;
+  }
+  return n;
+};
 /** Past this many problems the rest are noise: fix the first ones and run again. */
 const MAX_ERRORS = 50;
 
@@ -19,12 +29,10 @@ export type ParseManifestResult = { ok: true; manifest: Manifest } | { ok: false
 
 // The parser's own words, where they name its API rather than the operator's file.
 const YAML_MESSAGES: Partial<Record<string, string>> = {
-  DUPLICATE_KEY: 'this key appears twice in the same mapping',
   MULTIPLE_DOCS: 'a manifest is one YAML document, but this file has more than one',
 };
 
 const YAML_HINTS: Partial<Record<string, string>> = {
-  DUPLICATE_KEY: 'keep one of the two entries',
   MULTIPLE_DOCS: 'one manifest per file: remove the "---" line and what follows, or split it into two files',
   TAB_AS_INDENT: 'indent with spaces, not tabs',
   BAD_INDENT: 'check the indentation (spaces only) and that every [ and { is closed',
@@ -42,20 +50,41 @@ export function parseManifest(text: string, source: string): ParseManifestResult
     return fail([top(`${source} is ${String(bytes)} bytes; a manifest may be at most ${String(MAX_MANIFEST_BYTES)} (1 MiB)`, 'check that this is the stack manifest and not an image or an archive')]);
   }
 
+  const encoding = encodingProblem(text);
+  if (encoding !== null) return fail([top(`${source} ${encoding}`, 'keelson reads manifests as UTF-8 text with \\n line ends')]);
+  // The parser's time grows with the entries: bound them, so no file keeps keelson busy (a real stack has hundreds).
+  const entries = countEntries(text);
+  if (entries > MAX_MANIFEST_ENTRIES) {
+    return fail([top(`${source} has ${String(entries)} lines and list items; a manifest has at most ${String(MAX_MANIFEST_ENTRIES)}`, 'check that this is the stack manifest; split a stack this large into several')]);
+  }
+  const deep = tooDeepAt(text);
+  if (deep >= 0) {
+    const before = text.slice(0, deep);
+    const line = before.split('\n').length;
+    const col = deep - before.lastIndexOf('\n');
+    return fail([{ path: '', line, column: col, message: `lists and mappings are nested more than ${String(MAX_FLOW_DEPTH)} levels deep here`, hint: 'a manifest nests a few levels: check the brackets' }]);
+  }
   const lineCounter = new LineCounter();
   // YAML 1.2 core: "yes" stays text, 0770 is the number 770 (the schema asks for a quoted "0770" and says so).
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false, version: '1.2' });
+  // Duplicate keys are found by plainYamlErrors in one pass: the parser's own check compares each key with every
+  // earlier one (100,000 keys took minutes).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: false, version: '1.2' });
 
   const yamlErrors = [...doc.errors, ...doc.warnings].map((e: YAMLError): ManifestError => {
     const { line, col } = lineCounter.linePos(e.pos[0]);
-    const duplicate = e.code === 'DUPLICATE_KEY';
-    const path = duplicate ? formatFieldPath(pathAtOffset(doc, e.pos[0])) : '';
     const message = YAML_MESSAGES[e.code] ?? e.message.split('\n')[0] ?? e.message;
     const hint = YAML_HINTS[e.code];
-    return { path, line, column: col, message, ...(hint === undefined ? {} : { hint }) };
+    return { path: '', line, column: col, message, ...(hint === undefined ? {} : { hint }) };
   });
   // One broken line often yields several parser errors at the same spot; the first says it best.
-  if (yamlErrors.length > 0) return fail(yamlErrors.filter((e, i) => yamlErrors.findIndex((f) => f.line === e.line && f.column === e.column) === i));
+  const spots = new Set<string>();
+  const firstAtSpot = yamlErrors.filter((e) => {
+    const spot = `${String(e.line)}:${String(e.column)}`;
+    if (spots.has(spot)) return false;
+    spots.add(spot);
+    return true;
+  });
+  if (yamlErrors.length > 0) return fail(firstAtSpot);
 
   const plainErrors = plainYamlErrors(doc, lineCounter);
   if (plainErrors.length > 0) return fail(plainErrors);

@@ -2,8 +2,14 @@
 // Every value that can reach a command line, a unit file or a path is constrained here, so hostile strings
 // (quotes, `;`, `$(…)`, newlines) are refused with a field path before anything is planned.
 import { z } from 'zod';
+import { hasInvisible } from '../engine/visible-text.js';
+import { compilePattern, MAX_PATTERN_LENGTH } from './answer-pattern.js';
+import { answerRefIssues } from './answer-refs.js';
 import { isRootUser } from './container-user.js';
+import { dependencyCycles } from './dependency-cycles.js';
+import { nameClashes } from './generated-names.js';
 import { parsePublish, PUBLISH } from './publish.js';
+import { privilegedGroupReason, reservedRunDir } from './reserved.js';
 
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
 const NAME_HINT = 'lower-case letters, digits and "-", starting with a letter, at most 31 characters';
@@ -25,30 +31,55 @@ export const nameSchema = z.string().regex(NAME, NAME_HINT);
 export const userNameSchema = z.string().regex(USER, USER_HINT);
 export const absPathSchema = z
   .string()
+  .max(255)
   .regex(ABS_PATH, ABS_PATH_HINT)
   .refine((p) => !hasDotSegment(p), 'must not contain "." or ".." segments');
-const oneLine = z.string().max(4096).regex(ONE_LINE, 'must be one line without control characters');
+/** One line of free text, at most `max` characters; bidi controls and invisible characters are refused (Trojan Source). */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(ONE_LINE, 'must be one line without control characters')
+    .refine((s) => !hasInvisible(s), 'must not contain bidi controls or invisible characters (they make text read differently from what it is): remove them');
+const oneLine = text(4096);
+/** Lists are bounded: no stack needs more, and every rule below stays fast whatever the file holds. */
+const list = <T extends z.ZodType>(item: T, max = 100) => z.array(item).max(max);
 const idSchema = z.number().int().min(1).max(2_147_483_646);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ENV_NAME_HINT = 'an environment variable name: letters, digits and "_", not starting with a digit';
 
+/** A group a stack may create or join: never one whose members are root in all but name (src/manifest/reserved.ts). */
+const groupNameSchema = userNameSchema.superRefine((name, ctx) => {
+  const why = privilegedGroupReason(name);
+  if (why !== undefined) ctx.addIssue({ code: 'custom', message: `"${name}" is a privileged group (${why}): a stack never joins it; declare a group of its own, e.g. "app-clients"` });
+});
+
 const groupSchema = z.strictObject({
-  name: userNameSchema,
+  name: groupNameSchema,
   /** Only to adopt a group that must keep a known GID; otherwise the planner picks a free system GID. */
   gid: idSchema.optional(),
+  /** The group already exists on the host and the stack may use it (keelson refuses a group it did not create otherwise). */
+  adopt: z.boolean().optional().describe('true: the group already exists on the host and this stack may use it as it is.'),
 });
 
 const userSchema = z.strictObject({
   name: userNameSchema,
   /** Client groups this service user joins (rick-infra: postgres-clients, valkey-clients). */
-  groups: z.array(userNameSchema).default([]),
+  groups: list(groupNameSchema, 32).default([]),
   home: absPathSchema.optional(),
+  /** The account already exists on the host and the stack may run as it (keelson refuses an account it did not create otherwise). */
+  adopt: z.boolean().optional().describe('true: the account already exists on the host and this stack may run as it.'),
 });
 
 const socketSchema = z.strictObject({
-  dir: absPathSchema.refine((p) => /^\/run\/[^/]+/.test(p), 'socket directories live under /run/, e.g. /run/app (never /run itself)'),
+  dir: absPathSchema
+    .refine((p) => /^\/run\/[^/]+/.test(p), 'socket directories live under /run/, e.g. /run/app (never /run itself)')
+    .superRefine((p, ctx) => {
+      const reserved = reservedRunDir(p);
+      if (reserved !== undefined) ctx.addIssue({ code: 'custom', message: `${reserved.dir} is ${reserved.why}: a stack's socket directory is a directory of its own, e.g. /run/app` });
+    }),
   owner: userNameSchema,
-  group: userNameSchema,
+  group: groupNameSchema,
   mode: z
     .string()
     .regex(/^0?[0-7]{3}$/, 'an octal mode like "0770"')
@@ -59,24 +90,20 @@ const secretSchema = z.strictObject({
   name: nameSchema,
   generate: z.strictObject({ length: z.number().int().min(16).max(256) }).optional(),
   /** Asked of the operator instead of generated. */
-  ask: oneLine.optional(),
+  ask: text(500).optional(),
 });
-
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const questionSchema = z.strictObject({
   id: nameSchema,
-  prompt: oneLine,
-  default: oneLine.optional(),
-  /** A JavaScript regular expression the answer must match in full. */
-  pattern: oneLine.refine(compiles, 'is not a valid JavaScript regular expression').optional(),
+  prompt: text(500),
+  default: text(1024).optional(),
+  /** A regular expression (RE2 syntax, matched in linear time) the answer must match in full. */
+  pattern: text(MAX_PATTERN_LENGTH)
+    .superRefine((p, ctx) => {
+      const c = compilePattern(p);
+      if (!c.ok) ctx.addIssue({ code: 'custom', message: c.why });
+    })
+    .optional(),
 });
 
 const networkSchema = z.strictObject({ name: nameSchema, internal: z.boolean().default(true) });
@@ -96,6 +123,7 @@ const containerSchema = z.strictObject({
   name: nameSchema,
   image: z
     .string()
+    .max(255)
     .regex(IMAGE, 'an image reference like "localhost/app:1" or "docker.io/library/nginx:1.27"')
     .describe('The image reference, e.g. "localhost/app:1".'),
   /** A docker-archive or OCI archive on the target host, loaded instead of pulled (air-gapped hosts). */
@@ -108,24 +136,29 @@ const containerSchema = z.strictObject({
     .regex(/^(?:[0-9]{1,10}(?::[0-9]{1,10})?|[a-z_][a-z0-9_-]{0,30})$/, '"UID:GID" or a user name')
     .describe('"UID:GID" inside the container (quote it). Root needs rootReason.'),
   /** Required when user is 0/root: no container runs as root inside unless the manifest says why. */
-  rootReason: oneLine.optional().describe('Why this container must run as root inside; required when user is 0 or root.'),
-  exec: z.array(oneLine).optional().describe('The command as an argv list; never passed through a shell.'),
-  env: z.record(z.string().regex(ENV_NAME, ENV_NAME_HINT), oneLine).default({}),
-  publish: z.array(publishSchema).default([]).describe('Published ports, "HOST_IP:HOST_PORT:CONTAINER_PORT[/udp]".'),
-  networks: z.array(nameSchema).default([]),
+  rootReason: text(500).optional().describe('Why this container must run as root inside; required when user is 0 or root.'),
+  exec: list(oneLine, 256).optional().describe('The command as an argv list; never passed through a shell.'),
+  env: z
+    .record(z.string().max(128, 'an environment variable name of at most 128 characters').regex(ENV_NAME, ENV_NAME_HINT), oneLine)
+    .refine((env) => Object.keys(env).length <= 256, 'has more than 256 variables')
+    .default({}),
+  publish: list(publishSchema, 64).default([]).describe('Published ports, "HOST_IP:HOST_PORT:CONTAINER_PORT[/udp]".'),
+  networks: list(nameSchema, 32).default([]),
   volumes: z
     .array(
       z
         .string()
         .regex(/^[a-z][a-z0-9-]{0,30}:\/[A-Za-z0-9._/@+-]*(?::(?:ro|rw))?$/, 'VOLUME:/path[:ro], e.g. "data:/data"')
+        .max(300)
         .refine((v) => !hasDotSegment(v.split(':')[1] ?? ''), 'the path inside the container must not contain "." or ".." segments'),
     )
+    .max(64)
     .default([]),
-  sockets: z.array(absPathSchema).default([]),
-  secrets: z.array(z.strictObject({ name: nameSchema, env: z.string().regex(ENV_NAME, ENV_NAME_HINT) })).default([]),
+  sockets: list(absPathSchema, 32).default([]),
+  secrets: list(z.strictObject({ name: nameSchema, env: z.string().max(128).regex(ENV_NAME, ENV_NAME_HINT) }), 64).default([]),
   health: z
     .strictObject({
-      cmd: z.array(oneLine).min(1),
+      cmd: list(oneLine, 64).min(1),
       interval: z.string().regex(DURATION, 'a duration like "10s", "500ms", "5m" or "1h"').default('10s'),
       retries: z.number().int().min(1).max(100).default(3),
     })
@@ -136,33 +169,33 @@ const containerSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe('A job that runs to completion at each start of the stack (a migration), not a service. Containers that need it first list it under requires.'),
-  requires: z.array(nameSchema).default([]),
-  wants: z.array(nameSchema).default([]),
+  requires: list(nameSchema).default([]),
+  wants: list(nameSchema).default([]),
 });
 
 const targetSchema = z.strictObject({
   name: nameSchema,
-  members: z.array(nameSchema).min(1),
-  requires: z.array(nameSchema).default([]),
+  members: list(nameSchema, 200).min(1),
+  requires: list(nameSchema).default([]),
 });
 
 export const manifestSchema = z
   .strictObject({
     stack: nameSchema.describe('The stack\'s name: lower-case letters, digits and "-".'),
-    version: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+(?:-[A-Za-z0-9.]+)?$/, 'a semantic version like "1.0.0"'),
-    description: oneLine.optional(),
+    version: z.string().max(64).regex(/^[0-9]+\.[0-9]+\.[0-9]+(?:-[A-Za-z0-9.]+)?$/, 'a semantic version like "1.0.0"'),
+    description: text(500).optional(),
     mode: z.enum(['rootless', 'rootful']).describe('rootless: one unprivileged owner runs everything; rootful: system units, a user per service.'),
     owner: userNameSchema.optional().describe('rootless: the unprivileged user that owns and runs the stack.'),
     dataMount: absPathSchema.default('/home').describe('The filesystem holding the stack\'s data; must be encrypted (LUKS).'),
-    groups: z.array(groupSchema).default([]),
-    users: z.array(userSchema).default([]),
-    sockets: z.array(socketSchema).default([]),
-    secrets: z.array(secretSchema).default([]),
-    questions: z.array(questionSchema).default([]),
-    networks: z.array(networkSchema).default([]),
-    volumes: z.array(volumeSchema).default([]),
-    containers: z.array(containerSchema).min(1).describe('The containers, each a Quadlet .container unit.'),
-    targets: z.array(targetSchema).default([]),
+    groups: list(groupSchema).default([]),
+    users: list(userSchema).default([]),
+    sockets: list(socketSchema).default([]),
+    secrets: list(secretSchema).default([]),
+    questions: list(questionSchema).default([]),
+    networks: list(networkSchema).default([]),
+    volumes: list(volumeSchema).default([]),
+    containers: list(containerSchema, 200).min(1).describe('The containers, each a Quadlet .container unit.'),
+    targets: list(targetSchema).default([]),
     /** The unit started last, which pulls in the rest: a target's name or a container's. */
     start: nameSchema.optional().describe('The target or container started last, which pulls in the rest.'),
   })
@@ -184,7 +217,8 @@ export const manifestSchema = z
     const volumes = known(m.volumes);
     const secrets = known(m.secrets);
     const groups = new Set([...m.groups.map((g) => g.name)]);
-    const published: { ip: string; port: string; everyInterface: boolean; container: number }[] = [];
+    // By host port, so finding a clash stays fast however many ports are published.
+    const published = new Map<string, { ip: string; port: string; everyInterface: boolean; container: number }[]>();
     m.containers.forEach((c, i) => {
       const at = (...rest: (string | number)[]) => ['containers', i, ...rest];
       c.networks.forEach((n, j) => {
@@ -238,10 +272,19 @@ export const manifestSchema = z
         const pub = parsePublish(p);
         if (pub === null) return;
         const port = `${pub.hostPort}/${pub.proto}`;
+        const onPort = published.get(port) ?? [];
         // 0.0.0.0 and [::] take the port on every address, so they clash with any other address on that port.
-        const clash = published.find((x) => x.port === port && (x.ip === pub.ip || x.everyInterface || pub.everyInterface));
+        const clash = onPort.find((x) => x.ip === pub.ip || x.everyInterface || pub.everyInterface);
         if (clash !== undefined) issue(at('publish', j), `host port ${pub.ip}:${port} is already published by containers[${String(clash.container)}] (${clash.ip}:${clash.port})`);
-        else published.push({ ip: pub.ip, port, everyInterface: pub.everyInterface, container: i });
+        else published.set(port, [...onPort, { ip: pub.ip, port, everyInterface: pub.everyInterface, container: i }]);
+      });
+      const plainEnv = new Set(Object.keys(c.env));
+      const secretEnv = new Map<string, number>();
+      c.secrets.forEach((s, j) => {
+        if (plainEnv.has(s.env)) issue(at('secrets', j, 'env'), `${s.env} is also set under env: a variable comes from a secret or from env, not both`);
+        const first = secretEnv.get(s.env);
+        if (first !== undefined) issue(at('secrets', j, 'env'), `${s.env} is already the target of secrets[${String(first)}]: each secret needs a variable of its own`);
+        else secretEnv.set(s.env, j);
       });
     });
     m.targets.forEach((t, i) => {
@@ -264,10 +307,12 @@ export const manifestSchema = z
       }
     });
     m.questions.forEach((q, i) => {
-      if (q.pattern !== undefined && q.default !== undefined && compiles(q.pattern) && !new RegExp(`^(?:${q.pattern})$`, 'u').test(q.default)) {
+      const pattern = q.pattern === undefined ? undefined : compilePattern(q.pattern);
+      if (pattern?.ok === true && q.default !== undefined && !pattern.matches(q.default)) {
         issue(['questions', i, 'default'], 'the default answer does not match the pattern');
       }
     });
+    for (const x of [...nameClashes(m), ...dependencyCycles(m), ...answerRefIssues(m, new Set(m.questions.map((q) => q.id)))]) issue(x.path, x.message);
     if (m.start !== undefined && !units.has(m.start)) {
       issue(['start'], `"${m.start}" is not a container or target of this stack`);
     }

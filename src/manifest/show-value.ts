@@ -1,31 +1,15 @@
 // Quoting a manifest value for an error message: the value may be hostile (newlines, terminal escapes), and an
 // error message is printed to a terminal and a log, so every control or invisible-format character is escaped.
+import { visibleValue } from '../engine/visible-text.js';
 
 const MAX_SHOWN = 60;
-
-// C0, DEL, C1, line/paragraph separators, bidi overrides and isolates, zero-width characters and the BOM.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are escaped.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu;
-
-const escapeChar = (c: string): string => {
-  switch (c) {
-    case '\n':
-      return '\\n';
-    case '\r':
-      return '\\r';
-    case '\t':
-      return '\\t';
-    default:
-      return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  }
-};
 
 /** `"value"` with escapes, shortened to about 60 characters; a non-text value is described instead. */
 export function showValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value !== 'string') return describeType(value);
   const short = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}…` : value;
-  return `"${short.replace(/[\\"]/g, (c) => `\\${c}`).replace(UNSAFE, escapeChar)}"`;
+  return `"${visibleValue(short.replace(/[\\"]/g, (c) => `\\${c}`))}"`;
 }
 
 /** What a YAML value turned out to be, in the words an operator reading the file would use. */

@@ -22,13 +22,15 @@ const fold = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
 
 /** The candidate closest to `input`, or undefined when none is plausibly what was meant. */
 export function closest(input: string, candidates: readonly string[]): string | undefined {
+  // A third of the length, at least 1, at most 3: "imageArchve" finds imageArchive, "foo" finds nothing.
+  const allowed = Math.min(3, Math.max(1, Math.floor(input.length / 3)));
   let best: { name: string; distance: number } | undefined;
   for (const name of candidates) {
+    // Lengths further apart than the allowance can never be close: skip the quadratic distance (a 500 kB key).
+    if (Math.abs(fold(name).length - fold(input).length) > allowed && Math.abs(name.length - input.length) > allowed) continue;
     const distance = fold(name) === fold(input) ? 0 : editDistance(input.toLowerCase(), name.toLowerCase());
     if (best === undefined || distance < best.distance) best = { name, distance };
   }
   if (best === undefined) return undefined;
-  // A third of the length, at least 1, at most 3: "imageArchve" finds imageArchive, "foo" finds nothing.
-  const allowed = Math.min(3, Math.max(1, Math.floor(input.length / 3)));
   return best.distance <= allowed ? best.name : undefined;
 }

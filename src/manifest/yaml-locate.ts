@@ -1,5 +1,5 @@
 // Where a field sits in the YAML text: zod reports a path into the parsed value, the operator needs line:column.
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
 import type { FieldPath } from './field-path.js';
 
 export interface Position {
@@ -18,8 +18,22 @@ export function keyText(key: unknown): string | undefined {
   return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : '';
 }
 
-const findPair = (map: Node, seg: PropertyKey): Pair | undefined =>
-  isMap(map) ? map.items.find((p) => keyText(p.key) === String(seg)) : undefined;
+// Each mapping indexed once by key: locating every one of 100,000 unknown keys stays linear. The first pair of a
+// key wins, as it did when the pairs were searched in order.
+const indexes = new WeakMap<object, Map<string, Pair>>();
+const findPair = (map: Node, seg: PropertyKey): Pair | undefined => {
+  if (!isMap(map)) return undefined;
+  let index = indexes.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const p of map.items) {
+      const k = keyText(p.key);
+      if (k !== undefined && !index.has(k)) index.set(k, p);
+    }
+    indexes.set(map, index);
+  }
+  return index.get(String(seg));
+};
 
 const startOf = (node: unknown): number | undefined => {
   if (isPair(node)) return startOf(node.key);
@@ -62,39 +76,6 @@ const hasText = (node: unknown): boolean => {
   const r = node.range;
   return r !== undefined && r !== null && r[1] > r[0];
 };
-
-/** The field path of the innermost node at `offset` (to name the field a YAML parse error is about). */
-export function pathAtOffset(doc: Document, offset: number): PropertyKey[] {
-  const path: PropertyKey[] = [];
-  const within = (node: unknown) => {
-    const r = isScalar(node) || isMap(node) || isSeq(node) || isAlias(node) ? node.range : undefined;
-    return r !== undefined && r !== null && offset >= r[0] && offset < Math.max(r[2], r[0] + 1);
-  };
-  let node: unknown = doc.contents;
-  for (;;) {
-    let next: unknown;
-    if (isMap(node)) {
-      for (const p of node.items) {
-        const key = keyText(p.key);
-        if (key === undefined) continue;
-        if (within(p.key)) return [...path, key];
-        if (within(p.value)) {
-          path.push(key);
-          next = p.value;
-          break;
-        }
-      }
-    } else if (isSeq(node)) {
-      const i = node.items.findIndex(within);
-      if (i >= 0) {
-        path.push(i);
-        next = node.items[i];
-      }
-    }
-    if (next === undefined) return path;
-    node = next;
-  }
-}
 
 /** The YAML node holding the value at `path`, if the path exists in the text. */
 export function nodeAt(doc: Document, path: FieldPath): unknown {

@@ -43,6 +43,8 @@ function valueAt(input: unknown, path: FieldPath): { present: boolean; value: un
   return { present: true, value };
 }
 
+const MAX_SUGGESTED = 50;
+
 const plural = (n: number, word: string) => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
 const lastKey = (path: FieldPath) => {
   const last = path[path.length - 1];
@@ -60,8 +62,10 @@ export function issueToErrors(issue: Issue, ctx: Context): ManifestError[] {
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = keysAt(ctx.schema, path);
-      return issue.keys.map((key) => {
-        const suggestion = closest(key, allowed);
+      // Only the first MAX_SUGGESTED keys can be among the errors shown (they are sorted by line and capped), so
+      // only they are compared with the allowed keys: a file of 100,000 unknown keys stays fast.
+      return issue.keys.map((key, i) => {
+        const suggestion = i < MAX_SUGGESTED ? closest(key, allowed) : undefined;
         const hint =
           suggestion !== undefined
             ? `did you mean '${suggestion}'?`

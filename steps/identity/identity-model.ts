@@ -5,10 +5,16 @@ import { blocker, info, warning, type Finding } from '../../src/engine/finding.j
 import type { Manifest } from '../../src/manifest/schema.js';
 import type { GroupEntry, LoginDefs, PasswdEntry, SubidRange, UserManager } from './account-facts.js';
 import { allocateGid, allocateUser, type IdPool } from './allocate-ids.js';
+import type { CreatedAccount } from './created-accounts.js';
+import { ownershipFindings } from './ownership.js';
+import type { TextFile } from '../storage/facts.js';
 import { namedContainerUser, NO_LOGIN_SHELLS, NOLOGIN, stackUsers, type UserRole } from './stack-users.js';
 import { allocateSubids, ownsRange, SUBID_COUNT, subidConflicts, type Span } from './subids.js';
 
 export interface IdentityFacts {
+  /** Accounts keelson created, and for which stack (records and the deployment record). */
+  readonly created: readonly CreatedAccount[];
+  readonly state: TextFile;
   readonly passwd: readonly PasswdEntry[];
   readonly groups: readonly GroupEntry[];
   readonly subuid: readonly SubidRange[];
@@ -65,7 +71,7 @@ export interface IdentityModel {
 const under = (path: string, mount: string) => mount === '/' || path === mount || path.startsWith(`${mount}/`);
 
 export const analyzeIdentity = (facts: IdentityFacts, m: Manifest): IdentityModel => {
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...ownershipFindings(facts, m)];
   const defs = facts.loginDefs;
   const passwdByName = new Map(facts.passwd.map((p) => [p.name, p]));
   const groupByName = new Map(facts.groups.map((g) => [g.name, g]));
@@ -115,7 +121,8 @@ export const analyzeIdentity = (facts: IdentityFacts, m: Manifest): IdentityMode
         findings.push(blocker('group-unknown', `User ${u.name} should join group ${g}, which is neither declared under groups nor present on this host.`, `Declare it (groups: [{ name: ${g} }]) so keelson creates it, or install the service that owns it first.`));
       } else {
         hostGroups[g] = host.gid;
-        findings.push(info('group-from-host', `${u.name} joins the host's existing group ${g} (GID ${host.gid}).`));
+        // Joining a group keelson did not create is a grant the manifest must make explicitly (ownership.ts).
+        findings.push(blocker('group-not-declared', `User ${u.name} should join the host's existing group ${g} (GID ${host.gid}), which the manifest does not declare.`, `If the stack is meant to join it, declare and adopt it explicitly: groups: [{ name: ${g}, adopt: true }].`));
       }
     }
   }
@@ -150,9 +157,6 @@ export const analyzeIdentity = (facts: IdentityFacts, m: Manifest): IdentityMode
     }
     // New user: its primary group is the group of its own name (the manifest's, the host's, or a new private one).
     const sameName = manifestGroups.get(u.name) ?? groupByName.get(u.name);
-    if (sameName !== undefined && !manifestGroups.has(u.name)) {
-      findings.push(warning('user-group-exists', `Group ${u.name} already exists (GID ${sameName.gid}) without a user of that name; the new user ${u.name} takes it as its primary group.`, `If that group belongs to something else, rename the stack's user in the manifest.`));
-    }
     const ids = allocateUser(pool, system ? 'system' : 'regular', system ? sysUids : regUids, system ? sysGids : regGids, sameName === undefined);
     if (ids === null) {
       const range = system ? sysUids : regUids;

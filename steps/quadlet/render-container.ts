@@ -2,6 +2,7 @@
 // no root inside without a reason (schema), loopback-only publishing, NoNewPrivileges, a read-only root where
 // allowed, supplementary groups only where a socket directory needs them, and a unit that is active only once
 // its health check passes.
+import { ANSWER_REF } from '../../src/manifest/answer-refs.js';
 import { parsePublish } from '../../src/manifest/publish.js';
 import type { Manifest, ManifestContainer } from '../../src/manifest/schema.js';
 import { podmanFeatures } from './podman-features.js';
@@ -14,7 +15,6 @@ import { dependencyName, networkFile, secretName, volumeFile } from './unit-name
 export const START_TIMEOUT_SECONDS = 900;
 
 const NUMERIC_USER = /^([0-9]+)(?::([0-9]+))?$/;
-const ANSWER_REF = /\{\{\s*answers\.([a-z][a-z0-9-]*)\s*\}\}/g;
 
 interface RunAs {
   readonly user: string;

@@ -7,8 +7,7 @@ import type { PodmanFeatures } from './podman-features.js';
 export const containerFile = (name: string): string => `${name}.container`;
 export const serviceUnit = (name: string): string => `${name}.service`;
 export const targetUnit = (name: string): string => `${name}.target`;
-
-/** The unit Quadlet generates from a file: web.container → web.service, x.network → x-network.service. */
+/** The unit Quadlet generates from a file: web.container → web.service, x.network → x-network.service; a plain unit is itself. */
 export const generatedUnit = (file: string): string =>
   file.endsWith('.container') ? serviceUnit(file.slice(0, -'.container'.length)) : file.replace(/\.(network|volume|pod|image|build|kube)$/, '-$1.service');
 

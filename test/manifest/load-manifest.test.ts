@@ -347,7 +347,7 @@ const cases: Case[] = [
     path: 'questions[0].pattern',
     line: 'pattern: "[a-z"',
     column: '"[a-z"',
-    message: /not a valid JavaScript regular expression/,
+    message: /not a regular expression keelson accepts \(RE2 syntax/,
   },
   {
     kind: 'question whose default does not match its pattern',

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { writeAnswersFiles, secretsPathFor } from '../../src/cli/wizard-answers-file.js';
 import { confProgressStore, createWizardConf } from '../../src/cli/wizard-progress-store.js';
 import { loadAnswers } from '../../src/cli/context.js';
-import { loadSecretAnswers } from '../../src/cli/commands/apply.js';
+import { loadSecretAnswers } from '../../src/cli/secrets-file.js';
 import { demoManifest } from './helpers/fixtures.js';
 
 const temp = () => mkdtempSync(join(tmpdir(), 'keelson-wizard-'));
@@ -25,7 +25,7 @@ describe('writeAnswersFiles', () => {
     expect(saved.secretsPath).toBe(join(dir, 'demo.answers.secrets.yaml'));
     expect(saved.replay).toBe(`keelson apply --stack demo --answers ${join(dir, 'demo.answers.yaml')} --secrets ${join(dir, 'demo.answers.secrets.yaml')} --host admin@192.0.2.10:2222 --yes`);
     expect(await loadAnswers(demoManifest, saved.answersPath)).toEqual({ domain: 'shop.example.org', port: '8081' });
-    expect(await loadSecretAnswers(saved.secretsPath ?? '', {})).toEqual({ 'admin-token': "it's: a #secret" });
+    expect((await loadSecretAnswers(saved.secretsPath ?? '', {})).values).toEqual({ 'admin-token': "it's: a #secret" });
     expect(statSync(saved.secretsPath ?? '').mode & 0o777).toBe(0o600);
     const answersText = readFileSync(saved.answersPath, 'utf8');
     expect(answersText).toContain('stack: demo');

@@ -26,6 +26,9 @@ const preflightFacts = (podman: Version | null, candidate: string | null): Prefl
   packages: rootless.map((name) => ({ name, installed: name === 'podman' && podman === null ? null : '1.0', candidate: name === 'podman' ? candidate : '1.0' })),
   networkOnline: 'active',
   networkOnlineDropIn: { kind: 'absent' },
+  systemdBooted: true,
+  userManagerUnit: true,
+  unprivilegedPortStart: 1024,
 });
 
 const quadletFacts = (podman: Version | null, candidate: string | null): QuadletFacts => {

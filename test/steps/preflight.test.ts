@@ -29,6 +29,9 @@ const base: PreflightFacts = {
   packages: installed(rootlessDebian),
   networkOnline: 'active',
   networkOnlineDropIn: { kind: 'absent' },
+  systemdBooted: true,
+  userManagerUnit: true,
+  unprivilegedPortStart: 1024,
 };
 
 const codes = (f: PreflightFacts, mode: Manifest['mode'] = 'rootless') =>

@@ -14,6 +14,7 @@ export const relocated = (inner: Host, root: string): Host => {
     run: (argv, options) => inner.run(argv.map(move), options),
     writeFile: (path, content, options) => inner.writeFile(move(path), content, options),
     readFile: (path) => inner.readFile(move(path)),
+    ...(inner.hold === undefined ? {} : { hold: (argv: readonly string[], options?: Parameters<NonNullable<Host['hold']>>[1]) => (inner.hold as NonNullable<Host['hold']>).call(inner, argv.map(move), options) }),
     close: () => inner.close(),
   };
 };

@@ -2,6 +2,14 @@
 import type { Executor } from '../executor.js';
 import { runChecked } from '../run-checked.js';
 import { CommandFailedError } from '../../host/host-error.js';
+import { CREATED_ACCOUNTS_DIR, createdAccountPath, type AccountKind } from '../../../steps/identity/created-accounts.js';
+
+/** Right after creating it: the account is keelson's, for this stack, so a later plan may use it without adopt. */
+const recordCreated = async (ctx: Parameters<Executor<'group.create'>>[1], kind: AccountKind, name: string): Promise<void> => {
+  if (ctx.stack === undefined) return;
+  await runChecked(ctx.host, ['mkdir', '-p', '-m', '0700', '--', CREATED_ACCOUNTS_DIR]);
+  await ctx.host.writeFile(createdAccountPath(kind, name), `${ctx.stack}\n`, { mode: 0o600 });
+};
 
 const getent = async (ctx: Parameters<Executor<'group.create'>>[1], db: 'group' | 'passwd', name: string) => {
   const r = await ctx.host.run(['getent', db, name]);
@@ -15,6 +23,7 @@ export const groupCreate: Executor<'group.create'> = async (a, ctx) => {
     throw new CommandFailedError(['groupadd', a.name], 9, `group ${a.name} exists with GID ${existing[2] ?? '?'}, the plan wanted ${a.gid}: run "keelson plan" again`);
   }
   await runChecked(ctx.host, ['groupadd', ...(a.system ? ['--system'] : []), '--gid', String(a.gid), '--', a.name]);
+  await recordCreated(ctx, 'group', a.name);
   return 'done';
 };
 
@@ -38,6 +47,7 @@ export const userCreate: Executor<'user.create'> = async (a, ctx) => {
     ...(a.groups.length > 0 ? ['--groups', a.groups.join(',')] : []),
     '--', a.name,
   ]);
+  await recordCreated(ctx, 'user', a.name);
   return 'done';
 };
 

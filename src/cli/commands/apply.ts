@@ -1,6 +1,5 @@
 // keelson apply: a fresh plan (shown, then confirmed) or a saved one (refused if the host changed since).
 import { createInterface } from 'node:readline/promises';
-import { parse as parseYaml } from 'yaml';
 import { readWorkstationText } from '../../host/workstation-files.js';
 import type { Host } from '../../host/host.js';
 import { applyPlan, type ApplyEvent, type ApplyResult } from '../../apply/apply-plan.js';
@@ -8,11 +7,14 @@ import { changedFacts } from '../../facts/gather.js';
 import { planHost } from '../../engine/plan-host.js';
 import { planActions, planBlockers, planSchema, type Plan } from '../../engine/plan.js';
 import { renderPlanText } from '../../engine/render-plan.js';
+import { visibleText } from '../../engine/visible-text.js';
+import { withMissingSecrets } from '../../engine/secret-findings.js';
 import { manifestSchema } from '../../manifest/schema.js';
 import { allSteps } from '../../../steps/index.js';
 import { loadAnswers, loadStack, type SetupFlags } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { openHost, type HostFlags } from '../open-host.js';
+import { checkSecretNames, loadSecretAnswers } from '../secrets-file.js';
 
 export interface ApplyFlags extends HostFlags, SetupFlags {
   readonly stack?: string;
@@ -36,23 +38,6 @@ const readSavedPlan = async (file: string): Promise<Plan> => {
   return r.data;
 };
 
-/** Secrets: a 0600 YAML file `secrets: { id: value }`, then KEELSON_SECRET_<ID> variables. Never logged. */
-export const loadSecretAnswers = async (file: string | undefined, env: NodeJS.ProcessEnv): Promise<Record<string, string>> => {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) {
-    const m = /^KEELSON_SECRET_([A-Z0-9_]+)$/.exec(k);
-    if (m?.[1] !== undefined && v !== undefined) out[m[1].toLowerCase().replaceAll('_', '-')] = v;
-  }
-  if (file !== undefined) {
-    const text = await readWorkstationText(file);
-    if (text === null) throw new UsageError(`--secrets ${file}: no such file`);
-    const secrets = (parseYaml(text) as { secrets?: unknown } | null)?.secrets;
-    if (typeof secrets !== 'object' || secrets === null) throw new UsageError(`--secrets ${file}: expected "secrets: { name: value }"`);
-    for (const [k, v] of Object.entries(secrets)) out[k] = String(v);
-  }
-  return out;
-};
-
 const confirm = async (count: number): Promise<boolean> => {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -69,16 +54,17 @@ const printEvent = (plan: Plan) => {
     const label = `[${e.index + 1}/${actions.length}]`;
     switch (e.type) {
       case 'start':
-        process.stderr.write(`${label} ${e.action.description}\n`);
+        process.stderr.write(visibleText(`${label} ${e.action.description}\n`));
         break;
       case 'line':
-        process.stderr.write(`      ${e.line}\n`);
+        // A host's output: a hostile or broken program must not drive the operator's terminal.
+        process.stderr.write(`      ${visibleText(e.line)}\n`);
         break;
       case 'end':
         process.stderr.write(`${label} ${e.result === 'skipped' ? 'already so' : 'done'} (${(e.ms / 1000).toFixed(1)} s)\n`);
         break;
       case 'failed':
-        process.stderr.write(`${label} FAILED: ${e.error}\n`);
+        process.stderr.write(visibleText(`${label} FAILED: ${e.error}\n`));
         break;
     }
   };
@@ -143,8 +129,11 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
   const secretAnswers = await loadSecretAnswers(flags.secrets, process.env);
   const host = await openHost(flags);
   try {
-    const plan = await freshOrSaved(host, planFile, flags);
-    if (flags.json !== true) process.stdout.write(renderPlanText(plan));
+    const made = await freshOrSaved(host, planFile, flags);
+    checkSecretNames(secretAnswers, manifestSchema.parse(made.inputs.manifest));
+    // An asked secret without a value stops the run here, before the first action, not at its own action.
+    const plan = withMissingSecrets(made, new Set(Object.keys(secretAnswers.values)), 'blocker');
+    if (flags.json !== true) process.stdout.write(visibleText(renderPlanText(plan)));
     if (planBlockers(plan).length > 0) {
       if (flags.json === true) process.stdout.write(`${JSON.stringify({ ok: false, blocked: true, plan }, null, 2)}\n`);
       process.exitCode = EXIT.blocked;
@@ -160,7 +149,7 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
     let result: ApplyResult;
     try {
       result = await applyPlan(host, plan, {
-        secretAnswers,
+        secretAnswers: secretAnswers.values,
         signal: stop.signal,
         onEvent: flags.json === true ? undefined : printEvent(plan),
         // Straight to the operator's terminal (stderr), once; never into --json output or any file.
@@ -171,6 +160,7 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
     } finally {
       stop.dispose();
     }
+    if (result.staleLock !== undefined && flags.json !== true) process.stderr.write(visibleText(`${result.staleLock}\n`));
     if (flags.json === true) process.stdout.write(`${JSON.stringify({ ...result, roundTrips: plan.roundTrips }, null, 2)}\n`);
     else if (result.stoppedBefore !== undefined) {
       process.stderr.write(`Stopped before action ${result.stoppedBefore + 1} of ${count}: ${result.done} done, ${result.skipped} already so. Journal: ${result.journalPath}\nRun apply again to go on (finished actions are not repeated), or roll back from the wizard.\n`);

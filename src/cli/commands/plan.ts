@@ -3,6 +3,9 @@ import { writeWorkstationFile } from '../../host/workstation-files.js';
 import { planHost } from '../../engine/plan-host.js';
 import { planBlockers, type Plan } from '../../engine/plan.js';
 import { renderPlanText } from '../../engine/render-plan.js';
+import { visibleText } from '../../engine/visible-text.js';
+import { withMissingSecrets } from '../../engine/secret-findings.js';
+import { loadSecretAnswers } from '../secrets-file.js';
 import { allSteps } from '../../../steps/index.js';
 import { loadAnswers, loadStack, type SetupFlags } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -22,10 +25,12 @@ export const planCommand = async (flags: PlanFlags): Promise<void> => {
   const answers = await loadAnswers(manifest, flags.answers, flags);
   const host = await openHost(flags);
   try {
-    const { plan } = await planHost(host, allSteps, manifest, answers);
+    const made = (await planHost(host, allSteps, manifest, answers)).plan;
+    // Asked secrets come at apply (--secrets, or the environment): say now which ones it will need.
+    const plan = withMissingSecrets(made, new Set(Object.keys((await loadSecretAnswers(undefined, process.env)).values)), 'warning');
     const json = `${JSON.stringify(plan, null, 2)}\n`;
     if (flags.out !== undefined) await writeWorkstationFile(flags.out, json, 0o600);
-    process.stdout.write(flags.json === true ? json : renderPlanText(plan));
+    process.stdout.write(flags.json === true ? json : visibleText(renderPlanText(plan)));
     process.exitCode = exitCodeForPlan(plan);
   } finally {
     await host.close();

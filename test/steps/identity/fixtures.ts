@@ -12,6 +12,7 @@ import {
   type PasswdEntry,
 } from '../../../steps/identity/account-facts.js';
 import type { IdentityFacts } from '../../../steps/identity.js';
+import type { CreatedAccount } from '../../../steps/identity/created-accounts.js';
 
 export const TRIXIE_PASSWD = `root:x:0:0:root:/root:/bin/bash
 daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
@@ -78,6 +79,8 @@ USERGROUPS_ENAB yes
 `;
 
 export const freshHost: IdentityFacts = {
+  created: [],
+  state: { kind: 'absent' },
   passwd: parsePasswd(TRIXIE_PASSWD),
   groups: parseGroups(TRIXIE_GROUP),
   subuid: parseSubids(TRIXIE_SUBUID),
@@ -109,12 +112,23 @@ export const rootful: Manifest = manifestSchema.parse({
 
 export const ctxFor = (manifest: Manifest, resolved: Resolved = emptyResolved): StepContext => ({ manifest, answers: {}, resolved });
 
-/** The host after a successful apply: what the accounts look like once the plan ran. */
+/** keelson's records of the accounts it created, for the test stacks (demo, shop). */
+const createdBy = (extra: { passwd?: PasswdEntry[]; groups?: GroupEntry[] }): CreatedAccount[] =>
+  ['demo', 'shop'].flatMap((stack) => [
+    ...(extra.passwd ?? []).map((p) => ({ kind: 'user' as const, name: p.name, stack })),
+    ...(extra.groups ?? []).map((g) => ({ kind: 'group' as const, name: g.name, stack })),
+  ]);
+
+/**
+ * The host after a successful apply: what the accounts look like once the plan ran, recorded as keelson's
+ * (`createdByKeelson: false` for accounts that were there before keelson).
+ */
 export const withAccounts = (
   facts: IdentityFacts,
-  extra: { passwd?: PasswdEntry[]; groups?: GroupEntry[]; subids?: string; linger?: string[]; managers?: IdentityFacts['managers'] },
+  extra: { passwd?: PasswdEntry[]; groups?: GroupEntry[]; subids?: string; linger?: string[]; managers?: IdentityFacts['managers']; createdByKeelson?: boolean },
 ): IdentityFacts => ({
   ...facts,
+  created: [...facts.created, ...(extra.createdByKeelson === false ? [] : createdBy(extra))],
   passwd: [...facts.passwd, ...(extra.passwd ?? [])],
   groups: [...facts.groups, ...(extra.groups ?? [])],
   subuid: [...facts.subuid, ...parseSubids(extra.subids ?? '')],

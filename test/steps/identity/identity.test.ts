@@ -137,9 +137,9 @@ describe('identity: existing accounts that differ', () => {
     expect(plan(rootlessDone, m)).toEqual([]);
   });
 
-  it('a group of the user\'s name without the user: taken as its primary group, with a warning', () => {
+  it('a group of the user\'s name without the user, that keelson created: taken as its primary group', () => {
     const host = withAccounts(freshHost, { groups: [{ name: 'demo', gid: 1400, members: [] }] });
-    expect(codes(host, rootless)).toEqual(['warning:user-group-exists']);
+    expect(codes(host, rootless)).toEqual([]);
     const create = plan(host, rootless).find((a) => a.kind === 'user.create');
     expect(create).toMatchObject({ gid: 1400 });
     expect(plan(host, rootless).flatMap((a) => (a.kind === 'group.create' ? [a.name] : []))).toEqual(['demo-clients']);
@@ -168,10 +168,16 @@ describe('identity: GIDs', () => {
     expect(r.users?.['shop-app']).toEqual({ uid: 989, gid: 989, home: '/home/shop-app' });
   });
 
-  it("a host group the manifest does not declare is joined with the host's GID (infrastructure fact)", () => {
+  it("a host group the manifest does not declare is a blocker: joining it is a grant the manifest must make (issue 12)", () => {
     const m = manifestSchema.parse({ ...rootful, users: [{ name: 'shop-app', groups: ['shop-clients', 'postgres-clients'] }, { name: 'shop-db' }] });
-    const host = withAccounts(freshHost, { groups: [{ name: 'postgres-clients', gid: 962, members: [] }] });
-    expect(codes(host, m)).toEqual(['info:group-from-host']);
+    const host = withAccounts(freshHost, { groups: [{ name: 'postgres-clients', gid: 962, members: [] }], createdByKeelson: false });
+    expect(codes(host, m)).toEqual(['blocker:group-not-declared']);
+  });
+
+  it("an adopted host group is joined with the host's GID (infrastructure fact)", () => {
+    const m = manifestSchema.parse({ ...rootful, groups: [{ name: 'shop-clients' }, { name: 'postgres-clients', adopt: true }], users: [{ name: 'shop-app', groups: ['shop-clients', 'postgres-clients'] }, { name: 'shop-db' }] });
+    const host = withAccounts(freshHost, { groups: [{ name: 'postgres-clients', gid: 962, members: [] }], createdByKeelson: false });
+    expect(codes(host, m)).toEqual([]);
     expect(resolveIdentity(host, ctxFor(m)).groups).toEqual({ 'shop-clients': 991, 'postgres-clients': 962 });
     expect(plan(host, m).find((a) => a.kind === 'user.create')).toMatchObject({ name: 'shop-app', groups: ['shop-clients', 'postgres-clients'] });
   });

@@ -198,7 +198,7 @@ describe('values from the manifest', () => {
   });
 
   it('an answer the operator did not give is a render error', () => {
-    const m = manifest({ containers: [{ ...base.containers[0], env: { A: '{{answers.nope}}' } }] });
+    const m = manifest({ questions: [{ id: 'nope', prompt: 'Nope?' }], containers: [{ ...base.containers[0], env: { A: '{{answers.nope}}' } }] });
     expect(() => renderStack(m, ctx())).toThrow(/containers\.web\.env\.A: refers to answer "nope"/);
   });
 
