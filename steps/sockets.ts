@@ -9,7 +9,7 @@
 // recreated at boot.
 import type { Action } from '../src/engine/action.js';
 import { blocker, info, warning, type Finding } from '../src/engine/finding.js';
-import { defineStep, type StepContext } from '../src/engine/step.js';
+import { defineStep, type BuildsOn, type StepContext } from '../src/engine/step.js';
 import { osReleaseFact, type OsRelease } from '../src/facts/os-release.js';
 import { packagesFact, type PackageState } from '../src/facts/packages.js';
 import type { Manifest } from '../src/manifest/schema.js';
@@ -151,6 +151,15 @@ export const planSockets = (facts: SocketsFacts, ctx: StepContext): Action[] => 
   return actions;
 };
 
+/** The directories name the stack's users and groups, and the probe runs under Podman: both made by earlier steps. */
+export const socketsBuildOn = (_facts: SocketsFacts, ctx: StepContext): BuildsOn[] =>
+  ctx.manifest.sockets.length === 0
+    ? []
+    : [
+        { step: 'preflight', why: 'the socket probe runs under the Podman it installs' },
+        { step: 'identity', why: 'the socket directories belong to the users and groups it creates, and the probe runs as them' },
+      ];
+
 export const socketsStep = defineStep<SocketsFacts>({
   id: 'sockets',
   title: 'Sockets: socket directories and the proof that the containers reach them',
@@ -167,4 +176,5 @@ export const socketsStep = defineStep<SocketsFacts>({
   }),
   check: checkSockets,
   plan: planSockets,
+  buildsOn: socketsBuildOn,
 });

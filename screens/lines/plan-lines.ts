@@ -60,9 +60,11 @@ export const stepSummary = (step: StepPlan, skipped: boolean): Line => {
   return line(`${plural(c.actions, 'action')} planned${c.warnings > 0 ? `, ${plural(c.warnings, 'warning')}` : ''}.`, { bold: true });
 };
 
-export const stepLines = (step: StepPlan, width: number, skipped: boolean): Line[] => {
+/** A step's page; `kept` says why s may not skip it (or include it again), when that is so for another reason than a blocker. */
+export const stepLines = (step: StepPlan, width: number, skipped: boolean, kept: string | null = null): Line[] => {
   const findings = sortFindings(step.findings);
-  const out: Line[] = [stepSummary(step, skipped), blank];
+  const why = kept === null ? [] : wrapped(kept, width, { tone: 'warn' }, seg(skipped ? 'Cannot be included again: ' : 'Cannot be skipped: ', { tone: 'warn', bold: true }));
+  const out: Line[] = [stepSummary(step, skipped), ...why, blank];
   if (findings.length > 0) {
     out.push(line('Findings', { bold: true }));
     for (const f of findings) out.push(...findingLines(f, width));

@@ -14,6 +14,7 @@ import { isScrollIntent, useKeys } from '../keys/use-keys.js';
 import { blank, seg, wrapped } from '../lines/line.js';
 import { stepCounts, stepLines } from '../lines/plan-lines.js';
 import type { PlanState } from '../app/wizard-state.js';
+import { includeRefusal, skipRefusal } from '../../src/engine/skip-steps.js';
 
 export interface StepScreenProps extends ScreenProps {
   readonly plan: PlanState;
@@ -32,9 +33,11 @@ export const StepScreen = ({ active, context, plan, stepIndex, skipped, hostLabe
   const step = plan.status === 'ready' ? plan.planned.plan.steps[stepIndex] : undefined;
   const total = plan.status === 'ready' ? plan.planned.plan.steps.length : 0;
   const isSkipped = step !== undefined && skipped.includes(step.id);
-  const lines = step === undefined ? [] : stepLines(step, width, isSkipped);
-  const scroll = useScrollState(lines.length, bodyRows);
   const blocked = step !== undefined && stepCounts(step).blockers > 0;
+  // Why s does nothing here: later steps build on this one's actions (or it builds on a step still skipped).
+  const refusal = plan.status !== 'ready' || step === undefined ? null : (isSkipped ? includeRefusal : skipRefusal)(plan.planned.plan, skipped, step.id);
+  const lines = step === undefined ? [] : stepLines(step, width, isSkipped, blocked ? null : refusal);
+  const scroll = useScrollState(lines.length, bodyRows);
 
   useKeys(
     (intent) => {
@@ -51,7 +54,7 @@ export const StepScreen = ({ active, context, plan, stepIndex, skipped, hostLabe
           onNext();
         } else if (plan.status === 'failed') onRecheck();
       } else if (intent === 'skip') {
-        if (plan.status === 'ready' && !blocked) {
+        if (plan.status === 'ready' && refusal === null) {
           scroll.setOffset(0);
           onSkip();
         }
@@ -96,7 +99,7 @@ export const StepScreen = ({ active, context, plan, stepIndex, skipped, hostLabe
       keys = hints(
         ['↑↓', 'scroll'],
         ['enter', stepIndex + 1 < total ? 'next step' : 'review'],
-        ...(blocked ? [] : [['s', isSkipped ? 'include' : 'skip'] as [string, string]]),
+        ...(refusal !== null ? [] : [['s', isSkipped ? 'include' : 'skip'] as [string, string]]),
         ['r', 're-check'],
         ['b', 'back'],
         ['q', 'quit'],

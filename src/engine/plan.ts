@@ -15,6 +15,8 @@ export const stepPlanSchema = z.strictObject({
   title: z.string(),
   findings: z.array(findingSchema),
   actions: z.array(actionSchema),
+  /** Earlier steps whose actions this one's plan relies on (absent: none); the wizard will not skip those. */
+  buildsOn: z.array(z.strictObject({ step: z.string(), why: z.string() })).optional(),
 });
 
 export const planSchema = z.strictObject({

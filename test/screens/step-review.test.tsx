@@ -5,7 +5,7 @@ import { StepScreen } from '../../screens/step/step-screen.js';
 import { ReviewScreen } from '../../screens/review/review-screen.js';
 import type { PlanState } from '../../screens/app/wizard-state.js';
 import { fakeController } from './helpers/fake-controller.js';
-import { blockedPlan, demoStack, makePlan } from './helpers/fixtures.js';
+import { blockedPlan, demoStack, dependentPlan, makePlan } from './helpers/fixtures.js';
 import { KEY, press, renderScreen, send, waitForFrame } from './helpers/harness.js';
 
 afterEach(() => {
@@ -54,6 +54,15 @@ describe('StepScreen', () => {
     expect(props.onNext).toHaveBeenCalledOnce();
     await send(r, 'b');
     expect(props.onBack).toHaveBeenCalledOnce();
+  });
+
+  it('says why a step that later steps build on cannot be skipped, and offers no s', async () => {
+    const { props, r } = stepScreen(ready(dependentPlan()), 1);
+    const frame = await waitForFrame(r, 'Step 2 of 3 · Users and groups');
+    expect(frame).toContain('Cannot be skipped: Quadlet units builds on its actions (the units run as the users it creates).');
+    expect(frame).not.toContain('s skip');
+    await send(r, 's');
+    expect(props.onSkip).not.toHaveBeenCalled();
   });
 
   it('says when a step was skipped', async () => {

@@ -2,7 +2,7 @@
 // and what is kept for next time (never a secret).
 import { describe, expect, it } from 'vitest';
 import { initialWizardState, progressOf, wizardReducer, type WizardEvent, type WizardState } from '../../screens/app/wizard-state.js';
-import { blockedPlan, demoStack, makePlan, quietStack } from './helpers/fixtures.js';
+import { blockedPlan, demoStack, dependentPlan, makePlan, quietStack } from './helpers/fixtures.js';
 
 const run = (events: WizardEvent[], from: WizardState = initialWizardState(null, null)): WizardState => events.reduce(wizardReducer, from);
 
@@ -51,6 +51,27 @@ describe('wizardReducer', () => {
   it('refuses to skip a step with a blocker', () => {
     const s = run([...toSteps, planned(1, blockedPlan()), { type: 'skip-step' }]);
     expect(s).toMatchObject({ stepIndex: 0, skipped: [] });
+  });
+
+  it('refuses to skip a step whose actions a later step builds on: the units would name a user never created', () => {
+    const s = run([...toSteps, planned(1, dependentPlan()), { type: 'next-step' }, { type: 'skip-step' }]);
+    expect(s).toMatchObject({ screen: 'step', stepIndex: 1, skipped: [] });
+  });
+
+  it('skips such a step once the steps that build on it are skipped, and then will not include those alone again', () => {
+    const atUnits = run([...toSteps, planned(1, dependentPlan()), { type: 'next-step' }, { type: 'next-step' }, { type: 'skip-step' }]);
+    expect(atUnits.skipped).toEqual(['units']);
+    const both = run([{ type: 'back' }, { type: 'back' }, { type: 'skip-step' }], atUnits);
+    expect(both).toMatchObject({ stepIndex: 2, skipped: ['units', 'accounts'] });
+    // The units again, without the accounts they run as: refused.
+    expect(run([{ type: 'skip-step' }], both).skipped).toEqual(['units', 'accounts']);
+  });
+
+  it('a new plan includes again a skipped step that a later step now builds on', () => {
+    const s = run([...toSteps, planned(1), { type: 'next-step' }, { type: 'skip-step' }]);
+    expect(s.skipped).toEqual(['accounts']);
+    const replanned = run([{ type: 'recheck' }, planned(2, dependentPlan())], s);
+    expect(replanned.skipped).toEqual([]);
   });
 
   it('refuses to confirm a Review with blockers: nothing is applied', () => {

@@ -81,6 +81,13 @@ export const makePlan = (overrides: Partial<Record<'preflight' | 'accounts' | 'u
   ],
 });
 
+/**
+ * The shape of a real plan where later steps were planned with what an earlier one creates: the units run as the
+ * user the accounts step makes (as the sockets and quadlet steps declare of identity).
+ */
+export const dependentPlan = (): Plan =>
+  makePlan({ units: { buildsOn: [{ step: 'accounts', why: 'the units run as the users it creates' }] } });
+
 export const blockedPlan = (): Plan =>
   makePlan({
     preflight: {
