@@ -2,14 +2,11 @@
 // it relies on them: later steps were planned with the users, groups, directories and packages earlier steps make
 // (StepPlan.buildsOn), and an apply without those would create files and units that name what will never exist.
 // Pure: the wizard's state machine and the Step screen ask the same questions of the same plan.
-import type { StepPlan } from './plan.js';
+import { stepName, type StepPlan } from './plan.js';
 
 interface PlanSteps {
   readonly steps: readonly StepPlan[];
 }
-
-/** "Sockets: socket directories and …" → "Sockets": the name a step goes by in a sentence. */
-export const stepName = (step: Pick<StepPlan, 'title'>): string => step.title.split(':')[0] ?? step.title;
 
 const hasBlocker = (step: StepPlan) => step.findings.some((f) => f.severity === 'blocker');
 
