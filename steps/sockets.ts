@@ -66,6 +66,8 @@ const probeState = (spec: ProbeSpec, records: SocketsFacts['records']): ProbeSta
 const describeIdentity = (s: ProbeSpec) =>
   `${s.user}${s.groupAdd === 'keep-groups' ? ' with --group-add keep-groups' : s.groupAdd.length > 0 ? ` with --group-add ${s.groupAdd.join(',')}` : ''}`;
 
+const andList = (xs: readonly string[]): string => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1) ?? ''}`);
+
 const checkConflicts = (m: Manifest, facts: SocketsFacts): Finding[] =>
   tmpfilesConflicts(m, tmpfilesPath(m.stack), facts.tmpfilesConfig).map(({ dir, line, wins }) => {
     const their = `${line.type} ${line.path} ${line.mode} ${line.user} ${line.group}`;
@@ -138,7 +140,7 @@ export const planSockets = (facts: SocketsFacts, ctx: StepContext): Action[] => 
   for (const s of due) {
     actions.push({
       kind: 'probe.socket-access',
-      description: `probe ${s.dirs.map((d) => d.dir).join(', ')}: a container run as ${s.containers.join(', ')} will be (${describeIdentity(s)}) creates and reads back a file`,
+      description: `probe ${s.dirs.map((d) => d.dir).join(', ')} as ${andList(s.containers)} ${s.containers.length === 1 ? 'runs' : 'run'} (${describeIdentity(s)}): a short-lived container creates and reads back a file in ${s.dirs.length === 1 ? 'it' : 'each'}`,
       target: s.target,
       image: PROBE_IMAGE,
       user: s.user,

@@ -18,7 +18,7 @@ import { hints } from '../common/keys-help.js';
 import type { ScreenProps } from '../common/screen-props.js';
 import { useKeys } from '../keys/use-keys.js';
 import { blank, line, seg, wrapped, type Line } from '../lines/line.js';
-import { describeTarget, destinationProblem, specFromForm, type TargetMode } from './target-state.js';
+import { DESTINATION_FIELD, describeTarget, destinationProblem, KEY_FILE_FIELD, specFromForm, type TargetMode } from './target-state.js';
 
 export interface TargetScreenProps extends ScreenProps {
   /** The target chosen before (going back, or continuing a saved wizard). */
@@ -167,12 +167,12 @@ export const TargetScreen = ({ active, context, initial, autoConnect, onConnecte
       const label = (text: string, on: boolean) => <Text bold={on}>{`${on ? '›' : ' '} ${text}`}</Text>;
       body = (
         <Box flexDirection="column" width={width}>
-          {label('SSH destination (user@host[:port])', mode.field === 0)}
+          {label(`${DESTINATION_FIELD} (user@host[:port])`, mode.field === 0)}
           <Box paddingLeft={4} width={width}>
             <TextInput state={destination} focused={mode.field === 0} placeholder="admin@192.0.2.10" width={width - 4} />
           </Box>
           <LineView lines={[problem !== null && destination.value !== '' ? line(`    ✗ ${problem}`, { tone: 'bad' }) : blank]} width={width} />
-          {label('Private key file (empty: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa)', mode.field === 1)}
+          {label(`${KEY_FILE_FIELD} (empty: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa)`, mode.field === 1)}
           <Box paddingLeft={4} width={width}>
             <TextInput state={identity} focused={mode.field === 1} placeholder="~/.ssh/id_ed25519" width={width - 4} />
           </Box>

@@ -12,6 +12,7 @@ import { renderPlanText } from '../engine/render-plan.js';
 import type { AnyStep } from '../engine/step.js';
 import { allSteps } from '../../steps/index.js';
 import type { StackInfo, TargetSpec, WizardController } from '../../screens/controller.js';
+import { WIZARD_INPUTS } from '../../screens/target/target-state.js';
 import { isStackName } from '../manifest/resolve-stack.js';
 import { bundledStacks, loadStack } from './context.js';
 import { openHost, type HostFlags, type OpenHostHooks } from './open-host.js';
@@ -78,10 +79,11 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
               host: spec.destination,
               ...(spec.identity === undefined ? {} : { identity: path(spec.identity) }),
               ...(o.flags.knownHosts === undefined ? {} : { knownHosts: o.flags.knownHosts }),
+              ...(o.flags.connectTimeout === undefined ? {} : { connectTimeout: o.flags.connectTimeout }),
               // A pinned key belongs to the host it was given for.
               ...(o.flags.hostKey !== undefined && o.flags.host === spec.destination ? { hostKey: o.flags.hostKey } : {}),
             };
-      host = await open(flags, { confirmNewHostKey: confirmHostKey });
+      host = await open(flags, { confirmNewHostKey: confirmHostKey, inputs: WIZARD_INPUTS });
       target = spec;
       log(`target: connected: ${host.label}`);
       return { label: host.label };

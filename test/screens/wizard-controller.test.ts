@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createWizardController } from '../../src/cli/wizard-controller.js';
+import type { HostFlags, OpenHostHooks } from '../../src/cli/open-host.js';
 import { openWizardLog } from '../../src/cli/wizard-log.js';
 import { confProgressStore, createWizardConf } from '../../src/cli/wizard-progress-store.js';
 import { createRedactor } from '../../src/cli/wizard-redactor.js';
@@ -96,5 +97,28 @@ describe('createWizardController', () => {
     expect(text).not.toContain('tok-SECRET-42');
     expect(text).toContain('apply: stopped by the operator after 1 of 2');
     expect(text).toContain('rollback: restored');
+  });
+});
+
+describe('createWizardController connect', () => {
+  it('asks the host layer for remedies in the wizard\'s words, and passes --connect-timeout on', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'keelson-controller-'));
+    const redactor = createRedactor();
+    const seen: { flags: HostFlags; hooks: OpenHostHooks }[] = [];
+    const controller = createWizardController({
+      flags: { connectTimeout: '90' },
+      log: openWizardLog(join(tmp, 'logs'), redactor),
+      redactor,
+      progress: confProgressStore(createWizardConf(join(tmp, 'conf'))),
+      cwd: tmp,
+      openHost: (flags, hooks) => {
+        seen.push({ flags, hooks });
+        return Promise.resolve(createLocalHost());
+      },
+    });
+    await controller.connect({ kind: 'ssh', destination: 'admin@192.0.2.10', identity: 'id' }, () => Promise.resolve(false));
+    await controller.close();
+    expect(seen[0]?.flags).toMatchObject({ host: 'admin@192.0.2.10', identity: join(tmp, 'id'), connectTimeout: '90' });
+    expect(seen[0]?.hooks.inputs?.keyFile).toBe('the "Private key file" field');
   });
 });
