@@ -106,6 +106,8 @@ export interface SavedAnswers {
 export interface WizardController {
   /** The log file of this run (secrets redacted), shown at the end. */
   readonly logPath: string;
+  /** The words that start keelson from where the operator is ("keelson", "npm run keelson --"), for printed commands. */
+  readonly keelson: string;
   /** Milliseconds from a monotonic-enough clock: elapsed times on screen. Injected so tests control it. */
   readonly now: () => number;
   /** Writes one line to the log (the controller redacts secrets). */

@@ -12,6 +12,8 @@ export interface SummaryInput {
   readonly outcome: ApplyOutcome | null;
   readonly logPath: string;
   readonly saved: SavedAnswers | null;
+  /** How the operator starts keelson from where they are (the controller knows). */
+  readonly keelson: string;
 }
 
 const PUBLISH = /^(?:(\[[^\]]+\]|[0-9.]+):)?([0-9]+):([0-9]+)(?:\/(tcp|udp))?$/;
@@ -74,16 +76,16 @@ export const whereLines = (stack: StackInfo): string[] => {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export const summaryLines = (input: SummaryInput, width: number): Line[] => {
-  const { stack, hostLabel, target, outcome, logPath, saved } = input;
+  const { stack, hostLabel, target, outcome, logPath, saved, keelson } = input;
   const m = stack.manifest;
   const out: Line[] = [];
   if (outcome === null) out.push([seg('✓ ', { tone: 'ok', bold: true }), seg(`Nothing to do: ${hostLabel} already runs ${m.stack} ${m.version} as planned.`, { bold: true })]);
   else if (outcome.ok) out.push([seg('✓ ', { tone: 'ok', bold: true }), seg(`${m.stack} ${m.version} is deployed on ${hostLabel}: ${outcome.done} done, ${outcome.skipped} already so.`, { bold: true })]);
-  else if (outcome.stopped) out.push([seg('! ', { tone: 'warn', bold: true }), seg(`Stopped as you asked after ${plural(outcome.done + outcome.skipped, 'action')}; run keelson again to resume or roll back.`, { bold: true })]);
+  else if (outcome.stopped) out.push([seg('! ', { tone: 'warn', bold: true }), seg(`Stopped as you asked after ${plural(outcome.done + outcome.skipped, 'action')}; run ${keelson} again to resume or roll back.`, { bold: true })]);
   else {
     out.push(...wrapped(`Apply stopped at action ${(outcome.failed?.index ?? 0) + 1}: ${outcome.failed?.description ?? ''}`, width, { tone: 'bad', bold: true }, seg('✗ ', { tone: 'bad', bold: true }), '  '));
     if (outcome.failed !== undefined) out.push(...wrapped(outcome.failed.error, width, { tone: 'bad' }, seg('  '), '  '));
-    out.push(...wrapped('Fix the cause and press r (or run keelson again): finished actions are not repeated.', width, { tone: 'accent' }));
+    out.push(...wrapped(`Fix the cause and press r (or run ${keelson} again): finished actions are not repeated.`, width, { tone: 'accent' }));
   }
   out.push(blank, line('What runs', { bold: true }));
   const nameWidth = Math.min(20, Math.max(...m.containers.map((c) => c.name.length)) + 2);
@@ -100,7 +102,7 @@ export const summaryLines = (input: SummaryInput, width: number): Line[] => {
   out.push(blank, line('Files', { bold: true }));
   out.push(...wrapped(`log of this run (secrets redacted): ${logPath}`, width, {}, seg('  '), '    '));
   if (outcome !== null && outcome.journalPath !== '') out.push(...wrapped(`journal on the host: ${outcome.journalPath}`, width, {}, seg('  '), '    '));
-  if (saved === null) out.push(line('  w saves the answers for "keelson apply --answers FILE"', { tone: 'muted' }));
+  if (saved === null) out.push(...wrapped(`w saves the answers for "${keelson} apply --answers FILE"`, width, { tone: 'muted' }, seg('  '), '    '));
   else {
     out.push(...wrapped(`answers: ${saved.answersPath}${saved.secretsPath === null ? '' : `, secrets: ${saved.secretsPath} (0600)`}`, width, {}, seg('  '), '    '));
     out.push(...wrapped(`replay: ${saved.replay}`, width, { tone: 'muted' }, seg('  '), '    '));

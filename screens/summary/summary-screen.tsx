@@ -1,6 +1,6 @@
 // Summary: what runs, where, how to reach it, where the log is. The last screen; enter or q ends the wizard.
 import { useState } from 'react';
-import type { Answers, SavedAnswers } from '../controller.js';
+import { useController, type Answers, type SavedAnswers } from '../controller.js';
 import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { ScrollView } from '../components/scroll-view/scroll-view.js';
@@ -11,7 +11,7 @@ import { isScrollIntent, useKeys } from '../keys/use-keys.js';
 import { SaveAnswersPanel } from '../save-answers/save-answers-panel.js';
 import { summaryLines, type SummaryInput } from './summary-lines.js';
 
-export interface SummaryScreenProps extends ScreenProps, SummaryInput {
+export interface SummaryScreenProps extends ScreenProps, Omit<SummaryInput, 'keelson'> {
   readonly answers: Answers;
   readonly onSaved: (saved: SavedAnswers) => void;
   readonly onReplan: () => void;
@@ -21,7 +21,8 @@ export const SummaryScreen = (props: SummaryScreenProps) => {
   const { active, context, answers, onSaved, onReplan, onHelp, onQuit } = props;
   const { width, bodyRows } = useLayout();
   const [saving, setSaving] = useState(false);
-  const lines = summaryLines(props, width);
+  const controller = useController();
+  const lines = summaryLines({ ...props, keelson: controller.keelson }, width);
   const scroll = useScrollState(lines.length, bodyRows);
   const failed = props.outcome !== null && !props.outcome.ok;
 

@@ -30,6 +30,8 @@ export interface WizardControllerOptions {
   readonly progress: ProgressStore;
   /** Where relative paths typed in the wizard are resolved (the directory keelson was started in). */
   readonly cwd: string;
+  /** How the operator starts keelson from there (keelsonCommand), for the commands keelson prints. */
+  readonly keelson?: string;
   readonly home?: string;
   readonly now?: () => number;
   readonly steps?: readonly AnyStep[];
@@ -55,8 +57,10 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
   };
   const path = (p: string) => resolve(o.cwd, expandHome(p, home));
 
+  const keelson = o.keelson ?? 'keelson';
   return {
     logPath: o.log.path,
+    keelson,
     now,
     log,
 
@@ -180,6 +184,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       const asked = new Set(stack.manifest.secrets.filter((s) => s.ask !== undefined).map((s) => s.name));
       const stackSecrets = Object.fromEntries(Object.entries(secrets).filter(([name]) => asked.has(name)));
       const saved = await writeAnswersFiles({
+        keelson,
         answersPath: path(file),
         stackRef: stack.ref,
         answers,

@@ -47,6 +47,7 @@ describe('createWizardController', () => {
       redactor,
       progress: confProgressStore(createWizardConf(join(tmp, 'conf'))),
       cwd: tmp,
+      keelson: 'npm --prefix /opt/keelson run keelson --',
       steps: [filesStep(dir)],
       openHost: () => Promise.resolve(relocated(createLocalHost(), root)),
     });
@@ -89,6 +90,8 @@ describe('createWizardController', () => {
 
     const saved = await controller.saveAnswers('answers.yaml', demoStack, { domain: 'd.example', port: '8080' });
     expect(saved).toMatchObject({ answersPath: join(tmp, 'answers.yaml'), secretsPath: join(tmp, 'answers.secrets.yaml') });
+    // A command that runs from where the operator is, not a "keelson" their shell may not know.
+    expect(saved.replay.startsWith(`npm --prefix /opt/keelson run keelson -- apply --stack demo --answers ${join(tmp, 'answers.yaml')}`)).toBe(true);
     expect(readFileSync(join(tmp, 'answers.secrets.yaml'), 'utf8')).toContain('tok-SECRET-42');
 
     await controller.close();

@@ -33,6 +33,7 @@ export interface FakeOptions {
   /** Apply itself throws (a lost connection) once this action has started. */
   breakAt?: number;
   progress?: WizardProgress | null;
+  keelson?: string;
 }
 
 export interface FakeController extends WizardController {
@@ -55,6 +56,7 @@ export const fakeController = (o: FakeOptions = {}): FakeController => {
     secrets: {},
     hostKeyVerdict: null,
     logPath: '/home/op/.local/state/keelson/logs/wizard-20250101T000000.log',
+    keelson: o.keelson ?? 'keelson',
     now: () => (clock += 100),
     log: (l) => {
       logLines.push(l);
@@ -115,7 +117,7 @@ export const fakeController = (o: FakeOptions = {}): FakeController => {
     defaultAnswersPath: (stack) => `/work/op/keelson-${stack.manifest.stack}.answers.yaml`,
     saveAnswers: (path, stack, answers): Promise<SavedAnswers> => {
       calls.saveAnswers.push({ path, answers });
-      return Promise.resolve({ answersPath: path, secretsPath: `${path.replace(/\.yaml$/, '')}.secrets.yaml`, replay: `keelson apply --stack ${stack.ref} --answers ${path} --yes` });
+      return Promise.resolve({ answersPath: path, secretsPath: `${path.replace(/\.yaml$/, '')}.secrets.yaml`, replay: `${c.keelson} apply --stack ${stack.ref} --answers ${path} --yes` });
     },
     close: () => Promise.resolve(),
   };
