@@ -3,16 +3,16 @@
 // lets the next run resume or roll back.
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { useController, type ApplyOutcome, type Plan } from '../controller.js';
-import { Frame, type KeyHint } from '../components/frame/frame.js';
+import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { LineView } from '../components/line-view/line-view.js';
 import { ScrollView } from '../components/scroll-view/scroll-view.js';
 import { revealRow, scrollBy } from '../components/scroll-view/scroll-state.js';
 import { formatSeconds } from '../components/spinner/spinner.js';
 import { useTicker } from '../components/spinner/use-ticker.js';
-import { hints } from '../common/keys-help.js';
+import { bind, scrollBinding, type Binding } from '../keys/bindings.js';
 import type { ScreenProps } from '../common/screen-props.js';
-import { isScrollIntent, useKeys } from '../keys/use-keys.js';
+import type { ScrollIntent } from '../keys/use-keys.js';
 import { blank, seg, wrapped, type Line } from '../lines/line.js';
 import type { Tone } from '../theme/theme.js';
 import { planActions } from '../../src/engine/plan.js';
@@ -71,7 +71,6 @@ export const headline = (s: ApplyState, now: number, hostLabel: string): Line =>
 
 export const ApplyScreen = ({ active, context, plan, hostLabel, onApplied, onStopped, onSummary, onReplan, onHelp, onQuit }: ApplyScreenProps) => {
   const controller = useController();
-  const { width, bodyRows } = useLayout();
   const [state, dispatch] = useReducer(applyReducer, undefined, () => initialApplyState(planActions(plan), controller.now()));
   const [askQuit, setAskQuit] = useState(false);
   // null: the list follows the running action; a number once the operator scrolls it.
@@ -120,30 +119,36 @@ export const ApplyScreen = ({ active, context, plan, hostLabel, onApplied, onSto
   }, []);
 
   const busy = state.phase === 'running' || state.phase === 'stopping';
-  useKeys(
-    (intent) => {
-      if (askQuit) {
-        if (intent === 'yes') {
-          setAskQuit(false);
-          controller.log('apply: the operator asked to stop after the running action');
-          dispatch({ type: 'stop-requested' });
-          abort.current?.abort();
-        } else if (intent === 'no' || intent === 'back' || intent === 'enter') setAskQuit(false);
-        return;
-      }
-      if (isScrollIntent(intent)) {
-        setManual((m) => scrollBy(m ?? offsetRef.current, intent, rowsRef.current, heightRef.current));
-        return;
-      }
-      if (intent === 'quit') {
-        if (state.phase === 'running') setAskQuit(true);
-        else if (!busy) onQuit();
-      } else if (intent === 'help') onHelp();
-      else if (!busy && intent === 'enter') onSummary();
-      else if (!busy && intent === 'recheck' && state.outcome?.ok !== true) onReplan();
-    },
-    { isActive: active },
-  );
+  const scrollRows = (i: ScrollIntent) => {
+    setManual((m) => scrollBy(m ?? offsetRef.current, i, rowsRef.current, heightRef.current));
+  };
+  const stopNow = () => {
+    setAskQuit(false);
+    controller.log('apply: the operator asked to stop after the running action');
+    dispatch({ type: 'stop-requested' });
+    abort.current?.abort();
+  };
+  // The keys of each phase: while it runs only a stop (asked first) and the help; afterwards the way on.
+  let bindings: Binding[];
+  if (askQuit) bindings = [bind('y', 'stop', 'yes', stopNow), bind('n esc enter', 'go on', ['no', 'back', 'enter'], () => { setAskQuit(false); })];
+  else if (busy) {
+    bindings = [
+      scrollBinding(scrollRows, 'scroll the actions (the list follows the running one until you do)'),
+      ...(state.phase === 'running' ? [bind('q', 'stop…', 'quit', () => { setAskQuit(true); }, { help: 'stop after the running action (asks first); resume or roll back later' })] : []),
+    ];
+  } else {
+    bindings = [
+      scrollBinding(scrollRows, 'scroll the actions'),
+      ...(state.outcome?.ok === true ? [] : [bind('r', 'plan again', 'recheck', onReplan, { help: 'plan again and apply what is left (finished actions are skipped)' })]),
+      bind('enter', 'summary', 'enter', onSummary, { help: 'the summary: what runs, where, how to reach it' }),
+      bind('q', 'quit', 'quit', onQuit),
+    ];
+  }
+  const prompt: Line | undefined = askQuit
+    ? [seg('Stop after this action? (resume or roll back later)  ', { bold: true, tone: 'warn' }), seg('y', { bold: true }), seg(' stop  '), seg('n', { bold: true }), seg(' go on')]
+    : undefined;
+  const frame = { title: 'Apply', context, bindings, ...(prompt === undefined ? { onHelp } : { prompt }) };
+  const { width, bodyRows } = useLayout(frame);
 
   const now = controller.now();
   const rows = rowLines(state, now, width);
@@ -162,16 +167,8 @@ export const ApplyScreen = ({ active, context, plan, hostLabel, onApplied, onSto
   rowsRef.current = rows.length;
   heightRef.current = listHeight;
 
-  let keys: KeyHint[];
-  if (busy) keys = hints(['q', 'stop…'], ['?', 'help']);
-  else if (state.outcome?.ok === true) keys = hints(['enter', 'summary'], ['q', 'quit']);
-  else keys = hints(['r', 'plan again'], ['enter', 'summary'], ['q', 'quit']);
-  const prompt: Line | undefined = askQuit
-    ? [seg('Stop after this action? (resume or roll back later)  ', { bold: true, tone: 'warn' }), seg('y', { bold: true }), seg(' stop  '), seg('n', { bold: true }), seg(' go on')]
-    : undefined;
-
   return (
-    <Frame title="Apply" context={context} keys={keys} {...(prompt === undefined ? {} : { prompt })}>
+    <Frame {...frame} active={active}>
       <LineView lines={[headline(state, now, hostLabel), blank]} width={width} />
       <ScrollView lines={rows} offset={offset} height={listHeight} width={width} />
       <LineView lines={[...outputLines, ...after]} width={width} />

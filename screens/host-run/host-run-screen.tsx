@@ -2,17 +2,16 @@
 // finished actions are found done and skipped), roll back (put back the files it replaced), or leave it.
 import { useState, type ReactNode } from 'react';
 import { useController, type HostRun, type RollbackOutcome } from '../controller.js';
-import { Frame, type KeyHint } from '../components/frame/frame.js';
+import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { LineView } from '../components/line-view/line-view.js';
 import { Select } from '../components/select/select.js';
-import { useSelect } from '../components/select/use-select.js';
+import { selectBindings } from '../components/select/use-select.js';
 import { useSelectState, type SelectOption } from '../components/select/use-select-state.js';
 import { Spinner } from '../components/spinner/spinner.js';
 import { errorText, type ErrorText } from '../common/error-text.js';
-import { hints } from '../common/keys-help.js';
 import type { ScreenProps } from '../common/screen-props.js';
-import { useKeys } from '../keys/use-keys.js';
+import { bind, type Binding } from '../keys/bindings.js';
 import { blank, line, seg, wrapped, type Line } from '../lines/line.js';
 
 export interface HostRunScreenProps extends ScreenProps {
@@ -58,7 +57,6 @@ export const rollbackLines = (o: RollbackOutcome, width: number): Line[] => [
 
 export const HostRunScreen = ({ active, context, run, onResolved, onBack, onHelp, onQuit }: HostRunScreenProps) => {
   const controller = useController();
-  const { width, bodyRows } = useLayout();
   const [mode, setMode] = useState<Mode>({ kind: 'choose' });
   const options: SelectOption<Choice>[] = [
     { value: 'resume', label: 'Resume', hint: 'plan again and apply what is left; finished actions are skipped' },
@@ -83,31 +81,37 @@ export const HostRunScreen = ({ active, context, run, onResolved, onBack, onHelp
       });
   };
 
-  useSelect(
-    select,
-    (v) => {
-      controller.log(`host-run: operator chose ${v} for run ${run.runId}`);
-      if (v === 'rollback') rollback();
-      else onResolved(v);
-    },
-    active && mode.kind === 'choose',
-  );
-  useKeys(
-    (intent) => {
-      if (intent === 'quit') onQuit();
-      else if (intent === 'help') onHelp();
-      else if (mode.kind === 'choose' && intent === 'back') onBack();
-      else if ((mode.kind === 'rolled-back' || mode.kind === 'error') && intent === 'enter') onResolved(mode.kind === 'rolled-back' ? 'rolled-back' : 'leave');
-    },
-    { isActive: active && mode.kind !== 'rolling-back' },
-  );
+  // The keys of each mode: the footer, the help and what they do come from this one list.
+  let bindings: Binding[];
+  switch (mode.kind) {
+    case 'choose':
+      bindings = [
+        ...selectBindings(select, (v) => {
+          controller.log(`host-run: operator chose ${v} for run ${run.runId}`);
+          if (v === 'rollback') rollback();
+          else onResolved(v);
+        }),
+        bind('b', 'back', 'back', onBack),
+        bind('q', 'quit', 'quit', onQuit),
+      ];
+      break;
+    case 'rolling-back':
+      bindings = [];
+      break;
+    case 'rolled-back':
+      bindings = [bind('enter', 'continue to the stack', 'enter', () => { onResolved('rolled-back'); }), bind('q', 'quit', 'quit', onQuit)];
+      break;
+    case 'error':
+      bindings = [bind('enter', 'go on', 'enter', () => { onResolved('leave'); }, { help: 'go on to the stack, leaving the run as it is' }), bind('q', 'quit', 'quit', onQuit)];
+      break;
+  }
+  const frame = { title: 'Unfinished run on the host', context, bindings, ...(mode.kind === 'rolling-back' ? {} : { onHelp }) };
+  const { width, bodyRows } = useLayout(frame);
 
   let body: ReactNode;
-  let keys: KeyHint[];
   const head = runLines(run, width);
   switch (mode.kind) {
     case 'choose':
-      keys = hints(['↑↓', 'move'], ['enter', 'choose'], ['b', 'back'], ['q', 'quit'], ['?', 'help']);
       body = (
         <>
           <LineView lines={head.slice(0, Math.max(0, bodyRows - 6))} width={width} />
@@ -116,7 +120,6 @@ export const HostRunScreen = ({ active, context, run, onResolved, onBack, onHelp
       );
       break;
     case 'rolling-back':
-      keys = [];
       body = (
         <>
           <Spinner label={`Restoring backups (${mode.restored.length} of ${run.backups.length})…`} startedAt={mode.startedAt} now={controller.now} />
@@ -125,11 +128,9 @@ export const HostRunScreen = ({ active, context, run, onResolved, onBack, onHelp
       );
       break;
     case 'rolled-back':
-      keys = hints(['enter', 'continue to the stack'], ['q', 'quit']);
       body = <LineView lines={rollbackLines(mode.outcome, width).slice(0, bodyRows)} width={width} />;
       break;
     case 'error':
-      keys = hints(['enter', 'go on'], ['q', 'quit']);
       body = (
         <LineView
           lines={[
@@ -142,7 +143,7 @@ export const HostRunScreen = ({ active, context, run, onResolved, onBack, onHelp
       break;
   }
   return (
-    <Frame title="Unfinished run on the host" context={context} keys={keys}>
+    <Frame {...frame} active={active && mode.kind !== 'rolling-back'}>
       {body}
     </Frame>
   );

@@ -1,16 +1,15 @@
 // The stack's questions (and the secrets it asks for, masked), each checked as you type; enter moves on and,
 // on the last field with every answer valid, starts the plan.
 import { useReducer } from 'react';
-import { Box } from 'ink';
+import { Box, type Key } from 'ink';
 import type { Answers, StackInfo } from '../controller.js';
 import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { LineRow, LineView } from '../components/line-view/line-view.js';
 import { TextInput } from '../components/text-input/text-input.js';
 import { textKey } from '../components/text-input/use-text-input.js';
-import { hints } from '../common/keys-help.js';
 import type { ScreenProps } from '../common/screen-props.js';
-import { useKeys } from '../keys/use-keys.js';
+import { bind, TEXT_FIELD_KEYS } from '../keys/bindings.js';
 import { blank, line, seg } from '../lines/line.js';
 import { collect, fieldProblem, fieldsOf, initialValues, questionsReducer } from './questions-state.js';
 
@@ -25,50 +24,50 @@ export interface QuestionsScreenProps extends ScreenProps {
 const ROWS_PER_FIELD = 3;
 
 export const QuestionsScreen = ({ active, context, stack, answers, secrets, onAnswered, onBack, onQuit }: QuestionsScreenProps) => {
-  const { width, bodyRows } = useLayout();
   const fields = fieldsOf(stack.manifest);
   const [state, dispatch] = useReducer(questionsReducer(fields.length), undefined, () => ({ values: initialValues(fields, answers, secrets), focused: 0 }));
   const problems = fields.map((f, i) => fieldProblem(f, state.values[i]?.value ?? ''));
 
-  useKeys(
-    (intent) => {
-      if (intent === 'back') onBack();
-      else if (intent === 'quit') onQuit();
-      else if (intent === 'up') dispatch({ type: 'focus', index: state.focused - 1 });
-      else if (intent === 'down') dispatch({ type: 'focus', index: state.focused + 1 });
-      else if (intent === 'enter') {
-        if (problems[state.focused] !== null) return;
-        const firstBad = problems.findIndex((p) => p !== null);
-        if (state.focused < fields.length - 1) dispatch({ type: 'focus', index: state.focused + 1 });
-        else if (firstBad >= 0) dispatch({ type: 'focus', index: firstBad });
-        else {
-          const { answers: a, secrets: s } = collect(fields, state.values);
-          onAnswered(a, s);
-        }
-      }
-    },
-    { isActive: active, textEntry: true },
-    (input, key) => {
-      const edit = textKey(input, key);
-      if (edit === null) return false;
-      dispatch({ type: 'edit', edit });
-      return true;
-    },
-  );
+  const last = state.focused === fields.length - 1;
+  const bad = problems.filter((p) => p !== null).length;
+  const next = () => {
+    if (problems[state.focused] !== null) return;
+    const firstBad = problems.findIndex((p) => p !== null);
+    if (!last) dispatch({ type: 'focus', index: state.focused + 1 });
+    else if (firstBad >= 0) dispatch({ type: 'focus', index: firstBad });
+    else {
+      const { answers: a, secrets: s } = collect(fields, state.values);
+      onAnswered(a, s);
+    }
+  };
+  const frame = {
+    title: `Questions · ${state.focused + 1} of ${fields.length}`,
+    context,
+    textEntry: true,
+    bindings: [
+      TEXT_FIELD_KEYS,
+      bind('tab ↑↓', 'field', ['up', 'down'], (i) => { dispatch({ type: 'focus', index: state.focused + (i === 'up' ? -1 : 1) }); }, { help: 'move between the questions' }),
+      bind('enter', last ? (bad === 0 ? 'plan' : 'next problem') : 'next', 'enter', next, { help: 'the next question; on the last one, with every answer valid, gather the facts and plan' }),
+      bind('esc', 'back', 'back', onBack),
+      bind('ctrl+c', 'quit', 'quit', onQuit),
+    ],
+  };
+  const { width, bodyRows } = useLayout(frame);
+  const onRaw = (input: string, key: Key): boolean => {
+    const edit = textKey(input, key);
+    if (edit === null) return false;
+    dispatch({ type: 'edit', edit });
+    return true;
+  };
 
   const questions = fields.filter((f) => !f.secret).length;
   const asked = fields.length - questions;
   const intro = `${stack.manifest.stack} ${stack.manifest.version} asks ${questions} question${questions === 1 ? '' : 's'}${asked > 0 ? ` and ${asked} secret${asked === 1 ? '' : 's'} (kept in memory; never written unless you save them)` : ''}.`;
   const visible = Math.max(1, Math.floor((bodyRows - 2) / ROWS_PER_FIELD));
   const first = Math.min(Math.max(0, state.focused - visible + 1), Math.max(0, fields.length - visible));
-  const bad = problems.filter((p) => p !== null).length;
 
   return (
-    <Frame
-      title={`Questions · ${state.focused + 1} of ${fields.length}`}
-      context={context}
-      keys={hints(['tab ↑↓', 'field'], ['enter', state.focused === fields.length - 1 ? (bad === 0 ? 'plan' : 'next problem') : 'next'], ['esc', 'back'], ['ctrl+c', 'quit'])}
-    >
+    <Frame {...frame} active={active} onRaw={onRaw}>
       <LineView lines={[line(intro, { bold: true }), blank]} width={width} />
       {fields.slice(first, first + visible).map((f, j) => {
         const i = first + j;

@@ -6,11 +6,10 @@ import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { LineView } from '../components/line-view/line-view.js';
 import { Select } from '../components/select/select.js';
-import { useSelect } from '../components/select/use-select.js';
+import { selectBindings } from '../components/select/use-select.js';
 import { useSelectState, type SelectOption } from '../components/select/use-select-state.js';
-import { hints } from '../common/keys-help.js';
 import type { ScreenProps } from '../common/screen-props.js';
-import { useKeys } from '../keys/use-keys.js';
+import { bind } from '../keys/bindings.js';
 import { blank, line, wrapped, type Line } from '../lines/line.js';
 
 export interface WelcomeScreenProps extends ScreenProps {
@@ -40,7 +39,6 @@ export const introLines = (width: number): Line[] => [
 ];
 
 export const WelcomeScreen = ({ active, context, offer, onStart, onHelp, onQuit }: WelcomeScreenProps) => {
-  const { width } = useLayout();
   const options: SelectOption<Choice>[] =
     offer === null
       ? [{ value: 'fresh', label: 'Start' }]
@@ -49,16 +47,15 @@ export const WelcomeScreen = ({ active, context, offer, onStart, onHelp, onQuit 
           { value: 'fresh', label: 'Start over' },
         ];
   const select = useSelectState(options);
-  useSelect(select, (v) => { onStart(v === 'continue'); }, active);
-  useKeys(
-    (intent) => {
-      if (intent === 'quit') onQuit();
-      else if (intent === 'help') onHelp();
-    },
-    { isActive: active },
-  );
+  const frame = {
+    title: 'Welcome',
+    context,
+    onHelp,
+    bindings: [...selectBindings(select, (v) => { onStart(v === 'continue'); }), bind('q', 'quit', 'quit', onQuit)],
+  };
+  const { width } = useLayout(frame);
   return (
-    <Frame title="Welcome" context={context} keys={hints(['↑↓', 'move'], ['enter', 'choose'], ['q', 'quit'], ['?', 'help'])}>
+    <Frame {...frame} active={active}>
       <LineView lines={introLines(width)} width={width} />
       <Box>
         <Select options={options} focused={select.focused} width={width} />

@@ -4,7 +4,9 @@ import { cleanup } from 'ink-testing-library';
 import { WizardRoot } from '../../screens/app/wizard-root.js';
 import type { WizardExit } from '../../screens/app/wizard-app.js';
 import { deferred, fakeController } from './helpers/fake-controller.js';
-import { KEY, press, send, type, waitForFrame } from './helpers/harness.js';
+import { KEY, plain, press, send, type, waitForFrame } from './helpers/harness.js';
+import { blockedPlan, makePlan } from './helpers/fixtures.js';
+import type { Plan } from '../../src/engine/plan.js';
 import { render } from 'ink-testing-library';
 import type { HostRun } from '../../screens/controller.js';
 import { vi } from 'vitest';
@@ -125,5 +127,43 @@ describe('the wizard, from Welcome to Summary', () => {
     await press(r, KEY.enter, 'Step 2 of 3');
     await press(r, KEY.enter, 'Step 3 of 3');
     await press(r, KEY.enter, 'Resuming run r9');
+  });
+});
+
+describe('the help', () => {
+  const toReview = async (plan: () => Plan) => {
+    const r = render(<WizardRoot controller={fakeController({ plan })} noColor onExit={() => undefined} />);
+    await waitForFrame(r, 'Nothing changes on the host');
+    await press(r, KEY.enter, 'Where should the stack go?');
+    await press(r, KEY.enter, 'Which stack?');
+    await press(r, KEY.enter, 'Questions · 1 of 3');
+    await press(r, KEY.enter, 'Questions · 2 of 3');
+    await press(r, KEY.enter, 'Questions · 3 of 3');
+    await type(r, 't');
+    await press(r, KEY.enter, 'Step 1 of 3');
+    await press(r, KEY.enter, 'Step 2 of 3');
+    await press(r, KEY.enter, 'Step 3 of 3');
+    await press(r, KEY.enter, 'keelson  Review');
+    return r;
+  };
+  const helpRows = (frame: string) => frame.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim());
+
+  it('on a blocked Review lists the keys that work there: no enter, since enter does nothing', async () => {
+    const r = await toReview(blockedPlan);
+    const footer = plain(r.lastFrame()).split('\n').at(-1) ?? '';
+    expect(footer).not.toContain('enter');
+    const help = await press(r, '?', 'Help · Review');
+    expect(helpRows(help).some((l) => l.startsWith('enter'))).toBe(false);
+    expect(help).toContain('back to the steps: fix the blockers on the host');
+    await press(r, KEY.esc, 'keelson  Review');
+    await send(r, KEY.enter);
+    expect(plain(r.lastFrame())).not.toContain('Apply 5 actions');
+  });
+
+  it('on a Review that can be applied names enter, as its footer does', async () => {
+    const r = await toReview(makePlan);
+    expect(plain(r.lastFrame()).split('\n').at(-1)).toContain('enter apply…');
+    const help = await press(r, '?', 'Help · Review');
+    expect(helpRows(help).find((l) => l.startsWith('enter'))).toMatch(/^enter\s+apply the plan: asks once more/);
   });
 });
