@@ -13,7 +13,7 @@ import { useTicker } from '../components/spinner/use-ticker.js';
 import { bind, scrollBinding, type Binding } from '../keys/bindings.js';
 import type { ScreenProps } from '../common/screen-props.js';
 import type { ScrollIntent } from '../keys/use-keys.js';
-import { blank, seg, wrapped, type Line } from '../lines/line.js';
+import { blank, cutAt, lineWidth, seg, wrapped, type Line } from '../lines/line.js';
 import type { Tone } from '../theme/theme.js';
 import { planActions } from '../../src/engine/plan.js';
 import { applyReducer, counts, initialApplyState, type ApplyState, type RowState } from './apply-state.js';
@@ -38,33 +38,49 @@ const SIGN: Record<RowState, { sign: string; tone: Tone | undefined }> = {
 
 const OUTPUT_ROWS = 5;
 
-export const rowLines = (s: ApplyState, now: number, width: number): Line[] =>
-  s.rows.flatMap((r, i) => {
+const TIME_COLUMNS = 10;
+
+/** One row of a command's live output; a longer one ends in "…" (the log keeps it whole). */
+const glimpse = (l: string, cols: number): string => {
+  const [head, rest] = cutAt(l, cols);
+  return rest === '' ? head : `${cutAt(head, cols - 1)[0]}…`;
+};
+
+/** Each action as lines: its sign, its whole description (wrapped under itself), its time at the end of the first. */
+export const actionRows = (s: ApplyState, now: number, width: number): { lines: Line[]; starts: number[] } => {
+  const lines: Line[] = [];
+  const starts: number[] = [];
+  s.rows.forEach((r, i) => {
+    starts.push(lines.length);
     const { sign, tone } = SIGN[r.state];
     const ms = r.ms ?? (r.state === 'running' && r.startedAt !== undefined ? now - r.startedAt : undefined);
     const time = ms === undefined ? '' : formatSeconds(ms);
     const label = r.state === 'skipped' ? `${r.description} (already so)` : r.description;
-    const room = Math.max(10, width - 4 - 10);
-    const text = label.length > room ? `${label.slice(0, room - 1)}…` : label.padEnd(room);
-    const head: Line = [seg(` ${sign} `, { tone, bold: r.state === 'running' || r.state === 'failed' }), seg(text, { tone: r.state === 'pending' ? 'muted' : undefined, bold: r.state === 'running' }), seg(time.padStart(10), { tone: 'muted' })];
-    if (r.state !== 'failed' || r.error === undefined || i !== s.current) return [head];
-    return [head, ...r.error.split('\n').flatMap((l) => wrapped(l, width, { tone: 'bad' }, seg('     '), '     '))];
+    const style = { ...(r.state === 'pending' ? { tone: 'muted' as const } : {}), bold: r.state === 'running' };
+    const rows = wrapped(label, width - TIME_COLUMNS, style, seg(` ${sign} `, { tone, bold: r.state === 'running' || r.state === 'failed' }), '');
+    const [first = [], ...more] = rows;
+    lines.push([...first, seg(' '.repeat(Math.max(0, width - TIME_COLUMNS - lineWidth(first)))), seg(time.padStart(TIME_COLUMNS), { tone: 'muted' })], ...more);
+    if (r.state === 'failed' && r.error !== undefined && i === s.current) {
+      lines.push(...r.error.split('\n').flatMap((l) => wrapped(l, width, { tone: 'bad' }, seg('     '), '     ')));
+    }
   });
+  return { lines, starts };
+};
 
-export const headline = (s: ApplyState, now: number, hostLabel: string): Line => {
+export const headline = (s: ApplyState, now: number, hostLabel: string, width: number): Line[] => {
   const c = counts(s);
   const total = s.rows.length;
   const elapsed = formatSeconds((s.endedAt ?? now) - s.startedAt);
   switch (s.phase) {
     case 'running':
-      return [seg(`Applying to ${hostLabel}: `, { bold: true }), seg(`${c.done + c.skipped} of ${total} finished · ${elapsed}`)];
+      return wrapped(`Applying to ${hostLabel}: ${c.done + c.skipped} of ${total} finished · ${elapsed}`, width, { bold: true });
     case 'stopping':
-      return [seg('Stopping after the running action… ', { bold: true, tone: 'warn' }), seg(`${c.done + c.skipped} of ${total} finished · ${elapsed}`)];
+      return wrapped(`Stopping after the running action… ${c.done + c.skipped} of ${total} finished · ${elapsed}`, width, { bold: true, tone: 'warn' });
     case 'finished': {
       const o = s.outcome;
-      if (o?.ok === true) return [seg('✓ ', { tone: 'ok', bold: true }), seg(`Applied in ${elapsed}: ${o.done} done, ${o.skipped} already so.`, { bold: true })];
-      if (o?.stopped === true) return [seg('! ', { tone: 'warn', bold: true }), seg(`Stopped as you asked after ${c.done + c.skipped} of ${total} actions.`, { bold: true })];
-      return [seg('✗ ', { tone: 'bad', bold: true }), seg(`Apply stopped at action ${(o?.failed?.index ?? 0) + 1} of ${total}; ${c.done + c.skipped} finished.`, { bold: true, tone: 'bad' })];
+      if (o?.ok === true) return wrapped(`Applied in ${elapsed}: ${o.done} done, ${o.skipped} already so.`, width, { bold: true }, seg('✓ ', { tone: 'ok', bold: true }), '  ');
+      if (o?.stopped === true) return wrapped(`Stopped as you asked after ${c.done + c.skipped} of ${total} actions.`, width, { bold: true }, seg('! ', { tone: 'warn', bold: true }), '  ');
+      return wrapped(`Apply stopped at action ${(o?.failed?.index ?? 0) + 1} of ${total}; ${c.done + c.skipped} finished.`, width, { bold: true, tone: 'bad' }, seg('✗ ', { tone: 'bad', bold: true }), '  ');
     }
   }
 };
@@ -151,17 +167,21 @@ export const ApplyScreen = ({ active, context, plan, hostLabel, onApplied, onSto
   const { width, bodyRows } = useLayout(frame);
 
   const now = controller.now();
-  const rows = rowLines(state, now, width);
+  const { lines: rows, starts } = actionRows(state, now, width);
   const output = state.outputOf !== null && busy ? state.output.slice(-OUTPUT_ROWS) : [];
-  const outputLines: Line[] = output.length === 0 ? [] : [blank, ...output.map((l) => [seg(' │ ', { tone: 'muted' }), seg(l, { dim: true })] as Line)];
+  // The last lines of live output, each cut to one row: a glimpse of what runs (the log has every line in full).
+  const outputLines: Line[] = output.length === 0 ? [] : [blank, ...output.map((l) => [seg(' │ ', { tone: 'muted' }), seg(glimpse(l, width - 3), { dim: true })] as Line)];
   const failed = state.phase === 'finished' && state.outcome?.ok === false && !state.outcome.stopped;
   const after: Line[] =
     failed
       ? [blank, ...wrapped('Fix the cause, then press r: keelson plans again and applies what is left (finished actions are skipped). The log and the journal on the host have the details.', width, { tone: 'accent' })]
       : [];
-  const listHeight = Math.max(3, bodyRows - 2 - outputLines.length - after.length);
-  const focus = state.current ?? 0;
-  const follow = revealRow(Math.max(0, focus - 2), focus, rows.length, listHeight);
+  const head = [...headline(state, now, hostLabel, width), blank];
+  const listHeight = Math.max(3, bodyRows - head.length - outputLines.length - after.length);
+  // Follow the running action: its first line, with two actions' worth of context above it.
+  const current = state.current ?? 0;
+  const focus = starts[current] ?? 0;
+  const follow = revealRow(starts[Math.max(0, current - 2)] ?? 0, focus, rows.length, listHeight);
   const offset = manual === null ? follow : Math.min(manual, Math.max(0, rows.length - 1));
   offsetRef.current = offset;
   rowsRef.current = rows.length;
@@ -169,7 +189,7 @@ export const ApplyScreen = ({ active, context, plan, hostLabel, onApplied, onSto
 
   return (
     <Frame {...frame} active={active}>
-      <LineView lines={[headline(state, now, hostLabel), blank]} width={width} />
+      <LineView lines={head} width={width} />
       <ScrollView lines={rows} offset={offset} height={listHeight} width={width} />
       <LineView lines={[...outputLines, ...after]} width={width} />
     </Frame>

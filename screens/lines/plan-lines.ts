@@ -5,7 +5,7 @@ import { sortFindings, type Finding, type Severity } from '../../src/engine/find
 import type { Plan, StepPlan } from '../../src/engine/plan.js';
 import { fileDiff } from '../../src/engine/render-plan.js';
 import type { Tone } from '../theme/theme.js';
-import { blank, line, seg, wrapped, type Line } from './line.js';
+import { blank, line, seg, wrapExact, wrapLine, wrapped, type Line } from './line.js';
 
 const SEVERITY: Record<Severity, { label: string; tone: Tone }> = {
   blocker: { label: '✗ BLOCKER ', tone: 'bad' },
@@ -35,14 +35,20 @@ const diffTone = (l: string): Tone | undefined => {
   return undefined;
 };
 
-/** Diff lines are cut at the width, never wrapped: a wrapped diff line reads as two lines of the file. */
+/**
+ * Every byte of a diff line is shown: a line wider than the terminal continues on rows marked ↪ in the sign column,
+ * so it never reads as a second line of the file, and nothing of it is cut.
+ */
 export const actionLines = (a: Action, width: number, withDiff = true): Line[] => {
   const op = OP[actionOp(a)];
-  const head = wrapped(a.description, width - 2, {}, seg(`  ${op.sign} `, { tone: op.tone, bold: true }), '');
+  const head = wrapped(a.description, width, {}, seg(`  ${op.sign} `, { tone: op.tone, bold: true }), '');
   const diff = withDiff ? fileDiff(a) : null;
   if (diff === null) return head;
-  return [...head, ...diff.split('\n').map((l) => line(`      ${l}`, { tone: diffTone(l) }))];
+  return [...head, ...diff.split('\n').flatMap((l) => wrapExact(l, width, DIFF_INDENT, { ...(diffTone(l) === undefined ? {} : { tone: diffTone(l) }) }))];
 };
+
+/** Where a diff's lines start under their action. */
+export const DIFF_INDENT = '      ';
 
 export const stepCounts = (step: StepPlan): { blockers: number; warnings: number; actions: number } => ({
   blockers: step.findings.filter((f) => f.severity === 'blocker').length,
@@ -89,7 +95,7 @@ export const planLines = (plan: Plan, skipped: readonly string[], width: number)
     const isSkipped = skipped.includes(step.id);
     const c = stepCounts(step);
     const tail = c.blockers > 0 ? ' (blocked)' : isSkipped ? ' (skipped)' : c.actions === 0 ? ' (nothing to do)' : '';
-    out.push([seg(`${i + 1}. ${step.title}`, { bold: true }), seg(tail, { tone: c.blockers > 0 ? 'bad' : isSkipped ? 'warn' : 'muted' })]);
+    out.push(...wrapLine([seg(`${i + 1}. ${step.title}`, { bold: true }), seg(tail, { tone: c.blockers > 0 ? 'bad' : isSkipped ? 'warn' : 'muted' })], width, '   '));
     for (const f of sortFindings(step.findings).filter((x) => x.severity !== 'info')) out.push(...findingLines(f, width));
     if (!isSkipped) for (const a of step.actions) out.push(...actionLines(a, width));
     out.push(blank);

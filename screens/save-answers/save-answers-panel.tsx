@@ -2,7 +2,7 @@
 // 0600 file beside it. The operator picks the path; the controller writes. A hook, not a component with keys of its
 // own: the screen that opens it puts its bindings in its frame, so the footer and the help say what they do.
 import { useReducer, useState, type ReactNode } from 'react';
-import { Box, Text, type Key } from 'ink';
+import { Box, type Key } from 'ink';
 import { useController, type Answers, type SavedAnswers, type StackInfo } from '../controller.js';
 import { LineView } from '../components/line-view/line-view.js';
 import { Spinner } from '../components/spinner/spinner.js';
@@ -11,7 +11,7 @@ import { textInputInit, textInputReducer } from '../components/text-input/text-i
 import { textKey } from '../components/text-input/use-text-input.js';
 import { errorText } from '../common/error-text.js';
 import { bind, TEXT_FIELD_KEYS, type Binding } from '../keys/bindings.js';
-import { blank, seg, wrapped, type Line } from '../lines/line.js';
+import { blank, line, seg, wrapped, type Line } from '../lines/line.js';
 
 export interface SaveAnswersOptions {
   readonly stack: StackInfo;
@@ -63,7 +63,7 @@ export const useSaveAnswers = ({ stack, answers, width, onSaved, onCancel }: Sav
   };
   const body = (
     <Box flexDirection="column" width={width}>
-      <Text bold>› Save the answers to</Text>
+      <LineView lines={[line('› Save the answers to', { bold: true })]} width={width} />
       <Box paddingLeft={4} width={width}>
         <TextInput state={path} focused={state.kind !== 'saving'} width={width - 4} />
       </Box>

@@ -1,14 +1,14 @@
 // Stack: one bundled with keelson, or a manifest file. A manifest with errors shows them all, with line numbers,
 // and the operator picks again.
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
-import { Box, Text, type Key } from 'ink';
+import { Box, type Key } from 'ink';
 import { useController, type StackChoice, type StackInfo } from '../controller.js';
 import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { LineView } from '../components/line-view/line-view.js';
 import { ScrollView } from '../components/scroll-view/scroll-view.js';
 import { useScrollState } from '../components/scroll-view/use-scroll-state.js';
-import { Select } from '../components/select/select.js';
+import { ChoiceView } from '../components/select/select.js';
 import { selectBindings } from '../components/select/use-select.js';
 import { useSelectState, type SelectOption } from '../components/select/use-select-state.js';
 import { Spinner } from '../components/spinner/spinner.js';
@@ -144,17 +144,12 @@ export const StackScreen = ({ active, context, autoRef, current, onLoaded, onBac
       body = <Spinner label="Looking for bundled stacks…" />;
       break;
     case 'choose':
-      body = (
-        <>
-          <LineView lines={[line('Which stack?', { bold: true }), blank]} width={width} />
-          <Select options={options} focused={select.focused} width={width} />
-        </>
-      );
+      body = <ChoiceView head={[line('Which stack?', { bold: true }), blank]} options={options} focused={select.focused} width={width} height={bodyRows} />;
       break;
     case 'file':
       body = (
         <Box flexDirection="column" width={width}>
-          <Text bold>› Manifest file</Text>
+          <LineView lines={[line('› Manifest file', { bold: true })]} width={width} />
           <Box paddingLeft={4} width={width}>
             <TextInput state={path} focused placeholder="./stack/manifest.yaml" width={width - 4} />
           </Box>

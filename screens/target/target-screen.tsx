@@ -1,12 +1,12 @@
 // Target: this machine, or a host over SSH (user@host[:port] and a key). A host never seen before shows its key's
 // fingerprint and waits for the operator's yes; then the host's journal is read for an unfinished run.
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
-import { Box, Text, type Key } from 'ink';
+import { Box, type Key } from 'ink';
 import { useController, type HostKeyPrompt, type HostRun, type TargetSpec } from '../controller.js';
 import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { LineView } from '../components/line-view/line-view.js';
-import { Select } from '../components/select/select.js';
+import { ChoiceView } from '../components/select/select.js';
 import { selectBindings } from '../components/select/use-select.js';
 import { useSelectState, type SelectOption } from '../components/select/use-select-state.js';
 import { Spinner } from '../components/spinner/spinner.js';
@@ -15,7 +15,9 @@ import { textInputInit, textInputReducer } from '../components/text-input/text-i
 import { textKey } from '../components/text-input/use-text-input.js';
 import { errorText } from '../common/error-text.js';
 import type { ScreenProps } from '../common/screen-props.js';
-import { bind, TEXT_FIELD_KEYS, type Binding } from '../keys/bindings.js';
+import { bind, scrollBinding, TEXT_FIELD_KEYS, type Binding } from '../keys/bindings.js';
+import { ScrollView } from '../components/scroll-view/scroll-view.js';
+import { useScrollState } from '../components/scroll-view/use-scroll-state.js';
 import { blank, line, seg, wrapped, type Line } from '../lines/line.js';
 import { DESTINATION_FIELD, describeTarget, destinationProblem, KEY_FILE_FIELD, specFromForm, type TargetMode } from './target-state.js';
 
@@ -128,6 +130,7 @@ export const TargetScreen = ({ active, context, initial, autoConnect, onConnecte
       break;
     case 'hostkey':
       bindings = [
+        scrollBinding((i) => { scroll.move(i); }),
         bind('y', 'trust it', 'yes', () => { hostKeyAnswer.current?.(true); }, { help: 'trust this key and remember it for this host' }),
         bind('n', 'refuse', ['no', 'back'], () => { hostKeyAnswer.current?.(false); }, { help: 'refuse it: nothing is sent to the host' }),
         quit,
@@ -136,6 +139,7 @@ export const TargetScreen = ({ active, context, initial, autoConnect, onConnecte
     case 'error': {
       const spec = mode.spec;
       bindings = [
+        scrollBinding((i) => { scroll.move(i); }),
         bind('enter', 'try again', ['enter', 'recheck'], () => { connect(spec); }),
         bind('b', 'back', 'back', () => { setMode(spec.kind === 'ssh' ? { kind: 'form', field: 0 } : { kind: 'choose' }); }, { help: 'back, to change the target' }),
         quit,
@@ -146,6 +150,16 @@ export const TargetScreen = ({ active, context, initial, autoConnect, onConnecte
   const textEntry = mode.kind === 'form';
   const frame = { title: 'Target', context, bindings, textEntry, ...(mode.kind === 'choose' || mode.kind === 'error' ? { onHelp } : {}) };
   const { width, bodyRows } = useLayout(frame);
+  const lines =
+    mode.kind === 'hostkey'
+      ? hostKeyLines(mode.key, width)
+      : mode.kind === 'error'
+        ? [
+            ...wrapped(mode.error.message, width, { tone: 'bad' }, seg('✗ ', { tone: 'bad', bold: true }), '  '),
+            ...(mode.error.remedy === undefined ? [] : [blank, ...wrapped(mode.error.remedy, width, { tone: 'accent' }, seg('→ ', { tone: 'accent' }), '  ')]),
+          ]
+        : [];
+  const scroll = useScrollState(lines.length, bodyRows);
   const onRaw = (input: string, key: Key): boolean => {
     if (mode.kind !== 'form') return false;
     const edit = textKey(input, key);
@@ -158,22 +172,17 @@ export const TargetScreen = ({ active, context, initial, autoConnect, onConnecte
   let body: ReactNode;
   switch (mode.kind) {
     case 'choose':
-      body = (
-        <>
-          <LineView lines={[line('Where should the stack go?', { bold: true }), blank]} width={width} />
-          <Select options={options} focused={select.focused} width={width} />
-        </>
-      );
+      body = <ChoiceView head={[line('Where should the stack go?', { bold: true }), blank]} options={options} focused={select.focused} width={width} height={bodyRows} />;
       break;
     case 'form': {
-      const label = (text: string, on: boolean) => <Text bold={on}>{`${on ? '›' : ' '} ${text}`}</Text>;
+      const label = (text: string, on: boolean) => <LineView lines={wrapped(text, width, { bold: on }, seg(on ? '› ' : '  ', { bold: on }), '')} width={width} />;
       body = (
         <Box flexDirection="column" width={width}>
           {label(`${DESTINATION_FIELD} (user@host[:port])`, mode.field === 0)}
           <Box paddingLeft={4} width={width}>
             <TextInput state={destination} focused={mode.field === 0} placeholder="admin@192.0.2.10" width={width - 4} />
           </Box>
-          <LineView lines={[problem !== null && destination.value !== '' ? line(`    ✗ ${problem}`, { tone: 'bad' }) : blank]} width={width} />
+          <LineView lines={problem !== null && destination.value !== '' ? wrapped(problem, width, { tone: 'bad' }, seg('    ✗ ', { tone: 'bad' }), '') : [blank]} width={width} />
           {label(`${KEY_FILE_FIELD} (empty: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa)`, mode.field === 1)}
           <Box paddingLeft={4} width={width}>
             <TextInput state={identity} focused={mode.field === 1} placeholder="~/.ssh/id_ed25519" width={width - 4} />
@@ -193,18 +202,8 @@ export const TargetScreen = ({ active, context, initial, autoConnect, onConnecte
       );
       break;
     case 'hostkey':
-      body = <LineView lines={hostKeyLines(mode.key, width).slice(0, bodyRows)} width={width} />;
-      break;
     case 'error':
-      body = (
-        <LineView
-          lines={[
-            ...wrapped(mode.error.message, width, { tone: 'bad' }, seg('✗ ', { tone: 'bad', bold: true }), '  '),
-            ...(mode.error.remedy === undefined ? [] : [blank, ...wrapped(mode.error.remedy, width, { tone: 'accent' }, seg('→ ', { tone: 'accent' }), '  ')]),
-          ].slice(0, bodyRows)}
-          width={width}
-        />
-      );
+      body = <ScrollView lines={lines} offset={scroll.offset} height={bodyRows} width={width} />;
       break;
   }
   return (

@@ -1,10 +1,9 @@
 // Every screen sits in the same frame: where you are, what you are working on, then the body, then the keys. The
 // frame owns the keys too: it draws the state's bindings in the footer and hands every key press to them, so the
 // footer, the help and what a key does are one list (screens/keys/bindings.ts).
-import type { ReactNode } from 'react';
-import { Box, type Key } from 'ink';
-import { LineView } from '../line-view/line-view.js';
-import { LineRow } from '../line-view/line-view.js';
+import { useContext, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { Box, measureElement, type DOMElement, type Key } from 'ink';
+import { LineRow, LineView, OverflowContext } from '../line-view/line-view.js';
 import { seg, type Line } from '../../lines/line.js';
 import { dispatchIntent } from '../../keys/bindings.js';
 import { useKeys } from '../../keys/use-keys.js';
@@ -31,12 +30,22 @@ export const Frame = ({ active, onRaw, children, ...chrome }: FrameProps) => {
     onRaw,
   );
   const rule: Line = [seg('─'.repeat(width), { tone: 'muted' })];
+  // A body taller than its rows would lose its last lines under the footer: a layout bug a test hears of.
+  const overflow = useContext(OverflowContext);
+  const body = useRef<DOMElement>(null);
+  useLayoutEffect(() => {
+    if (overflow === null || body.current === null) return;
+    const { height } = measureElement(body.current);
+    if (height > bodyRows) overflow(`the body of "${chrome.title}" takes ${height} rows of ${bodyRows}`, width);
+  });
   return (
     <Box flexDirection="column" width={width}>
       <LineView lines={header} width={width} />
       <LineRow line={rule} width={width} />
       <Box flexDirection="column" height={bodyRows} overflow="hidden">
-        {children}
+        <Box ref={body} flexDirection="column" flexShrink={0}>
+          {children}
+        </Box>
       </Box>
       <LineRow line={rule} width={width} />
       <LineView lines={footer} width={width} />
