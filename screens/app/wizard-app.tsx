@@ -189,6 +189,12 @@ export const WizardApp = ({ stackRef, target, onExit }: WizardAppProps) => {
           }}
           onRecheck={() => { dispatch({ type: 'recheck' }); }}
           onBack={back}
+          answers={state.answers}
+          dataMount={state.stack?.manifest.dataMount ?? '/'}
+          onLuks={(request) => {
+            controller.log(request === null ? 'storage: the operator dropped the LUKS setup' : `storage: the operator asked for the LUKS setup on ${request.device} (typed twice)`);
+            dispatch({ type: 'luks-requested', request });
+          }}
         />
       );
       break;

@@ -3,6 +3,7 @@
 import { planBlockers } from '../../src/engine/plan.js';
 import { resolveAnswers } from '../../src/engine/answers.js';
 import { includeRefusal, skipRefusal, validSkips } from '../../src/engine/skip-steps.js';
+import { withLuksRequest, type LuksRequest } from '../luks/luks-request.js';
 import type {
   Answers,
   ApplyOutcome,
@@ -63,6 +64,8 @@ export type WizardEvent =
   | { readonly type: 'recheck' }
   | { readonly type: 'next-step' }
   | { readonly type: 'skip-step' }
+  /** The operator asked for the storage step's LUKS setup (or dropped it, null): a new plan, nothing applied. */
+  | { readonly type: 'luks-requested'; readonly request: LuksRequest | null }
   | { readonly type: 'back' }
   | { readonly type: 'review-confirmed' }
   | { readonly type: 'applied'; readonly outcome: ApplyOutcome }
@@ -195,6 +198,9 @@ export const wizardReducer = (s: WizardState, e: WizardEvent): WizardState => {
       const skipped = including ? s.skipped.filter((id) => id !== step.id) : [...s.skipped, step.id];
       return wizardReducer({ ...s, skipped }, { type: 'next-step' });
     }
+    case 'luks-requested':
+      if (s.stack === null) return s;
+      return requestPlan({ ...s, answers: withLuksRequest(s.answers, e.request, s.stack.manifest.dataMount) }, 0);
     case 'back':
       return backFrom(s);
     case 'review-confirmed': {
@@ -203,7 +209,8 @@ export const wizardReducer = (s: WizardState, e: WizardEvent): WizardState => {
       return { ...s, screen: 'apply', outcome: null };
     }
     case 'applied':
-      return { ...s, outcome: e.outcome };
+      // Once it applied, a LUKS setup is done: the next plan must not ask for it again (it would format nothing).
+      return { ...s, outcome: e.outcome, answers: e.outcome.ok && s.stack !== null ? withLuksRequest(s.answers, null, s.stack.manifest.dataMount) : s.answers };
     case 'to-summary':
       return { ...s, screen: 'summary' };
     case 'replan':

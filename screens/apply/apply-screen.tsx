@@ -2,7 +2,7 @@
 // live output, the total elapsed. q asks first, then stops after the running action; the journal on the host
 // lets the next run resume or roll back.
 import { useEffect, useReducer, useRef, useState } from 'react';
-import { useController, type ApplyOutcome, type Plan } from '../controller.js';
+import { useController, type ApplyOutcome, type Plan, type Reveal } from '../controller.js';
 import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { LineView } from '../components/line-view/line-view.js';
@@ -13,7 +13,7 @@ import { useTicker } from '../components/spinner/use-ticker.js';
 import { bind, scrollBinding, type Binding } from '../keys/bindings.js';
 import type { ScreenProps } from '../common/screen-props.js';
 import type { ScrollIntent } from '../keys/use-keys.js';
-import { blank, cutAt, lineWidth, seg, wrapped, type Line } from '../lines/line.js';
+import { blank, cutAt, lineWidth, seg, textWidth, wrapExact, wrapped, type Line } from '../lines/line.js';
 import type { Tone } from '../theme/theme.js';
 import { planActions } from '../../src/engine/plan.js';
 import { applyReducer, counts, initialApplyState, type ApplyState, type RowState } from './apply-state.js';
@@ -67,6 +67,16 @@ export const actionRows = (s: ApplyState, now: number, width: number): { lines: 
   return { lines, starts };
 };
 
+/** A secret shown once: what it is, the secret alone on its rows (nothing else to copy with it), what enter does. */
+export const revealLines = (r: Reveal, width: number): Line[] => [
+  ...wrapped(r.message, width, { bold: true, tone: 'warn' }, seg('! ', { tone: 'warn', bold: true }), '  '),
+  blank,
+  ...wrapExact(r.secret, width, textWidth(r.secret) + 4 <= width ? '    ' : '', { bold: true }),
+  blank,
+  ...wrapped('Press enter once you have kept it: it is not shown again, and it is in no log.', width, { tone: 'muted' }),
+  blank,
+];
+
 export const headline = (s: ApplyState, now: number, hostLabel: string, width: number): Line[] => {
   const c = counts(s);
   const total = s.rows.length;
@@ -89,6 +99,7 @@ export const ApplyScreen = ({ active, context, plan, hostLabel, onApplied, onSto
   const controller = useController();
   const [state, dispatch] = useReducer(applyReducer, undefined, () => initialApplyState(planActions(plan), controller.now()));
   const [askQuit, setAskQuit] = useState(false);
+  const [revealed, setRevealed] = useState<Reveal | null>(null);
   // null: the list follows the running action; a number once the operator scrolls it.
   const [manual, setManual] = useState<number | null>(null);
   // The same events folded as they arrive (not at the next render): what apply had reached when it broke off.
@@ -113,6 +124,8 @@ export const ApplyScreen = ({ active, context, plan, hostLabel, onApplied, onSto
           dispatch(e);
         },
         stop.signal,
+        // A key keelson generated (the LUKS setup): on this screen until the operator has kept it, nowhere else.
+        (r) => { setRevealed(r); },
       )
       .then((outcome) => {
         dispatch({ type: 'finished', outcome, at: controller.now() });
@@ -163,6 +176,13 @@ export const ApplyScreen = ({ active, context, plan, hostLabel, onApplied, onSto
   const prompt: Line | undefined = askQuit
     ? [seg('Stop after this action? (resume or roll back later)  ', { bold: true, tone: 'warn' }), seg('y', { bold: true }), seg(' stop  '), seg('n', { bold: true }), seg(' go on')]
     : undefined;
+  // While a key is shown, enter says it was kept (and hides it for good); the other keys do what they did.
+  if (revealed !== null && !askQuit) {
+    bindings = [
+      bind('enter', 'I have kept the key', 'enter', () => { setRevealed(null); }, { help: 'you have a copy of the key off this host: hide it (it is not shown again)' }),
+      ...bindings.filter((b) => !b.on.includes('enter')),
+    ];
+  }
   const frame = { title: 'Apply', context, bindings, ...(prompt === undefined ? { onHelp } : { prompt }) };
   const { width, bodyRows } = useLayout(frame);
 
@@ -176,8 +196,11 @@ export const ApplyScreen = ({ active, context, plan, hostLabel, onApplied, onSto
     failed
       ? [blank, ...wrapped('Fix the cause, then press r: keelson plans again and applies what is left (finished actions are skipped). The log and the journal on the host have the details.', width, { tone: 'accent' })]
       : [];
-  const head = [...headline(state, now, hostLabel, width), blank];
-  const listHeight = Math.max(3, bodyRows - head.length - outputLines.length - after.length);
+  const head = [...(revealed === null ? [] : revealLines(revealed, width)), ...headline(state, now, hostLabel, width), blank];
+  // The list keeps three rows; live output gives way first (a key on screen takes room), the list last.
+  const withOutput = bodyRows - head.length - outputLines.length - after.length >= 3;
+  const shownOutput = withOutput ? outputLines : [];
+  const listHeight = Math.max(1, bodyRows - head.length - shownOutput.length - after.length);
   // Follow the running action: its first line, with two actions' worth of context above it.
   const current = state.current ?? 0;
   const focus = starts[current] ?? 0;
@@ -191,7 +214,7 @@ export const ApplyScreen = ({ active, context, plan, hostLabel, onApplied, onSto
     <Frame {...frame} active={active}>
       <LineView lines={head} width={width} />
       <ScrollView lines={rows} offset={offset} height={listHeight} width={width} />
-      <LineView lines={[...outputLines, ...after]} width={width} />
+      <LineView lines={[...shownOutput, ...after]} width={width} />
     </Frame>
   );
 };

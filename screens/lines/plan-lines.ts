@@ -58,19 +58,19 @@ export const stepCounts = (step: StepPlan): { blockers: number; warnings: number
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export const stepSummary = (step: StepPlan, skipped: boolean): Line => {
+export const stepSummary = (step: StepPlan, skipped: boolean, width: number): Line[] => {
   const c = stepCounts(step);
-  if (c.blockers > 0) return line(`${plural(c.blockers, 'blocker')}: fix ${c.blockers === 1 ? 'it' : 'them'} on the host, then press r to check again.`, { tone: 'bad', bold: true });
-  if (skipped) return line(`Skipped by you: its ${plural(c.actions, 'action')} will not be applied (s includes it again).`, { tone: 'warn', bold: true });
-  if (c.actions === 0) return line('Nothing to do: the host already matches this step.', { tone: 'ok' });
-  return line(`${plural(c.actions, 'action')} planned${c.warnings > 0 ? `, ${plural(c.warnings, 'warning')}` : ''}.`, { bold: true });
+  if (c.blockers > 0) return wrapped(`${plural(c.blockers, 'blocker')}: fix ${c.blockers === 1 ? 'it' : 'them'} on the host, then press r to check again.`, width, { tone: 'bad', bold: true });
+  if (skipped) return wrapped(`Skipped by you: its ${plural(c.actions, 'action')} will not be applied (s includes it again).`, width, { tone: 'warn', bold: true });
+  if (c.actions === 0) return wrapped('Nothing to do: the host already matches this step.', width, { tone: 'ok' });
+  return wrapped(`${plural(c.actions, 'action')} planned${c.warnings > 0 ? `, ${plural(c.warnings, 'warning')}` : ''}.`, width, { bold: true });
 };
 
 /** A step's page; `kept` says why s may not skip it (or include it again), when that is so for another reason than a blocker. */
 export const stepLines = (step: StepPlan, width: number, skipped: boolean, kept: string | null = null): Line[] => {
   const findings = sortFindings(step.findings);
-  const why = kept === null ? [] : wrapped(kept, width, { tone: 'warn' }, seg(skipped ? 'Cannot be included again: ' : 'Cannot be skipped: ', { tone: 'warn', bold: true }));
-  const out: Line[] = [stepSummary(step, skipped), ...why, blank];
+  const why = kept === null ? [] : wrapLine([seg(skipped ? 'Cannot be included again: ' : 'Cannot be skipped: ', { tone: 'warn', bold: true }), seg(kept, { tone: 'warn' })], width, '  ');
+  const out: Line[] = [...stepSummary(step, skipped, width), ...why, blank];
   if (findings.length > 0) {
     out.push(line('Findings', { bold: true }));
     for (const f of findings) out.push(...findingLines(f, width));

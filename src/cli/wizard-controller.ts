@@ -13,6 +13,7 @@ import type { AnyStep } from '../engine/step.js';
 import { allSteps } from '../../steps/index.js';
 import type { StackInfo, TargetSpec, WizardController } from '../../screens/controller.js';
 import { WIZARD_INPUTS } from '../../screens/target/target-state.js';
+import { isLuksAnswer } from '../../steps/storage/setup-request.js';
 import { isStackName } from '../manifest/resolve-stack.js';
 import { bundledStacks, loadStack } from './context.js';
 import { openHost, type HostFlags, type OpenHostHooks } from './open-host.js';
@@ -128,7 +129,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       return { plan, gatherMs };
     },
 
-    apply: async (plan, onEvent, signal) => {
+    apply: async (plan, onEvent, signal, onReveal) => {
       const h = connected();
       const total = planActions(plan).length;
       const runId = newRunId(new Date(now()));
@@ -153,7 +154,14 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
         else if (e.type === 'failed') onEvent({ ...e, error: o.redactor.redact(e.error) });
         else onEvent(e);
       };
-      const r = await applyPlan(h, plan, { secretAnswers: secrets, onEvent: forward, runId, signal });
+      // A generated key goes to the screen only: remembered by the redactor first, so that should it ever reach a
+      // line (a command's output, an error), the log and the screen show <secret:luks-key> instead.
+      const reveal = (message: string, secret: string) => {
+        o.redactor.remember({ 'luks-key': secret });
+        log(`apply: ${message.replace(/:$/, '')} (shown on the screen only, not in this log)`);
+        onReveal?.({ message, secret });
+      };
+      const r = await applyPlan(h, plan, { secretAnswers: secrets, onEvent: forward, runId, signal, ...(onReveal === undefined ? {} : { onReveal: reveal }) });
       if (r.stoppedBefore !== undefined) {
         log(`apply: stopped by the operator after ${r.done + r.skipped} of ${total}; journal ${r.journalPath}`);
         return { ok: false, stopped: true, runId: r.runId, journalPath: r.journalPath, done: r.done, skipped: r.skipped };
@@ -183,11 +191,13 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
     saveAnswers: async (file, stack, answers) => {
       const asked = new Set(stack.manifest.secrets.filter((s) => s.ask !== undefined).map((s) => s.name));
       const stackSecrets = Object.fromEntries(Object.entries(secrets).filter(([name]) => asked.has(name)));
+      // A LUKS setup is asked for per host, typed twice: never replayed from a file onto another host's disk.
+      const replayable = Object.fromEntries(Object.entries(answers).filter(([id]) => !isLuksAnswer(id)));
       const saved = await writeAnswersFiles({
         keelson,
         answersPath: path(file),
         stackRef: stack.ref,
-        answers,
+        answers: replayable,
         secrets: stackSecrets,
         ...(target?.kind === 'ssh' ? { host: target.destination, ...(target.identity === undefined ? {} : { identity: path(target.identity) }) } : {}),
       });

@@ -12,7 +12,7 @@ import { CONTINUED, lineText, textWidth } from '../../screens/lines/line.js';
 import { fileDiff } from '../../src/engine/render-plan.js';
 import type { Plan } from '../../src/engine/plan.js';
 import type { HostRun } from '../../screens/controller.js';
-import { deferred, fakeController, type FakeOptions } from './helpers/fake-controller.js';
+import { deferred, FAKE_LUKS_KEY, fakeController, type FakeOptions } from './helpers/fake-controller.js';
 import { ApplyScreen } from '../../screens/apply/apply-screen.js';
 import { blockedPlan, demoStack, makePlan } from './helpers/fixtures.js';
 import { KEY, plain, press, renderScreen, renderSized, type, waitForFrame, withProviders, type SizedRendered } from './helpers/harness.js';
@@ -54,6 +54,7 @@ const widePlan = (): Plan =>
       title: 'Preflight: OS, Podman, systemd, cgroups and the packages the chosen mode needs on this host',
       findings: [
         { severity: 'blocker', code: 'long', message: `A very long finding that goes on and on about the host: ${long}`, remedy: `Run this long command: /usr/bin/${long}` },
+        { severity: 'blocker', code: 'cgroup-v1', message: 'The host uses cgroup v1; rootless Podman and health checks need the unified hierarchy (v2).', remedy: 'Boot with systemd.unified_cgroup_hierarchy=1.' },
         { severity: 'warning', code: 'path', message: 'The drop-in /etc/systemd/system/network-online.target.d/keelson-network-online.conf is not ours.', remedy: 'Look at it.' },
       ],
     },
@@ -248,6 +249,36 @@ describe.each(SIZES)('errors at $columns×$rows', ({ columns, rows }) => {
   });
 });
 
+describe.each(SIZES)('the LUKS setup at $columns×$rows', ({ columns, rows }) => {
+  const luksSetup = { kind: 'luks.setup' as const, description: "encrypt /dev/disk/by-id/virtio-data (LUKS2, argon2id, aes-xts-plain64 512-bit) as home, move /home's content onto it and mount it; key to /etc/cryptsetup-keys.d/home.key, shown once", device: '/dev/disk/by-id/virtio-data', resolvedDevice: '/dev/vdb', uuid: '9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f', name: 'home', keyFile: '/etc/cryptsetup-keys.d/home.key', mountPoint: '/home', filesystem: 'ext4' as const };
+  const storage = makePlan({
+    accounts: {
+      id: 'storage',
+      title: 'Storage: encrypted data mount, audit partition, auditd',
+      findings: [{ severity: 'blocker', code: 'data-not-encrypted', message: '/home is on /dev/vda1 (ext4, mounted at /), which is not encrypted: the stack\'s user data would be stored in the clear.', remedy: 'Put /home on a LUKS2 volume.' }],
+      actions: [],
+    },
+  });
+
+  it('its form on the storage step, and the key shown once on Apply, fit with nothing cut', async () => {
+    const cut: string[] = [];
+    const step = { active: true, context: 'demo 1.0.0 (rootless) → ssh admin@192.0.2.10:2222 (sudo)', onHelp: vi.fn(), onQuit: vi.fn(), plan: { status: 'ready' as const, request: 1, planned: { plan: storage, gatherMs: 1 } }, stepIndex: 1, skipped: [], hostLabel: 'h', onNext: vi.fn(), onSkip: vi.fn(), onRecheck: vi.fn(), onBack: vi.fn(), answers: {}, dataMount: '/home', onLuks: vi.fn() };
+    const r = sized(withProviders(<StepScreen {...step} />, fakeController(), true), { columns, rows }, cut);
+    fits(await waitForFrame(r, 'press l.'), columns, rows, cut, 'storage step');
+    fits(await press(r, 'l', 'Set up LUKS2'), columns, rows, cut, 'LUKS form');
+    await type(r, '/dev/disk/by-id/virtio-data');
+    fits(await press(r, KEY.enter, 'type the device path again'), columns, rows, cut, 'LUKS form: confirm');
+
+    const hold = deferred();
+    const apply = { active: true, context: '', onHelp: vi.fn(), onQuit: vi.fn(), plan: makePlan({ accounts: { actions: [luksSetup] } }), hostLabel: 'ssh admin@192.0.2.10:2222 (sudo)', onApplied: vi.fn(), onStopped: vi.fn(), onSummary: vi.fn(), onReplan: vi.fn() };
+    const a = sized(withProviders(<ApplyScreen {...apply} />, fakeController({ gate: (i) => (i === 1 ? hold.promise : Promise.resolve()) }), true), { columns, rows }, cut);
+    const frame = await waitForFrame(a, 'is shown ONCE');
+    fits(frame, columns, rows, cut, 'Apply: the key');
+    expect(frame.replace(/\n {0,4}↪?/g, '')).toContain(FAKE_LUKS_KEY);
+    hold.resolve();
+  });
+});
+
 describe('the Review at 60×20', () => {
   it('lets the operator read every byte of every diff line, wrapped with its marker, never cut', async () => {
     const plan = widePlan();
@@ -321,7 +352,7 @@ describe('NO_COLOR', () => {
   // eslint-disable-next-line no-control-regex -- ESC is what an SGR sequence starts with
   const COLOR = /\u001b\[(?:3[0-8]|9[0-7]|4[0-8]|10[0-7])[;m]/;
   const stepFrame = async (noColor: boolean) => {
-    const props = { active: true, context: '', onHelp: vi.fn(), onQuit: vi.fn(), plan: { status: 'ready' as const, request: 1, planned: { plan: blockedPlan(), gatherMs: 1 } }, stepIndex: 0, skipped: [], hostLabel: 'h', onNext: vi.fn(), onSkip: vi.fn(), onRecheck: vi.fn(), onBack: vi.fn() };
+    const props = { active: true, context: '', onHelp: vi.fn(), onQuit: vi.fn(), plan: { status: 'ready' as const, request: 1, planned: { plan: blockedPlan(), gatherMs: 1 } }, stepIndex: 0, skipped: [], hostLabel: 'h', onNext: vi.fn(), onSkip: vi.fn(), onRecheck: vi.fn(), onBack: vi.fn(), answers: {}, dataMount: '/home', onLuks: vi.fn() };
     const r = renderScreen(<StepScreen {...props} />, fakeController(), noColor);
     await waitForFrame(r, 'BLOCKER');
     return r.lastFrame() ?? '';

@@ -116,3 +116,28 @@ describe('progressOf', () => {
     expect(progressOf(applied, 'x')).toBeNull();
   });
 });
+
+describe('the LUKS setup from the wizard', () => {
+  const atStorage = () => run([...toSteps, planned(1)]);
+
+  it('puts the request in the answers and plans again, on the same step: nothing is applied', () => {
+    const s = run([{ type: 'next-step' }, { type: 'luks-requested', request: { device: '/dev/disk/by-id/virtio-data', keyFile: '' } }], atStorage());
+    expect(s.answers).toEqual({ domain: 'a.example', port: '8080', 'keelson.luks-device': '/dev/disk/by-id/virtio-data' });
+    expect(s).toMatchObject({ screen: 'step', stepIndex: 1, plan: { status: 'running', request: 2 } });
+    expect(s.outcome).toBeNull();
+  });
+
+  it('keeps a key file other than the default, and drops the whole request when asked to', () => {
+    const s = run([{ type: 'luks-requested', request: { device: '/dev/vdb', keyFile: '/etc/keys/home.key' } }], atStorage());
+    expect(s.answers).toMatchObject({ 'keelson.luks-device': '/dev/vdb', 'keelson.luks-key-file': '/etc/keys/home.key' });
+    const dropped = run([planned(2), { type: 'luks-requested', request: null }], s);
+    expect(dropped.answers).toEqual({ domain: 'a.example', port: '8080' });
+  });
+
+  it('forgets the request once an apply succeeded: the disk is encrypted, a new plan must not set it up again', () => {
+    const s = run([{ type: 'luks-requested', request: { device: '/dev/vdb', keyFile: '' } }, planned(2), { type: 'applied', outcome: { ok: true, stopped: false, runId: 'r', journalPath: 'j', done: 9, skipped: 0 } }], atStorage());
+    expect(s.answers).toEqual({ domain: 'a.example', port: '8080' });
+    const failed = run([{ type: 'luks-requested', request: { device: '/dev/vdb', keyFile: '' } }, planned(2), { type: 'applied', outcome: { ok: false, stopped: false, runId: 'r', journalPath: 'j', done: 1, skipped: 0 } }], atStorage());
+    expect(failed.answers).toMatchObject({ 'keelson.luks-device': '/dev/vdb' });
+  });
+});

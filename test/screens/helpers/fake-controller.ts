@@ -44,6 +44,9 @@ export interface FakeController extends WizardController {
   hostKeyVerdict: boolean | null;
 }
 
+/** The key the fake's LUKS setup "generates" (43 characters, as generateLuksKey makes them). */
+export const FAKE_LUKS_KEY = 'k3y-0f-the-fake-luks-volume_aBcDeFgHiJkLmNo';
+
 export const fakeController = (o: FakeOptions = {}): FakeController => {
   const calls: FakeController['calls'] = { connect: [], plan: [], apply: [], saveAnswers: [], rollback: [] };
   const logLines: string[] = [];
@@ -88,13 +91,15 @@ export const fakeController = (o: FakeOptions = {}): FakeController => {
       onPhase('planning');
       return { plan, gatherMs: 12 };
     },
-    apply: async (plan, onEvent: (e: ApplyEvent) => void, signal): Promise<ApplyOutcome> => {
+    apply: async (plan, onEvent: (e: ApplyEvent) => void, signal, onReveal): Promise<ApplyOutcome> => {
       calls.apply.push(plan);
       let done = 0;
       for (const [index, action] of planActions(plan).entries()) {
         if (signal.aborted) return { ok: false, stopped: true, runId: 'run-1', journalPath: '/var/lib/keelson/journal/run-1.jsonl', done, skipped: 0 };
         onEvent({ type: 'start', index, action });
         onEvent({ type: 'line', index, line: `output of ${action.kind}` });
+        // As the LUKS executor does: the key it made, through the reveal channel only.
+        if (action.kind === 'luks.setup') onReveal?.({ message: `The key of ${action.mountPoint} (LUKS ${action.uuid}) is shown ONCE. Keep a copy off this host:`, secret: FAKE_LUKS_KEY });
         await o.gate?.(index);
         if (o.breakAt === index) throw new Error('connection to 192.0.2.10 lost');
         if (o.failAt === index) {
