@@ -15,6 +15,7 @@ import type { HostRun } from '../../screens/controller.js';
 import { deferred, FAKE_LUKS_KEY, fakeController, type FakeOptions } from './helpers/fake-controller.js';
 import { ApplyScreen } from '../../screens/apply/apply-screen.js';
 import { blockedPlan, demoStack, makePlan } from './helpers/fixtures.js';
+import { toFirstStep, stepsToReview } from './helpers/walk.js';
 import { KEY, plain, press, renderScreen, renderSized, type, waitForFrame, withProviders, type SizedRendered } from './helpers/harness.js';
 import { cleanup } from 'ink-testing-library';
 
@@ -161,17 +162,8 @@ describe.each(SIZES)('every screen at $columns×$rows', ({ columns, rows }) => {
     const check = async (expect: string, where: string) => {
       fits(await waitForFrame(r, expect), columns, rows, cut, where);
     };
-    await waitForFrame(r, 'Nothing changes on the host');
-    await press(r, KEY.enter, 'Where should the stack go?');
-    await press(r, KEY.enter, 'Which stack?');
-    await press(r, KEY.enter, 'Questions · 1 of 3');
-    await press(r, KEY.enter, 'Questions · 2 of 3');
-    await press(r, KEY.enter, 'Questions · 3 of 3');
-    await type(r, 't');
-    await press(r, KEY.enter, 'Step 1 of 3');
-    await press(r, KEY.enter, 'Step 2 of 3');
-    await press(r, KEY.enter, 'Step 3 of 3');
-    await press(r, KEY.enter, 'keelson  Review');
+    await toFirstStep(r);
+    await stepsToReview(r);
     await press(r, KEY.enter, 'y apply');
     await check('y apply', 'Review: confirm');
     await press(r, 'y', '▶ ');
@@ -295,17 +287,8 @@ describe('the Review at 60×20', () => {
     // And the screen shows all of those rows, page by page.
     const cut: string[] = [];
     const r = wizard({ plan: () => plan }, { columns: 60, rows: 20 }, cut);
-    await waitForFrame(r, 'Nothing changes on the host');
-    await press(r, KEY.enter, 'Where should the stack go?');
-    await press(r, KEY.enter, 'Which stack?');
-    await press(r, KEY.enter, 'Questions · 1 of 3');
-    await press(r, KEY.enter, 'Questions · 2 of 3');
-    await press(r, KEY.enter, 'Questions · 3 of 3');
-    await type(r, 't');
-    await press(r, KEY.enter, 'Step 1 of 3');
-    await press(r, KEY.enter, 'Step 2 of 3');
-    await press(r, KEY.enter, 'Step 3 of 3');
-    let frame = await press(r, KEY.enter, 'keelson  Review');
+    await toFirstStep(r);
+    let frame = await stepsToReview(r);
     const seen = new Set<string>();
     for (let page = 0; page < 60; page++) {
       for (const row of frame.split('\n')) seen.add(row.trimEnd());

@@ -4,6 +4,7 @@ import { cleanup } from 'ink-testing-library';
 import { WizardRoot } from '../../screens/app/wizard-root.js';
 import type { WizardExit } from '../../screens/app/wizard-app.js';
 import { deferred, FAKE_LUKS_KEY, fakeController } from './helpers/fake-controller.js';
+import { toFirstStep, stepsToReview } from './helpers/walk.js';
 import { KEY, plain, press, send, type, waitForFrame } from './helpers/harness.js';
 import { blockedPlan, makePlan } from './helpers/fixtures.js';
 import type { Plan } from '../../src/engine/plan.js';
@@ -133,17 +134,8 @@ describe('the wizard, from Welcome to Summary', () => {
 describe('the help', () => {
   const toReview = async (plan: () => Plan) => {
     const r = render(<WizardRoot controller={fakeController({ plan })} noColor onExit={() => undefined} />);
-    await waitForFrame(r, 'Nothing changes on the host');
-    await press(r, KEY.enter, 'Where should the stack go?');
-    await press(r, KEY.enter, 'Which stack?');
-    await press(r, KEY.enter, 'Questions · 1 of 3');
-    await press(r, KEY.enter, 'Questions · 2 of 3');
-    await press(r, KEY.enter, 'Questions · 3 of 3');
-    await type(r, 't');
-    await press(r, KEY.enter, 'Step 1 of 3');
-    await press(r, KEY.enter, 'Step 2 of 3');
-    await press(r, KEY.enter, 'Step 3 of 3');
-    await press(r, KEY.enter, 'keelson  Review');
+    await toFirstStep(r);
+    await stepsToReview(r);
     return r;
   };
   const helpRows = (frame: string) => frame.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim());
@@ -182,14 +174,7 @@ describe('LUKS from the wizard', () => {
   it('asks for the disk twice, plans it (nothing applied), applies it and shows the key once, until kept', async () => {
     const controller = fakeController({ plan: () => makePlan({ accounts: storage(controller.calls.plan.at(-1)?.['keelson.luks-device'] !== undefined) }) });
     const r = render(<WizardRoot controller={controller} noColor onExit={() => undefined} />);
-    await waitForFrame(r, 'Nothing changes on the host');
-    await press(r, KEY.enter, 'Where should the stack go?');
-    await press(r, KEY.enter, 'Which stack?');
-    await press(r, KEY.enter, 'Questions · 1 of 3');
-    await press(r, KEY.enter, 'Questions · 2 of 3');
-    await press(r, KEY.enter, 'Questions · 3 of 3');
-    await type(r, 't');
-    await press(r, KEY.enter, 'Step 1 of 3');
+    await toFirstStep(r);
     await press(r, KEY.enter, 'press l.');
     await press(r, 'l', 'Set up LUKS2 for /home');
     await type(r, '/dev/vdb');
