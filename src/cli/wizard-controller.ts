@@ -3,7 +3,8 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Host } from '../host/host.js';
-import { applyPlan, newRunId, type ApplyEvent } from '../apply/apply-plan.js';
+import { applyPlan, newRunId } from '../apply/apply-plan.js';
+import { applyChannels } from './wizard-apply-channels.js';
 import { readLastRun } from '../apply/last-run.js';
 import { rollbackRun } from '../apply/rollback.js';
 import { planActions, planBlockers } from '../engine/plan.js';
@@ -133,34 +134,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       const h = connected();
       const total = planActions(plan).length;
       const runId = newRunId(new Date(now()));
-      const forward = (e: ApplyEvent) => {
-        const label = `apply [${e.index + 1}/${total}]`;
-        switch (e.type) {
-          case 'start':
-            log(`${label} ${e.action.description}`);
-            break;
-          case 'line':
-            log(`${label}   | ${e.line}`);
-            break;
-          case 'end':
-            log(`${label} ${e.result === 'skipped' ? 'already so' : 'done'} in ${Math.round(e.ms)} ms`);
-            break;
-          case 'failed':
-            log(`${label} FAILED: ${e.error}`);
-            break;
-        }
-        // What a command prints reaches the screen redacted too (a container may echo its environment).
-        if (e.type === 'line') onEvent({ ...e, line: o.redactor.redact(e.line) });
-        else if (e.type === 'failed') onEvent({ ...e, error: o.redactor.redact(e.error) });
-        else onEvent(e);
-      };
-      // A generated key goes to the screen only: remembered by the redactor first, so that should it ever reach a
-      // line (a command's output, an error), the log and the screen show <secret:luks-key> instead.
-      const reveal = (message: string, secret: string) => {
-        o.redactor.remember({ 'luks-key': secret });
-        log(`apply: ${message.replace(/:$/, '')} (shown on the screen only, not in this log)`);
-        onReveal?.({ message, secret });
-      };
+      const { forward, reveal } = applyChannels({ log, redactor: o.redactor, total, onEvent, ...(onReveal === undefined ? {} : { onReveal }) });
       const r = await applyPlan(h, plan, { secretAnswers: secrets, onEvent: forward, runId, signal, ...(onReveal === undefined ? {} : { onReveal: reveal }) });
       if (r.stoppedBefore !== undefined) {
         log(`apply: stopped by the operator after ${r.done + r.skipped} of ${total}; journal ${r.journalPath}`);
