@@ -103,9 +103,17 @@ export interface SavedAnswers {
   readonly replay: string;
 }
 
+/** A secret shown to the operator once, with what it is (e.g. the key of the new LUKS volume). */
+export interface Reveal {
+  readonly message: string;
+  readonly secret: string;
+}
+
 export interface WizardController {
   /** The log file of this run (secrets redacted), shown at the end. */
   readonly logPath: string;
+  /** The words that start keelson from where the operator is ("keelson", "npm run keelson --"), for printed commands. */
+  readonly keelson: string;
   /** Milliseconds from a monotonic-enough clock: elapsed times on screen. Injected so tests control it. */
   readonly now: () => number;
   /** Writes one line to the log (the controller redacts secrets). */
@@ -125,8 +133,11 @@ export interface WizardController {
   setSecrets(secrets: Readonly<Record<string, string>>): void;
   /** Facts in one round trip, then the pure planner. Nothing changes on the host. */
   plan(stack: StackInfo, answers: Answers, onPhase: (phase: PlanPhase) => void): Promise<Planned>;
-  /** The only call that changes the host. `signal` asks it to stop after the running action. */
-  apply(plan: Plan, onEvent: (event: ApplyEvent) => void, signal: AbortSignal): Promise<ApplyOutcome>;
+  /**
+   * The only call that changes the host. `signal` asks it to stop after the running action. `onReveal` gets a secret
+   * the operator must see once (a LUKS key keelson generated): apart from the events, and never logged.
+   */
+  apply(plan: Plan, onEvent: (event: ApplyEvent) => void, signal: AbortSignal, onReveal?: (reveal: Reveal) => void): Promise<ApplyOutcome>;
 
   loadProgress(): WizardProgress | null;
   saveProgress(progress: WizardProgress): void;

@@ -4,7 +4,7 @@
 // health check healthy; last, what was deployed is recorded in /var/lib/keelson/state.json.
 // Rendering and comparison are pure (steps/quadlet/); the I/O is in the executors.
 import { packagesFact } from '../src/facts/packages.js';
-import { defineStep } from '../src/engine/step.js';
+import { defineStep, type BuildsOn, type StepContext } from '../src/engine/step.js';
 import { podmanVersionFact } from './preflight.js';
 import { checkQuadlet } from './quadlet/check.js';
 import type { QuadletFacts } from './quadlet/desired.js';
@@ -17,6 +17,22 @@ import { staticBusyboxFact } from './sockets/socket-facts.js';
 import { fileFact, randomUuidFact } from './storage/facts.js';
 import { luksSetupRequest } from './storage/setup-request.js';
 import { dataVolumeFact } from './storage/volume-probe.js';
+
+/** What the units rely on from the steps before: Podman, the stack's users, its socket directories, its LUKS volume. */
+export const quadletBuildsOn = (_facts: QuadletFacts, ctx: StepContext): BuildsOn[] => {
+  const m = ctx.manifest;
+  return [
+    { step: 'preflight', why: 'the units run under the Podman and the packages it installs' },
+    {
+      step: 'identity',
+      why: m.mode === 'rootless' ? `the units belong to ${m.owner ?? 'the owner'}, whom it creates, and run in that user's manager` : 'the containers run as the users and groups it creates',
+    },
+    ...(m.sockets.length > 0 ? [{ step: 'sockets', why: 'the containers mount the socket directories it creates' }] : []),
+    ...(luksSetupRequest(ctx.answers, m.dataMount).kind === 'asked'
+      ? [{ step: 'storage', why: `the units require ${m.dataMount} on the LUKS volume it sets up, and the deployment record names that volume` }]
+      : []),
+  ];
+};
 
 export const quadletStep = defineStep<QuadletFacts>({
   id: 'quadlet',
@@ -39,4 +55,5 @@ export const quadletStep = defineStep<QuadletFacts>({
   check: checkQuadlet,
   plan: planQuadlet,
   validate: quadletValidation,
+  buildsOn: quadletBuildsOn,
 });

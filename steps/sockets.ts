@@ -9,7 +9,7 @@
 // recreated at boot.
 import type { Action } from '../src/engine/action.js';
 import { blocker, info, warning, type Finding } from '../src/engine/finding.js';
-import { defineStep, type StepContext } from '../src/engine/step.js';
+import { defineStep, type BuildsOn, type StepContext } from '../src/engine/step.js';
 import { osReleaseFact, type OsRelease } from '../src/facts/os-release.js';
 import { packagesFact, type PackageState } from '../src/facts/packages.js';
 import type { Manifest } from '../src/manifest/schema.js';
@@ -66,6 +66,8 @@ const probeState = (spec: ProbeSpec, records: SocketsFacts['records']): ProbeSta
 
 const describeIdentity = (s: ProbeSpec) =>
   `${s.user}${s.groupAdd === 'keep-groups' ? ' with --group-add keep-groups' : s.groupAdd.length > 0 ? ` with --group-add ${s.groupAdd.join(',')}` : ''}`;
+
+const andList = (xs: readonly string[]): string => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1) ?? ''}`);
 
 const checkConflicts = (m: Manifest, facts: SocketsFacts): Finding[] =>
   tmpfilesConflicts(m, tmpfilesPath(m.stack), facts.tmpfilesConfig).map(({ dir, line, wins }) => {
@@ -139,7 +141,7 @@ export const planSockets = (facts: SocketsFacts, ctx: StepContext): Action[] => 
   for (const s of due) {
     actions.push({
       kind: 'probe.socket-access',
-      description: `probe ${s.dirs.map((d) => d.dir).join(', ')}: a container run as ${s.containers.join(', ')} will be (${describeIdentity(s)}) creates and reads back a file`,
+      description: `probe ${s.dirs.map((d) => d.dir).join(', ')} as ${andList(s.containers)} ${s.containers.length === 1 ? 'runs' : 'run'} (${describeIdentity(s)}): a short-lived container creates and reads back a file in ${s.dirs.length === 1 ? 'it' : 'each'}`,
       target: s.target,
       image: PROBE_IMAGE,
       user: s.user,
@@ -151,6 +153,15 @@ export const planSockets = (facts: SocketsFacts, ctx: StepContext): Action[] => 
   }
   return actions;
 };
+
+/** The directories name the stack's users and groups, and the probe runs under Podman: both made by earlier steps. */
+export const socketsBuildOn = (_facts: SocketsFacts, ctx: StepContext): BuildsOn[] =>
+  ctx.manifest.sockets.length === 0
+    ? []
+    : [
+        { step: 'preflight', why: 'the socket probe runs under the Podman it installs' },
+        { step: 'identity', why: 'the socket directories belong to the users and groups it creates, and the probe runs as them' },
+      ];
 
 export const socketsStep = defineStep<SocketsFacts>({
   id: 'sockets',
@@ -168,4 +179,5 @@ export const socketsStep = defineStep<SocketsFacts>({
   }),
   check: checkSockets,
   plan: planSockets,
+  buildsOn: socketsBuildOn,
 });

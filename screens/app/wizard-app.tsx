@@ -1,10 +1,9 @@
 // The wizard: one state machine (wizard-state.ts), one screen at a time, the controller for everything that
 // touches the world. Progress is saved as the operator moves, so a wizard quit (or killed) can continue.
-import { useEffect, useReducer, type ReactNode } from 'react';
+import { useEffect, useReducer, useState, type ReactNode } from 'react';
 import { Box, useApp, useInput } from 'ink';
 import { useController, type ApplyOutcome, type TargetSpec } from '../controller.js';
 import { HelpScreen } from '../components/help/help-screen.js';
-import { HELP } from '../common/keys-help.js';
 import { ApplyScreen } from '../apply/apply-screen.js';
 import { HostRunScreen } from '../host-run/host-run-screen.js';
 import { QuestionsScreen } from '../questions/questions-screen.js';
@@ -16,6 +15,7 @@ import { TargetScreen } from '../target/target-screen.js';
 import { WelcomeScreen } from '../welcome/welcome-screen.js';
 import { effectivePlan } from '../lines/plan-lines.js';
 import { errorText } from '../common/error-text.js';
+import type { Binding } from '../keys/bindings.js';
 import { currentPlan, initialWizardState, progressOf, wizardReducer, type WizardState } from './wizard-state.js';
 
 export interface WizardExit {
@@ -62,6 +62,8 @@ export const WizardApp = ({ stackRef, target, onExit }: WizardAppProps) => {
   // Held for the wizard's whole life: without it the terminal drops out of raw mode for an instant whenever one
   // screen's key listener goes and the next one's comes, and a key typed then is echoed or eaten by the tty.
   useInput(ignoreKeys);
+  // The keys of the screen "?" was pressed on, in the state it was in: the help lists exactly those.
+  const [helpKeys, setHelpKeys] = useState<readonly Binding[]>([]);
 
   useEffect(() => {
     controller.log(`screen: ${state.screen}${state.screen === 'step' ? ` ${state.stepIndex + 1}` : ''}`);
@@ -105,7 +107,8 @@ export const WizardApp = ({ stackRef, target, onExit }: WizardAppProps) => {
   const common = {
     active: !state.help,
     context: contextLine(state),
-    onHelp: () => {
+    onHelp: (keys: readonly Binding[]) => {
+      setHelpKeys(keys);
       dispatch({ type: 'help', open: true });
     },
     onQuit: () => {
@@ -186,6 +189,12 @@ export const WizardApp = ({ stackRef, target, onExit }: WizardAppProps) => {
           }}
           onRecheck={() => { dispatch({ type: 'recheck' }); }}
           onBack={back}
+          answers={state.answers}
+          dataMount={state.stack?.manifest.dataMount ?? '/'}
+          onLuks={(request) => {
+            controller.log(request === null ? 'storage: the operator dropped the LUKS setup' : `storage: the operator asked for the LUKS setup on ${request.device} (typed twice)`);
+            dispatch({ type: 'luks-requested', request });
+          }}
         />
       );
       break;
@@ -261,7 +270,7 @@ export const WizardApp = ({ stackRef, target, onExit }: WizardAppProps) => {
       <Box display={state.help ? 'none' : 'flex'} flexDirection="column">
         {screen}
       </Box>
-      {state.help ? <HelpScreen title={TITLES[state.screen]} keys={HELP[state.screen]} onClose={() => { dispatch({ type: 'help', open: false }); }} /> : null}
+      {state.help ? <HelpScreen title={TITLES[state.screen]} keys={helpKeys} onClose={() => { dispatch({ type: 'help', open: false }); }} /> : null}
     </>
   );
 };

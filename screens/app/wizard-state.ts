@@ -2,6 +2,8 @@
 // controller results into these events; nothing here waits, reads or writes.
 import { planBlockers } from '../../src/engine/plan.js';
 import { resolveAnswers } from '../../src/engine/answers.js';
+import { includeRefusal, skipRefusal, validSkips } from '../../src/engine/skip-steps.js';
+import { withLuksRequest, type LuksRequest } from '../luks/luks-request.js';
 import type {
   Answers,
   ApplyOutcome,
@@ -62,6 +64,8 @@ export type WizardEvent =
   | { readonly type: 'recheck' }
   | { readonly type: 'next-step' }
   | { readonly type: 'skip-step' }
+  /** The operator asked for the storage step's LUKS setup (or dropped it, null): a new plan, nothing applied. */
+  | { readonly type: 'luks-requested'; readonly request: LuksRequest | null }
   | { readonly type: 'back' }
   | { readonly type: 'review-confirmed' }
   | { readonly type: 'applied'; readonly outcome: ApplyOutcome }
@@ -172,9 +176,8 @@ export const wizardReducer = (s: WizardState, e: WizardEvent): WizardState => {
       const steps = e.planned.plan.steps.length;
       const resumeScreen = s.resume?.screen;
       const base: WizardState = { ...s, plan: { status: 'ready', request: e.request, planned: e.planned }, stepIndex: Math.min(s.stepIndex, Math.max(0, steps - 1)), resume: null };
-      // Steps that no longer exist are not kept as skipped.
-      const ids = new Set(e.planned.plan.steps.map((x) => x.id));
-      const skipped = base.skipped.filter((id) => ids.has(id));
+      // Steps that no longer exist, or that the new plan's later steps build on, are not kept as skipped.
+      const skipped = validSkips(e.planned.plan, base.skipped);
       return { ...base, skipped, screen: resumeScreen === 'review' || steps === 0 ? 'review' : 'step' };
     }
     case 'plan-failed':
@@ -186,12 +189,18 @@ export const wizardReducer = (s: WizardState, e: WizardEvent): WizardState => {
       if (s.screen !== 'step' || s.plan.status !== 'ready') return s;
       return s.stepIndex + 1 < stepCount(s) ? { ...s, stepIndex: s.stepIndex + 1 } : { ...s, screen: 'review' };
     case 'skip-step': {
-      const step = currentPlan(s)?.steps[s.stepIndex];
-      if (s.screen !== 'step' || step === undefined) return s;
-      if (step.findings.some((f) => f.severity === 'blocker')) return s;
-      const skipped = s.skipped.includes(step.id) ? s.skipped.filter((id) => id !== step.id) : [...s.skipped, step.id];
+      const plan = currentPlan(s);
+      const step = plan?.steps[s.stepIndex];
+      if (s.screen !== 'step' || plan === null || step === undefined) return s;
+      // The Step screen shows why, and offers no s, when either is refused.
+      const including = s.skipped.includes(step.id);
+      if ((including ? includeRefusal : skipRefusal)(plan, s.skipped, step.id) !== null) return s;
+      const skipped = including ? s.skipped.filter((id) => id !== step.id) : [...s.skipped, step.id];
       return wizardReducer({ ...s, skipped }, { type: 'next-step' });
     }
+    case 'luks-requested':
+      if (s.stack === null) return s;
+      return requestPlan({ ...s, answers: withLuksRequest(s.answers, e.request, s.stack.manifest.dataMount) }, 0);
     case 'back':
       return backFrom(s);
     case 'review-confirmed': {
@@ -200,7 +209,8 @@ export const wizardReducer = (s: WizardState, e: WizardEvent): WizardState => {
       return { ...s, screen: 'apply', outcome: null };
     }
     case 'applied':
-      return { ...s, outcome: e.outcome };
+      // Once it applied, a LUKS setup is done: the next plan must not ask for it again (it would format nothing).
+      return { ...s, outcome: e.outcome, answers: e.outcome.ok && s.stack !== null ? withLuksRequest(s.answers, null, s.stack.manifest.dataMount) : s.answers };
     case 'to-summary':
       return { ...s, screen: 'summary' };
     case 'replan':

@@ -2,21 +2,20 @@
 // live output, the total elapsed. q asks first, then stops after the running action; the journal on the host
 // lets the next run resume or roll back.
 import { useEffect, useReducer, useRef, useState } from 'react';
-import { useController, type ApplyOutcome, type Plan } from '../controller.js';
-import { Frame, type KeyHint } from '../components/frame/frame.js';
+import { useController, type ApplyOutcome, type Plan, type Reveal } from '../controller.js';
+import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { LineView } from '../components/line-view/line-view.js';
 import { ScrollView } from '../components/scroll-view/scroll-view.js';
 import { revealRow, scrollBy } from '../components/scroll-view/scroll-state.js';
-import { formatSeconds } from '../components/spinner/spinner.js';
 import { useTicker } from '../components/spinner/use-ticker.js';
-import { hints } from '../common/keys-help.js';
+import { bind, scrollBinding, type Binding } from '../keys/bindings.js';
 import type { ScreenProps } from '../common/screen-props.js';
-import { isScrollIntent, useKeys } from '../keys/use-keys.js';
+import type { ScrollIntent } from '../keys/use-keys.js';
 import { blank, seg, wrapped, type Line } from '../lines/line.js';
-import type { Tone } from '../theme/theme.js';
 import { planActions } from '../../src/engine/plan.js';
-import { applyReducer, counts, initialApplyState, type ApplyState, type RowState } from './apply-state.js';
+import { applyReducer, counts, initialApplyState } from './apply-state.js';
+import { actionRows, glimpse, headline, OUTPUT_ROWS, revealLines } from './apply-lines.js';
 
 export interface ApplyScreenProps extends ScreenProps {
   readonly plan: Plan;
@@ -28,52 +27,11 @@ export interface ApplyScreenProps extends ScreenProps {
   readonly onReplan: () => void;
 }
 
-const SIGN: Record<RowState, { sign: string; tone: Tone | undefined }> = {
-  pending: { sign: '·', tone: 'muted' },
-  running: { sign: '▶', tone: 'accent' },
-  done: { sign: '✓', tone: 'ok' },
-  skipped: { sign: '=', tone: 'muted' },
-  failed: { sign: '✗', tone: 'bad' },
-};
-
-const OUTPUT_ROWS = 5;
-
-export const rowLines = (s: ApplyState, now: number, width: number): Line[] =>
-  s.rows.flatMap((r, i) => {
-    const { sign, tone } = SIGN[r.state];
-    const ms = r.ms ?? (r.state === 'running' && r.startedAt !== undefined ? now - r.startedAt : undefined);
-    const time = ms === undefined ? '' : formatSeconds(ms);
-    const label = r.state === 'skipped' ? `${r.description} (already so)` : r.description;
-    const room = Math.max(10, width - 4 - 10);
-    const text = label.length > room ? `${label.slice(0, room - 1)}…` : label.padEnd(room);
-    const head: Line = [seg(` ${sign} `, { tone, bold: r.state === 'running' || r.state === 'failed' }), seg(text, { tone: r.state === 'pending' ? 'muted' : undefined, bold: r.state === 'running' }), seg(time.padStart(10), { tone: 'muted' })];
-    if (r.state !== 'failed' || r.error === undefined || i !== s.current) return [head];
-    return [head, ...r.error.split('\n').flatMap((l) => wrapped(l, width, { tone: 'bad' }, seg('     '), '     '))];
-  });
-
-export const headline = (s: ApplyState, now: number, hostLabel: string): Line => {
-  const c = counts(s);
-  const total = s.rows.length;
-  const elapsed = formatSeconds((s.endedAt ?? now) - s.startedAt);
-  switch (s.phase) {
-    case 'running':
-      return [seg(`Applying to ${hostLabel}: `, { bold: true }), seg(`${c.done + c.skipped} of ${total} finished · ${elapsed}`)];
-    case 'stopping':
-      return [seg('Stopping after the running action… ', { bold: true, tone: 'warn' }), seg(`${c.done + c.skipped} of ${total} finished · ${elapsed}`)];
-    case 'finished': {
-      const o = s.outcome;
-      if (o?.ok === true) return [seg('✓ ', { tone: 'ok', bold: true }), seg(`Applied in ${elapsed}: ${o.done} done, ${o.skipped} already so.`, { bold: true })];
-      if (o?.stopped === true) return [seg('! ', { tone: 'warn', bold: true }), seg(`Stopped as you asked after ${c.done + c.skipped} of ${total} actions.`, { bold: true })];
-      return [seg('✗ ', { tone: 'bad', bold: true }), seg(`Apply stopped at action ${(o?.failed?.index ?? 0) + 1} of ${total}; ${c.done + c.skipped} finished.`, { bold: true, tone: 'bad' })];
-    }
-  }
-};
-
 export const ApplyScreen = ({ active, context, plan, hostLabel, onApplied, onStopped, onSummary, onReplan, onHelp, onQuit }: ApplyScreenProps) => {
   const controller = useController();
-  const { width, bodyRows } = useLayout();
   const [state, dispatch] = useReducer(applyReducer, undefined, () => initialApplyState(planActions(plan), controller.now()));
   const [askQuit, setAskQuit] = useState(false);
+  const [revealed, setRevealed] = useState<Reveal | null>(null);
   // null: the list follows the running action; a number once the operator scrolls it.
   const [manual, setManual] = useState<number | null>(null);
   // The same events folded as they arrive (not at the next render): what apply had reached when it broke off.
@@ -98,6 +56,8 @@ export const ApplyScreen = ({ active, context, plan, hostLabel, onApplied, onSto
           dispatch(e);
         },
         stop.signal,
+        // A key keelson generated (the LUKS setup): on this screen until the operator has kept it, nowhere else.
+        (r) => { setRevealed(r); },
       )
       .then((outcome) => {
         dispatch({ type: 'finished', outcome, at: controller.now() });
@@ -120,61 +80,73 @@ export const ApplyScreen = ({ active, context, plan, hostLabel, onApplied, onSto
   }, []);
 
   const busy = state.phase === 'running' || state.phase === 'stopping';
-  useKeys(
-    (intent) => {
-      if (askQuit) {
-        if (intent === 'yes') {
-          setAskQuit(false);
-          controller.log('apply: the operator asked to stop after the running action');
-          dispatch({ type: 'stop-requested' });
-          abort.current?.abort();
-        } else if (intent === 'no' || intent === 'back' || intent === 'enter') setAskQuit(false);
-        return;
-      }
-      if (isScrollIntent(intent)) {
-        setManual((m) => scrollBy(m ?? offsetRef.current, intent, rowsRef.current, heightRef.current));
-        return;
-      }
-      if (intent === 'quit') {
-        if (state.phase === 'running') setAskQuit(true);
-        else if (!busy) onQuit();
-      } else if (intent === 'help') onHelp();
-      else if (!busy && intent === 'enter') onSummary();
-      else if (!busy && intent === 'recheck' && state.outcome?.ok !== true) onReplan();
-    },
-    { isActive: active },
-  );
+  const scrollRows = (i: ScrollIntent) => {
+    setManual((m) => scrollBy(m ?? offsetRef.current, i, rowsRef.current, heightRef.current));
+  };
+  const stopNow = () => {
+    setAskQuit(false);
+    controller.log('apply: the operator asked to stop after the running action');
+    dispatch({ type: 'stop-requested' });
+    abort.current?.abort();
+  };
+  // The keys of each phase: while it runs only a stop (asked first) and the help; afterwards the way on.
+  let bindings: Binding[];
+  if (askQuit) bindings = [bind('y', 'stop', 'yes', stopNow), bind('n esc enter', 'go on', ['no', 'back', 'enter'], () => { setAskQuit(false); })];
+  else if (busy) {
+    bindings = [
+      scrollBinding(scrollRows, 'scroll the actions (the list follows the running one until you do)'),
+      ...(state.phase === 'running' ? [bind('q', 'stop…', 'quit', () => { setAskQuit(true); }, { help: 'stop after the running action (asks first); resume or roll back later' })] : []),
+    ];
+  } else {
+    bindings = [
+      scrollBinding(scrollRows, 'scroll the actions'),
+      ...(state.outcome?.ok === true ? [] : [bind('r', 'plan again', 'recheck', onReplan, { help: 'plan again and apply what is left (finished actions are skipped)' })]),
+      bind('enter', 'summary', 'enter', onSummary, { help: 'the summary: what runs, where, how to reach it' }),
+      bind('q', 'quit', 'quit', onQuit),
+    ];
+  }
+  const prompt: Line | undefined = askQuit
+    ? [seg('Stop after this action? (resume or roll back later)  ', { bold: true, tone: 'warn' }), seg('y', { bold: true }), seg(' stop  '), seg('n', { bold: true }), seg(' go on')]
+    : undefined;
+  // While a key is shown, enter says it was kept (and hides it for good); the other keys do what they did.
+  if (revealed !== null && !askQuit) {
+    bindings = [
+      bind('enter', 'I have kept the key', 'enter', () => { setRevealed(null); }, { help: 'you have a copy of the key off this host: hide it (it is not shown again)' }),
+      ...bindings.filter((b) => !b.on.includes('enter')),
+    ];
+  }
+  const frame = { title: 'Apply', context, bindings, ...(prompt === undefined ? { onHelp } : { prompt }) };
+  const { width, bodyRows } = useLayout(frame);
 
   const now = controller.now();
-  const rows = rowLines(state, now, width);
+  const { lines: rows, starts } = actionRows(state, now, width);
   const output = state.outputOf !== null && busy ? state.output.slice(-OUTPUT_ROWS) : [];
-  const outputLines: Line[] = output.length === 0 ? [] : [blank, ...output.map((l) => [seg(' │ ', { tone: 'muted' }), seg(l, { dim: true })] as Line)];
+  // The last lines of live output, each cut to one row: a glimpse of what runs (the log has every line in full).
+  const outputLines: Line[] = output.length === 0 ? [] : [blank, ...output.map((l) => [seg(' │ ', { tone: 'muted' }), seg(glimpse(l, width - 3), { dim: true })] as Line)];
   const failed = state.phase === 'finished' && state.outcome?.ok === false && !state.outcome.stopped;
   const after: Line[] =
     failed
       ? [blank, ...wrapped('Fix the cause, then press r: keelson plans again and applies what is left (finished actions are skipped). The log and the journal on the host have the details.', width, { tone: 'accent' })]
       : [];
-  const listHeight = Math.max(3, bodyRows - 2 - outputLines.length - after.length);
-  const focus = state.current ?? 0;
-  const follow = revealRow(Math.max(0, focus - 2), focus, rows.length, listHeight);
+  const head = [...(revealed === null ? [] : revealLines(revealed, width)), ...headline(state, now, hostLabel, width), blank];
+  // The list keeps three rows; live output gives way first (a key on screen takes room), the list last.
+  const withOutput = bodyRows - head.length - outputLines.length - after.length >= 3;
+  const shownOutput = withOutput ? outputLines : [];
+  const listHeight = Math.max(1, bodyRows - head.length - shownOutput.length - after.length);
+  // Follow the running action: its first line, with two actions' worth of context above it.
+  const current = state.current ?? 0;
+  const focus = starts[current] ?? 0;
+  const follow = revealRow(starts[Math.max(0, current - 2)] ?? 0, focus, rows.length, listHeight);
   const offset = manual === null ? follow : Math.min(manual, Math.max(0, rows.length - 1));
   offsetRef.current = offset;
   rowsRef.current = rows.length;
   heightRef.current = listHeight;
 
-  let keys: KeyHint[];
-  if (busy) keys = hints(['q', 'stop…'], ['?', 'help']);
-  else if (state.outcome?.ok === true) keys = hints(['enter', 'summary'], ['q', 'quit']);
-  else keys = hints(['r', 'plan again'], ['enter', 'summary'], ['q', 'quit']);
-  const prompt: Line | undefined = askQuit
-    ? [seg('Stop after this action? (resume or roll back later)  ', { bold: true, tone: 'warn' }), seg('y', { bold: true }), seg(' stop  '), seg('n', { bold: true }), seg(' go on')]
-    : undefined;
-
   return (
-    <Frame title="Apply" context={context} keys={keys} {...(prompt === undefined ? {} : { prompt })}>
-      <LineView lines={[headline(state, now, hostLabel), blank]} width={width} />
+    <Frame {...frame} active={active}>
+      <LineView lines={head} width={width} />
       <ScrollView lines={rows} offset={offset} height={listHeight} width={width} />
-      <LineView lines={[...outputLines, ...after]} width={width} />
+      <LineView lines={[...shownOutput, ...after]} width={width} />
     </Frame>
   );
 };

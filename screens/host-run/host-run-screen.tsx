@@ -2,18 +2,19 @@
 // finished actions are found done and skipped), roll back (put back the files it replaced), or leave it.
 import { useState, type ReactNode } from 'react';
 import { useController, type HostRun, type RollbackOutcome } from '../controller.js';
-import { Frame, type KeyHint } from '../components/frame/frame.js';
+import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { LineView } from '../components/line-view/line-view.js';
-import { Select } from '../components/select/select.js';
-import { useSelect } from '../components/select/use-select.js';
+import { ChoiceView } from '../components/select/select.js';
+import { ScrollView } from '../components/scroll-view/scroll-view.js';
+import { useScrollState } from '../components/scroll-view/use-scroll-state.js';
+import { selectBindings } from '../components/select/use-select.js';
 import { useSelectState, type SelectOption } from '../components/select/use-select-state.js';
 import { Spinner } from '../components/spinner/spinner.js';
 import { errorText, type ErrorText } from '../common/error-text.js';
-import { hints } from '../common/keys-help.js';
 import type { ScreenProps } from '../common/screen-props.js';
-import { useKeys } from '../keys/use-keys.js';
-import { blank, line, seg, wrapped, type Line } from '../lines/line.js';
+import { bind, scrollBinding, type Binding } from '../keys/bindings.js';
+import { blank, seg, wrapped, type Line } from '../lines/line.js';
 
 export interface HostRunScreenProps extends ScreenProps {
   readonly run: HostRun;
@@ -34,31 +35,30 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export const runLines = (run: HostRun, width: number): Line[] => {
   const state = run.state === 'interrupted' ? 'was interrupted' : 'failed';
   const out: Line[] = [
-    [seg('! ', { tone: 'warn', bold: true }), seg(`The last keelson run on this host ${state}.`, { bold: true })],
+    ...wrapped(`The last keelson run on this host ${state}.`, width, { bold: true }, seg('! ', { tone: 'warn', bold: true }), '  '),
     blank,
-    line(`  stack ${run.stack}, run ${run.runId}, started ${run.startedAt.replace('T', ' ').slice(0, 19)}`),
-    line(`  ${run.finished} of ${plural(run.actions, 'action')} finished; ${plural(run.backups.length, 'file')} backed up before being replaced`),
+    ...wrapped(`stack ${run.stack}, run ${run.runId}, started ${run.startedAt.replace('T', ' ').slice(0, 19)}`, width, {}, seg('  '), '    '),
+    ...wrapped(`${run.finished} of ${plural(run.actions, 'action')} finished; ${plural(run.backups.length, 'file')} backed up before being replaced`, width, {}, seg('  '), '    '),
   ];
   if (run.stoppedAt !== undefined) {
     out.push(...wrapped(`stopped at ${run.stoppedAt.index + 1}: ${run.stoppedAt.description}`, width, {}, seg('  '), '    '));
     if (run.stoppedAt.error !== undefined) out.push(...wrapped(run.stoppedAt.error, width, { tone: 'bad' }, seg('  ✗ ', { tone: 'bad' }), '    '));
   }
-  out.push(line(`  journal: ${run.journalPath}`, { tone: 'muted' }), blank);
+  out.push(...wrapped(`journal: ${run.journalPath}`, width, { tone: 'muted' }, seg('  '), '    '), blank);
   return out;
 };
 
 export const rollbackLines = (o: RollbackOutcome, width: number): Line[] => [
-  [seg(o.failed.length === 0 ? '✓ ' : '✗ ', { tone: o.failed.length === 0 ? 'ok' : 'bad', bold: true }), seg(`Restored ${plural(o.restored.length, 'file')} from their backups.`, { bold: true })],
-  ...o.restored.map((p) => line(`    ${p}`)),
+  ...wrapped(`Restored ${plural(o.restored.length, 'file')} from their backups.`, width, { bold: true }, seg(o.failed.length === 0 ? '✓ ' : '✗ ', { tone: o.failed.length === 0 ? 'ok' : 'bad', bold: true }), '  '),
+  ...o.restored.flatMap((p) => wrapped(p, width, {}, seg('    '), '')),
   ...o.failed.flatMap((f) => wrapped(`${f.path}: ${f.error}`, width, { tone: 'bad' }, seg('  ✗ ', { tone: 'bad' }), '    ')),
   ...(o.leftInPlace.length === 0
     ? []
-    : [blank, ...wrapped('Left in place (a roll back restores replaced files; it does not remove what the run created):', width, { tone: 'warn' }), ...o.leftInPlace.map((d) => line(`    ${d}`, { tone: 'muted' }))]),
+    : [blank, ...wrapped('Left in place (a roll back restores replaced files; it does not remove what the run created):', width, { tone: 'warn' }), ...o.leftInPlace.flatMap((d) => wrapped(d, width, { tone: 'muted' }, seg('    '), ''))]),
 ];
 
 export const HostRunScreen = ({ active, context, run, onResolved, onBack, onHelp, onQuit }: HostRunScreenProps) => {
   const controller = useController();
-  const { width, bodyRows } = useLayout();
   const [mode, setMode] = useState<Mode>({ kind: 'choose' });
   const options: SelectOption<Choice>[] = [
     { value: 'resume', label: 'Resume', hint: 'plan again and apply what is left; finished actions are skipped' },
@@ -83,66 +83,65 @@ export const HostRunScreen = ({ active, context, run, onResolved, onBack, onHelp
       });
   };
 
-  useSelect(
-    select,
-    (v) => {
-      controller.log(`host-run: operator chose ${v} for run ${run.runId}`);
-      if (v === 'rollback') rollback();
-      else onResolved(v);
-    },
-    active && mode.kind === 'choose',
-  );
-  useKeys(
-    (intent) => {
-      if (intent === 'quit') onQuit();
-      else if (intent === 'help') onHelp();
-      else if (mode.kind === 'choose' && intent === 'back') onBack();
-      else if ((mode.kind === 'rolled-back' || mode.kind === 'error') && intent === 'enter') onResolved(mode.kind === 'rolled-back' ? 'rolled-back' : 'leave');
-    },
-    { isActive: active && mode.kind !== 'rolling-back' },
-  );
-
-  let body: ReactNode;
-  let keys: KeyHint[];
-  const head = runLines(run, width);
+  // The keys of each mode: the footer, the help and what they do come from this one list.
+  let bindings: Binding[];
   switch (mode.kind) {
     case 'choose':
-      keys = hints(['↑↓', 'move'], ['enter', 'choose'], ['b', 'back'], ['q', 'quit'], ['?', 'help']);
-      body = (
-        <>
-          <LineView lines={head.slice(0, Math.max(0, bodyRows - 6))} width={width} />
-          <Select options={options} focused={select.focused} width={width} />
-        </>
-      );
+      bindings = [
+        ...selectBindings(select, (v) => {
+          controller.log(`host-run: operator chose ${v} for run ${run.runId}`);
+          if (v === 'rollback') rollback();
+          else onResolved(v);
+        }),
+        bind('b', 'back', 'back', onBack),
+        bind('q', 'quit', 'quit', onQuit),
+      ];
       break;
     case 'rolling-back':
-      keys = [];
+      bindings = [];
+      break;
+    case 'rolled-back':
+      bindings = [scrollBinding((i) => { scroll.move(i); }), bind('enter', 'continue to the stack', 'enter', () => { onResolved('rolled-back'); }), bind('q', 'quit', 'quit', onQuit)];
+      break;
+    case 'error':
+      bindings = [scrollBinding((i) => { scroll.move(i); }), bind('enter', 'go on', 'enter', () => { onResolved('leave'); }, { help: 'go on to the stack, leaving the run as it is' }), bind('q', 'quit', 'quit', onQuit)];
+      break;
+  }
+  const frame = { title: 'Unfinished run on the host', context, bindings, ...(mode.kind === 'rolling-back' ? {} : { onHelp }) };
+  const { width, bodyRows } = useLayout(frame);
+
+  const head = runLines(run, width);
+  const lines =
+    mode.kind === 'rolled-back'
+        ? rollbackLines(mode.outcome, width)
+        : mode.kind === 'error'
+          ? [
+              ...wrapped(`The roll back stopped: ${mode.error.message}`, width, { tone: 'bad' }, seg('✗ ', { tone: 'bad' }), '  '),
+              ...(mode.error.remedy === undefined ? [] : wrapped(mode.error.remedy, width, { tone: 'accent' }, seg('→ ', { tone: 'accent' }), '  ')),
+            ]
+          : [];
+  const scroll = useScrollState(lines.length, bodyRows);
+
+  let body: ReactNode;
+  switch (mode.kind) {
+    case 'choose':
+      body = <ChoiceView head={head} options={options} focused={select.focused} width={width} height={bodyRows} />;
+      break;
+    case 'rolled-back':
+    case 'error':
+      body = <ScrollView lines={lines} offset={scroll.offset} height={bodyRows} width={width} />;
+      break;
+    case 'rolling-back':
       body = (
         <>
           <Spinner label={`Restoring backups (${mode.restored.length} of ${run.backups.length})…`} startedAt={mode.startedAt} now={controller.now} />
-          <LineView lines={mode.restored.slice(-(bodyRows - 2)).map((p) => line(`  ✓ ${p}`, { tone: 'ok' }))} width={width} />
+          <LineView lines={mode.restored.flatMap((p) => wrapped(p, width, { tone: 'ok' }, seg('  ✓ ', { tone: 'ok' }), '')).slice(-(bodyRows - 2))} width={width} />
         </>
-      );
-      break;
-    case 'rolled-back':
-      keys = hints(['enter', 'continue to the stack'], ['q', 'quit']);
-      body = <LineView lines={rollbackLines(mode.outcome, width).slice(0, bodyRows)} width={width} />;
-      break;
-    case 'error':
-      keys = hints(['enter', 'go on'], ['q', 'quit']);
-      body = (
-        <LineView
-          lines={[
-            ...wrapped(`The roll back stopped: ${mode.error.message}`, width, { tone: 'bad' }, seg('✗ ', { tone: 'bad' }), '  '),
-            ...(mode.error.remedy === undefined ? [] : wrapped(mode.error.remedy, width, { tone: 'accent' }, seg('→ ', { tone: 'accent' }), '  ')),
-          ]}
-          width={width}
-        />
       );
       break;
   }
   return (
-    <Frame title="Unfinished run on the host" context={context} keys={keys}>
+    <Frame {...frame} active={active && mode.kind !== 'rolling-back'}>
       {body}
     </Frame>
   );

@@ -17,6 +17,7 @@ export type Intent =
   | 'help'
   | 'recheck'
   | 'save'
+  | 'luks'
   | 'yes'
   | 'no';
 
@@ -55,6 +56,8 @@ export const intentOf = (input: string, key: Key, textEntry: boolean): Intent | 
       return 'recheck';
     case 'w':
       return 'save';
+    case 'l':
+      return 'luks';
     case 'y':
       return 'yes';
     case 'n':

@@ -5,7 +5,7 @@ import { sortFindings, type Finding, type Severity } from '../../src/engine/find
 import type { Plan, StepPlan } from '../../src/engine/plan.js';
 import { fileDiff } from '../../src/engine/render-plan.js';
 import type { Tone } from '../theme/theme.js';
-import { blank, line, seg, wrapped, type Line } from './line.js';
+import { blank, line, seg, wrapExact, wrapLine, wrapped, type Line } from './line.js';
 
 const SEVERITY: Record<Severity, { label: string; tone: Tone }> = {
   blocker: { label: '✗ BLOCKER ', tone: 'bad' },
@@ -35,14 +35,20 @@ const diffTone = (l: string): Tone | undefined => {
   return undefined;
 };
 
-/** Diff lines are cut at the width, never wrapped: a wrapped diff line reads as two lines of the file. */
+/**
+ * Every byte of a diff line is shown: a line wider than the terminal continues on rows marked ↪ in the sign column,
+ * so it never reads as a second line of the file, and nothing of it is cut.
+ */
 export const actionLines = (a: Action, width: number, withDiff = true): Line[] => {
   const op = OP[actionOp(a)];
-  const head = wrapped(a.description, width - 2, {}, seg(`  ${op.sign} `, { tone: op.tone, bold: true }), '');
+  const head = wrapped(a.description, width, {}, seg(`  ${op.sign} `, { tone: op.tone, bold: true }), '');
   const diff = withDiff ? fileDiff(a) : null;
   if (diff === null) return head;
-  return [...head, ...diff.split('\n').map((l) => line(`      ${l}`, { tone: diffTone(l) }))];
+  return [...head, ...diff.split('\n').flatMap((l) => wrapExact(l, width, DIFF_INDENT, { ...(diffTone(l) === undefined ? {} : { tone: diffTone(l) }) }))];
 };
+
+/** Where a diff's lines start under their action. */
+export const DIFF_INDENT = '      ';
 
 export const stepCounts = (step: StepPlan): { blockers: number; warnings: number; actions: number } => ({
   blockers: step.findings.filter((f) => f.severity === 'blocker').length,
@@ -52,17 +58,19 @@ export const stepCounts = (step: StepPlan): { blockers: number; warnings: number
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export const stepSummary = (step: StepPlan, skipped: boolean): Line => {
+export const stepSummary = (step: StepPlan, skipped: boolean, width: number): Line[] => {
   const c = stepCounts(step);
-  if (c.blockers > 0) return line(`${plural(c.blockers, 'blocker')}: fix ${c.blockers === 1 ? 'it' : 'them'} on the host, then press r to check again.`, { tone: 'bad', bold: true });
-  if (skipped) return line(`Skipped by you: its ${plural(c.actions, 'action')} will not be applied (s includes it again).`, { tone: 'warn', bold: true });
-  if (c.actions === 0) return line('Nothing to do: the host already matches this step.', { tone: 'ok' });
-  return line(`${plural(c.actions, 'action')} planned${c.warnings > 0 ? `, ${plural(c.warnings, 'warning')}` : ''}.`, { bold: true });
+  if (c.blockers > 0) return wrapped(`${plural(c.blockers, 'blocker')}: fix ${c.blockers === 1 ? 'it' : 'them'} on the host, then press r to check again.`, width, { tone: 'bad', bold: true });
+  if (skipped) return wrapped(`Skipped by you: its ${plural(c.actions, 'action')} will not be applied (s includes it again).`, width, { tone: 'warn', bold: true });
+  if (c.actions === 0) return wrapped('Nothing to do: the host already matches this step.', width, { tone: 'ok' });
+  return wrapped(`${plural(c.actions, 'action')} planned${c.warnings > 0 ? `, ${plural(c.warnings, 'warning')}` : ''}.`, width, { bold: true });
 };
 
-export const stepLines = (step: StepPlan, width: number, skipped: boolean): Line[] => {
+/** A step's page; `kept` says why s may not skip it (or include it again), when that is so for another reason than a blocker. */
+export const stepLines = (step: StepPlan, width: number, skipped: boolean, kept: string | null = null): Line[] => {
   const findings = sortFindings(step.findings);
-  const out: Line[] = [stepSummary(step, skipped), blank];
+  const why = kept === null ? [] : wrapLine([seg(skipped ? 'Cannot be included again: ' : 'Cannot be skipped: ', { tone: 'warn', bold: true }), seg(kept, { tone: 'warn' })], width, '  ');
+  const out: Line[] = [...stepSummary(step, skipped, width), ...why, blank];
   if (findings.length > 0) {
     out.push(line('Findings', { bold: true }));
     for (const f of findings) out.push(...findingLines(f, width));
@@ -87,7 +95,7 @@ export const planLines = (plan: Plan, skipped: readonly string[], width: number)
     const isSkipped = skipped.includes(step.id);
     const c = stepCounts(step);
     const tail = c.blockers > 0 ? ' (blocked)' : isSkipped ? ' (skipped)' : c.actions === 0 ? ' (nothing to do)' : '';
-    out.push([seg(`${i + 1}. ${step.title}`, { bold: true }), seg(tail, { tone: c.blockers > 0 ? 'bad' : isSkipped ? 'warn' : 'muted' })]);
+    out.push(...wrapLine([seg(`${i + 1}. ${step.title}`, { bold: true }), seg(tail, { tone: c.blockers > 0 ? 'bad' : isSkipped ? 'warn' : 'muted' })], width, '   '));
     for (const f of sortFindings(step.findings).filter((x) => x.severity !== 'info')) out.push(...findingLines(f, width));
     if (!isSkipped) for (const a of step.actions) out.push(...actionLines(a, width));
     out.push(blank);

@@ -1,7 +1,8 @@
 // "w": the answers to a YAML file that `keelson plan|apply --answers FILE` replays; asked secrets apart, in a
-// 0600 file beside it. The operator picks the path; the controller writes.
-import { useReducer, useState } from 'react';
-import { Box, Text } from 'ink';
+// 0600 file beside it. The operator picks the path; the controller writes. A hook, not a component with keys of its
+// own: the screen that opens it puts its bindings in its frame, so the footer and the help say what they do.
+import { useReducer, useState, type ReactNode } from 'react';
+import { Box, type Key } from 'ink';
 import { useController, type Answers, type SavedAnswers, type StackInfo } from '../controller.js';
 import { LineView } from '../components/line-view/line-view.js';
 import { Spinner } from '../components/spinner/spinner.js';
@@ -9,11 +10,10 @@ import { TextInput } from '../components/text-input/text-input.js';
 import { textInputInit, textInputReducer } from '../components/text-input/text-input-state.js';
 import { textKey } from '../components/text-input/use-text-input.js';
 import { errorText } from '../common/error-text.js';
-import { useKeys } from '../keys/use-keys.js';
+import { bind, TEXT_FIELD_KEYS, type Binding } from '../keys/bindings.js';
 import { blank, line, seg, wrapped, type Line } from '../lines/line.js';
 
-export interface SaveAnswersPanelProps {
-  readonly active: boolean;
+export interface SaveAnswersOptions {
   readonly stack: StackInfo;
   readonly answers: Answers;
   readonly width: number;
@@ -21,43 +21,49 @@ export interface SaveAnswersPanelProps {
   readonly onCancel: () => void;
 }
 
+export interface SaveAnswersPanel {
+  readonly bindings: Binding[];
+  readonly onRaw: (input: string, key: Key) => boolean;
+  readonly body: ReactNode;
+}
+
 export const savedLines = (saved: SavedAnswers, width: number): Line[] => [
-  [seg('✓ ', { tone: 'ok', bold: true }), seg(`Answers saved to ${saved.answersPath}`)],
-  ...(saved.secretsPath === null ? [] : [[seg('✓ ', { tone: 'ok', bold: true }), seg(`Secrets saved to ${saved.secretsPath} (mode 0600)`)] as Line]),
+  ...wrapped(`Answers saved to ${saved.answersPath}`, width, {}, seg('✓ ', { tone: 'ok', bold: true }), '  '),
+  ...(saved.secretsPath === null ? [] : wrapped(`Secrets saved to ${saved.secretsPath} (mode 0600)`, width, {}, seg('✓ ', { tone: 'ok', bold: true }), '  ')),
   ...wrapped(`Replay: ${saved.replay}`, width, { tone: 'muted' }, seg('  '), '    '),
 ];
 
-export const SaveAnswersPanel = ({ active, stack, answers, width, onSaved, onCancel }: SaveAnswersPanelProps) => {
+export const useSaveAnswers = ({ stack, answers, width, onSaved, onCancel }: SaveAnswersOptions): SaveAnswersPanel => {
   const controller = useController();
   const [path, edit] = useReducer(textInputReducer, controller.defaultAnswersPath(stack), textInputInit);
   const [state, setState] = useState<{ kind: 'edit' } | { kind: 'saving' } | { kind: 'error'; message: string }>({ kind: 'edit' });
   const secrets = stack.manifest.secrets.filter((s) => s.ask !== undefined).length;
-
-  useKeys(
-    (intent) => {
-      if (intent === 'back') onCancel();
-      else if (intent === 'enter' && path.value.trim() !== '' && state.kind !== 'saving') {
-        setState({ kind: 'saving' });
-        controller
-          .saveAnswers(path.value.trim(), stack, answers)
-          .then(onSaved)
-          .catch((e: unknown) => {
-            setState({ kind: 'error', message: errorText(e).message });
-          });
-      }
-    },
-    { isActive: active, textEntry: true },
-    (input, key) => {
-      const e = textKey(input, key);
-      if (e === null) return false;
-      edit(e);
-      return true;
-    },
-  );
-
-  return (
+  const save = () => {
+    if (path.value.trim() === '' || state.kind === 'saving') return;
+    setState({ kind: 'saving' });
+    controller
+      .saveAnswers(path.value.trim(), stack, answers)
+      .then((saved) => {
+        setState({ kind: 'edit' });
+        onSaved(saved);
+      })
+      .catch((e: unknown) => {
+        setState({ kind: 'error', message: errorText(e).message });
+      });
+  };
+  const bindings =
+    state.kind === 'saving'
+      ? []
+      : [TEXT_FIELD_KEYS, bind('enter', 'save', 'enter', save, { help: 'write the answers file (and the secrets file beside it)' }), bind('esc', 'cancel', 'back', () => { setState({ kind: 'edit' }); onCancel(); }, { help: 'back, without saving' })];
+  const onRaw = (input: string, key: Key): boolean => {
+    const e = state.kind === 'saving' ? null : textKey(input, key);
+    if (e === null) return false;
+    edit(e);
+    return true;
+  };
+  const body = (
     <Box flexDirection="column" width={width}>
-      <Text bold>› Save the answers to</Text>
+      <LineView lines={[line('› Save the answers to', { bold: true })]} width={width} />
       <Box paddingLeft={4} width={width}>
         <TextInput state={path} focused={state.kind !== 'saving'} width={width - 4} />
       </Box>
@@ -72,11 +78,11 @@ export const SaveAnswersPanel = ({ active, stack, answers, width, onSaved, onCan
             { tone: 'muted' },
           ),
           ...(state.kind === 'error' ? [blank, ...wrapped(state.message, width, { tone: 'bad' }, seg('✗ ', { tone: 'bad' }), '  ')] : []),
-          ...(state.kind === 'edit' ? [blank, line('enter save · esc cancel', { tone: 'muted' })] : []),
         ]}
         width={width}
       />
       {state.kind === 'saving' ? <Spinner label="Saving…" /> : null}
     </Box>
   );
+  return { bindings, onRaw, body };
 };

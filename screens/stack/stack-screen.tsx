@@ -1,24 +1,23 @@
 // Stack: one bundled with keelson, or a manifest file. A manifest with errors shows them all, with line numbers,
 // and the operator picks again.
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
-import { Box, Text } from 'ink';
+import { Box, type Key } from 'ink';
 import { useController, type StackChoice, type StackInfo } from '../controller.js';
-import { Frame, type KeyHint } from '../components/frame/frame.js';
+import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { LineView } from '../components/line-view/line-view.js';
 import { ScrollView } from '../components/scroll-view/scroll-view.js';
 import { useScrollState } from '../components/scroll-view/use-scroll-state.js';
-import { Select } from '../components/select/select.js';
-import { useSelect } from '../components/select/use-select.js';
+import { ChoiceView } from '../components/select/select.js';
+import { selectBindings } from '../components/select/use-select.js';
 import { useSelectState, type SelectOption } from '../components/select/use-select-state.js';
 import { Spinner } from '../components/spinner/spinner.js';
 import { TextInput } from '../components/text-input/text-input.js';
 import { textInputInit, textInputReducer } from '../components/text-input/text-input-state.js';
 import { textKey } from '../components/text-input/use-text-input.js';
 import { errorText, type ErrorText } from '../common/error-text.js';
-import { hints } from '../common/keys-help.js';
 import type { ScreenProps } from '../common/screen-props.js';
-import { isScrollIntent, useKeys } from '../keys/use-keys.js';
+import { bind, scrollBinding, TEXT_FIELD_KEYS, type Binding } from '../keys/bindings.js';
 import { blank, line, seg, wrapped, type Line } from '../lines/line.js';
 
 export interface StackScreenProps extends ScreenProps {
@@ -49,32 +48,15 @@ export const errorLines = (ref: string, error: ErrorText, width: number): Line[]
   ...(error.remedy === undefined ? [] : [blank, ...wrapped(error.remedy, width, { tone: 'accent' }, seg('→ ', { tone: 'accent' }), '  ')]),
 ];
 
-/** Mounted once the list is known, so the focus can start on the stack chosen before. */
-const ChooseStack = (props: {
-  readonly choices: readonly StackChoice[];
-  readonly preferred: string | undefined;
-  readonly active: boolean;
-  readonly width: number;
-  readonly onChoose: (value: string) => void;
-}) => {
-  const options = stackOptions(props.choices);
-  const select = useSelectState(options, props.preferred);
-  useSelect(select, props.onChoose, props.active);
-  return (
-    <>
-      <LineView lines={[line('Which stack?', { bold: true }), blank]} width={props.width} />
-      <Select options={options} focused={select.focused} width={props.width} />
-    </>
-  );
-};
 
 export const StackScreen = ({ active, context, autoRef, current, onLoaded, onBack, onHelp, onQuit }: StackScreenProps) => {
   const controller = useController();
-  const { width, bodyRows } = useLayout();
   const [choices, setChoices] = useState<readonly StackChoice[]>([]);
   const [mode, setMode] = useState<Mode>(autoRef !== null ? { kind: 'loading', ref: autoRef, startedAt: controller.now() } : { kind: 'listing' });
   const [path, editPath] = useReducer(textInputReducer, current !== null && !/^[a-z][a-z0-9-]*$/.test(current.ref) ? current.ref : '', textInputInit);
   const alive = useRef(true);
+  const options = stackOptions(choices);
+  const select = useSelectState(options, current?.ref);
 
   const load = (ref: string) => {
     setMode({ kind: 'loading', ref, startedAt: controller.now() });
@@ -112,72 +94,62 @@ export const StackScreen = ({ active, context, autoRef, current, onLoaded, onBac
     // Once, on arrival.
   }, []);
 
+  const quit = bind('q', 'quit', 'quit', onQuit);
+  const toChooser = (ref: string) => { setMode(/^[a-z][a-z0-9-]*$/.test(ref) || ref === 'list' ? { kind: 'choose' } : { kind: 'file' }); };
+  // The keys of each mode: the footer, the help and what they do come from this one list. Handlers run on a key
+  // press, after this render has made the state they use.
+  let bindings: Binding[];
+  switch (mode.kind) {
+    case 'choose':
+      bindings = [...selectBindings(select, (v) => { if (v === FILE) setMode({ kind: 'file' }); else load(v); }), bind('b', 'back', 'back', onBack), quit];
+      break;
+    case 'file':
+      bindings = [
+        TEXT_FIELD_KEYS,
+        bind('enter', 'load', 'enter', () => { if (path.value.trim() !== '') load(path.value.trim()); }, { help: 'read and check the manifest' }),
+        bind('esc', 'back', 'back', () => { setMode({ kind: 'choose' }); }),
+        bind('ctrl+c', 'quit', 'quit', onQuit),
+      ];
+      break;
+    case 'error': {
+      const ref = mode.ref;
+      bindings = [
+        scrollBinding((i) => { scroll.move(i); }),
+        bind('enter', 'choose again', ['enter', 'back'], () => { toChooser(ref); }),
+        bind('r', 'read again', 'recheck', () => { load(ref); }, { help: 'read the manifest again (after you fixed it)' }),
+        quit,
+      ];
+      break;
+    }
+    case 'listing':
+    case 'loading':
+      bindings = [bind('ctrl+c', 'quit', 'quit', onQuit)];
+      break;
+  }
+  const frame = { title: 'Stack', context, bindings, textEntry: mode.kind === 'file', ...(mode.kind === 'choose' || mode.kind === 'error' ? { onHelp } : {}) };
+  const { width, bodyRows } = useLayout(frame);
   const lines = mode.kind === 'error' ? errorLines(mode.ref, mode.error, width) : [];
   const scroll = useScrollState(lines.length, bodyRows);
-
-  useKeys(
-    (intent) => {
-      switch (mode.kind) {
-        case 'choose':
-          if (intent === 'back') onBack();
-          else if (intent === 'quit') onQuit();
-          else if (intent === 'help') onHelp();
-          break;
-        case 'file':
-          if (intent === 'back') setMode({ kind: 'choose' });
-          else if (intent === 'quit') onQuit();
-          else if (intent === 'enter' && path.value.trim() !== '') load(path.value.trim());
-          break;
-        case 'error':
-          if (intent === 'back' || intent === 'enter') setMode(/^[a-z][a-z0-9-]*$/.test(mode.ref) || mode.ref === 'list' ? { kind: 'choose' } : { kind: 'file' });
-          else if (intent === 'recheck') load(mode.ref);
-          else if (intent === 'quit') onQuit();
-          else if (intent === 'help') onHelp();
-          else if (isScrollIntent(intent)) scroll.move(intent);
-          break;
-        case 'listing':
-        case 'loading':
-          if (intent === 'quit') onQuit();
-          break;
-      }
-    },
-    { isActive: active, textEntry: mode.kind === 'file' },
-    (input, key) => {
-      if (mode.kind !== 'file') return false;
-      const edit = textKey(input, key);
-      if (edit === null) return false;
-      editPath(edit);
-      return true;
-    },
-  );
+  const onRaw = (input: string, key: Key): boolean => {
+    if (mode.kind !== 'file') return false;
+    const edit = textKey(input, key);
+    if (edit === null) return false;
+    editPath(edit);
+    return true;
+  };
 
   let body: ReactNode;
-  let keys: KeyHint[];
   switch (mode.kind) {
     case 'listing':
-      keys = hints(['ctrl+c', 'quit']);
       body = <Spinner label="Looking for bundled stacks…" />;
       break;
     case 'choose':
-      keys = hints(['↑↓', 'move'], ['enter', 'choose'], ['b', 'back'], ['q', 'quit'], ['?', 'help']);
-      body = (
-        <ChooseStack
-          choices={choices}
-          preferred={current?.ref}
-          active={active}
-          width={width}
-          onChoose={(v) => {
-            if (v === FILE) setMode({ kind: 'file' });
-            else load(v);
-          }}
-        />
-      );
+      body = <ChoiceView head={[line('Which stack?', { bold: true }), blank]} options={options} focused={select.focused} width={width} height={bodyRows} />;
       break;
     case 'file':
-      keys = hints(['enter', 'load'], ['esc', 'back'], ['ctrl+c', 'quit']);
       body = (
         <Box flexDirection="column" width={width}>
-          <Text bold>› Manifest file</Text>
+          <LineView lines={[line('› Manifest file', { bold: true })]} width={width} />
           <Box paddingLeft={4} width={width}>
             <TextInput state={path} focused placeholder="./stack/manifest.yaml" width={width - 4} />
           </Box>
@@ -186,16 +158,14 @@ export const StackScreen = ({ active, context, autoRef, current, onLoaded, onBac
       );
       break;
     case 'loading':
-      keys = hints(['ctrl+c', 'quit']);
       body = <Spinner label={`Reading the stack ${mode.ref}…`} startedAt={mode.startedAt} now={controller.now} />;
       break;
     case 'error':
-      keys = hints(['enter', 'choose again'], ['r', 'read again'], ['↑↓', 'scroll'], ['q', 'quit']);
       body = <ScrollView lines={lines} offset={scroll.offset} height={bodyRows} width={width} />;
       break;
   }
   return (
-    <Frame title="Stack" context={context} keys={keys}>
+    <Frame {...frame} active={active} onRaw={onRaw}>
       {body}
     </Frame>
   );

@@ -1,19 +1,23 @@
 // One screen per step: while the facts are gathered (one round trip for all steps) a spinner; then the step's
 // findings, blockers first with their remedy, and the actions it plans, file changes with their diff.
-import type { ReactNode } from 'react';
-import { useController } from '../controller.js';
-import { Frame, type KeyHint } from '../components/frame/frame.js';
+import { useState, type ReactNode } from 'react';
+import { useController, type Answers } from '../controller.js';
+import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { LineView } from '../components/line-view/line-view.js';
 import { ScrollView } from '../components/scroll-view/scroll-view.js';
 import { useScrollState } from '../components/scroll-view/use-scroll-state.js';
 import { Spinner } from '../components/spinner/spinner.js';
-import { hints } from '../common/keys-help.js';
+import { bind, scrollBinding, type Binding } from '../keys/bindings.js';
 import type { ScreenProps } from '../common/screen-props.js';
-import { isScrollIntent, useKeys } from '../keys/use-keys.js';
+import type { ScrollIntent } from '../keys/use-keys.js';
 import { blank, seg, wrapped } from '../lines/line.js';
 import { stepCounts, stepLines } from '../lines/plan-lines.js';
 import type { PlanState } from '../app/wizard-state.js';
+import { includeRefusal, skipRefusal } from '../../src/engine/skip-steps.js';
+import { useTerminalSize } from '../terminal/use-terminal-size.js';
+import { luksOfferLines, useLuksPanel } from '../luks/luks-panel.js';
+import { luksOffer, requestedLuks, type LuksRequest } from '../luks/luks-request.js';
 
 export interface StepScreenProps extends ScreenProps {
   readonly plan: PlanState;
@@ -24,49 +28,94 @@ export interface StepScreenProps extends ScreenProps {
   readonly onSkip: () => void;
   readonly onRecheck: () => void;
   readonly onBack: () => void;
+  /** The answers the plan was made with (a LUKS setup asked for is among them) and the stack's data mount. */
+  readonly answers: Answers;
+  readonly dataMount: string;
+  /** The storage step's LUKS setup asked for, changed or dropped (null): the App plans again. */
+  readonly onLuks: (request: LuksRequest | null) => void;
 }
 
-export const StepScreen = ({ active, context, plan, stepIndex, skipped, hostLabel, onNext, onSkip, onRecheck, onBack, onHelp, onQuit }: StepScreenProps) => {
+/** The keys of each state of the Step screen: what the footer shows and the help lists is what they do. */
+const stepBindings = (p: StepScreenProps, state: { refusal: string | null; isSkipped: boolean; total: number; luks: 'set-up' | 'change' | null; openLuks: () => void; reset: () => void; scroll: (i: ScrollIntent) => void }): Binding[] => {
+  const back = bind('b', 'back', 'back', () => { state.reset(); p.onBack(); }, { help: p.stepIndex > 0 ? 'the step before' : 'back to the stack and its questions' });
+  const quit = bind('q', 'quit', 'quit', p.onQuit, { help: 'quit (your place is kept for next time)' });
+  switch (p.plan.status) {
+    case 'idle':
+    case 'running':
+      return [back, quit];
+    case 'failed':
+      return [scrollBinding(state.scroll), bind('r enter', 'try again', ['recheck', 'enter'], p.onRecheck, { help: 'gather the facts again' }), back, quit];
+    case 'ready': {
+      const last = p.stepIndex + 1 >= state.total;
+      return [
+        scrollBinding(state.scroll),
+        bind('enter', last ? 'review' : 'next step', 'enter', () => { state.reset(); p.onNext(); }, { help: last ? 'the Review: the whole plan' : 'the next step' }),
+        ...(state.refusal !== null
+          ? []
+          : [bind('s', state.isSkipped ? 'include' : 'skip', 'skip', () => { state.reset(); p.onSkip(); }, { help: state.isSkipped ? 'include this step again: its actions are applied' : 'skip this step: its actions are left out of the apply (s again includes it)' })]),
+        ...(state.luks === null
+          ? []
+          : [bind('l', state.luks === 'set-up' ? 'set up LUKS…' : 'change LUKS…', 'luks', state.openLuks, { help: state.luks === 'set-up' ? `encrypt an empty disk for ${p.dataMount} (LUKS2): name it, type it again to confirm; a new plan shows what would happen` : 'change the disk of the LUKS setup, or plan without it' })]),
+        bind('r', 're-check', 'recheck', p.onRecheck, { help: 'gather the facts again (after you fixed something on the host)' }),
+        back,
+        quit,
+      ];
+    }
+  }
+};
+
+export const StepScreen = (props: StepScreenProps) => {
+  const { active, context, plan, stepIndex, skipped, hostLabel, onHelp, answers, dataMount } = props;
   const controller = useController();
-  const { width, bodyRows } = useLayout();
+  const [luksOpen, setLuksOpen] = useState(false);
   const step = plan.status === 'ready' ? plan.planned.plan.steps[stepIndex] : undefined;
   const total = plan.status === 'ready' ? plan.planned.plan.steps.length : 0;
   const isSkipped = step !== undefined && skipped.includes(step.id);
-  const lines = step === undefined ? [] : stepLines(step, width, isSkipped);
-  const scroll = useScrollState(lines.length, bodyRows);
   const blocked = step !== undefined && stepCounts(step).blockers > 0;
-
-  useKeys(
-    (intent) => {
-      if (intent === 'quit') onQuit();
-      else if (intent === 'help') onHelp();
-      else if (intent === 'back') {
-        scroll.setOffset(0);
-        onBack();
-      } else if (intent === 'recheck') {
-        if (plan.status !== 'running') onRecheck();
-      } else if (intent === 'enter') {
-        if (plan.status === 'ready') {
-          scroll.setOffset(0);
-          onNext();
-        } else if (plan.status === 'failed') onRecheck();
-      } else if (intent === 'skip') {
-        if (plan.status === 'ready' && !blocked) {
-          scroll.setOffset(0);
-          onSkip();
-        }
-      } else if (isScrollIntent(intent)) scroll.move(intent);
+  // Why s does nothing here: later steps build on this one's actions (or it builds on a step still skipped).
+  const refusal = plan.status !== 'ready' || step === undefined ? null : (isSkipped ? includeRefusal : skipRefusal)(plan.planned.plan, skipped, step.id);
+  const offer = plan.status === 'ready' ? luksOffer(step, answers) : null;
+  const { columns } = useTerminalSize();
+  const luks = useLuksPanel({
+    dataMount,
+    current: requestedLuks(answers),
+    width: columns,
+    onRequest: (request) => {
+      setLuksOpen(false);
+      props.onLuks(request);
     },
-    { isActive: active },
-  );
+    onCancel: () => { setLuksOpen(false); },
+    onQuit: props.onQuit,
+  });
+  const panel = luksOpen && offer !== null;
+  const title = plan.status === 'ready' && step !== undefined ? `Step ${stepIndex + 1} of ${total} · ${step.title}` : 'Steps';
+  // The handlers run on a key press, after this render has made the scroll state they use.
+  const frame = {
+    title,
+    context,
+    ...(panel ? { textEntry: true } : { onHelp }),
+    bindings: panel
+      ? luks.bindings
+      : stepBindings(props, { refusal, isSkipped, total, luks: offer, openLuks: () => { setLuksOpen(true); }, reset: () => { scroll.setOffset(0); }, scroll: (i) => { scroll.move(i); } }),
+  };
+  const { width, bodyRows } = useLayout(frame);
+  const offerLines = offer === 'set-up' ? luksOfferLines(dataMount, width) : [];
+  const lines =
+    plan.status === 'failed'
+      ? [
+          ...wrapped(`The facts could not be gathered: ${plan.message}`, width, { tone: 'bad' }, seg('✗ ', { tone: 'bad', bold: true }), '  '),
+          blank,
+          ...wrapped('Check the connection and the host, then press r to try again. The log has the details.', width, { tone: 'accent' }),
+        ]
+      : step === undefined
+        ? []
+        : [...offerLines, ...stepLines(step, width, isSkipped, blocked ? null : refusal)];
+  const scroll = useScrollState(lines.length, bodyRows);
 
-  let title = 'Steps';
   let body: ReactNode;
-  let keys: KeyHint[];
   switch (plan.status) {
     case 'idle':
     case 'running':
-      keys = hints(['b', 'back'], ['q', 'quit']);
       body = (
         <>
           <Spinner
@@ -79,34 +128,12 @@ export const StepScreen = ({ active, context, plan, stepIndex, skipped, hostLabe
       );
       break;
     case 'failed':
-      keys = hints(['r', 'try again'], ['b', 'back'], ['q', 'quit']);
-      body = (
-        <LineView
-          lines={[
-            ...wrapped(`The facts could not be gathered: ${plan.message}`, width, { tone: 'bad' }, seg('✗ ', { tone: 'bad', bold: true }), '  '),
-            blank,
-            ...wrapped('Check the connection and the host, then press r to try again. The log has the details.', width, { tone: 'accent' }),
-          ].slice(0, bodyRows)}
-          width={width}
-        />
-      );
-      break;
     case 'ready':
-      title = step === undefined ? 'Steps' : `Step ${stepIndex + 1} of ${total} · ${step.title}`;
-      keys = hints(
-        ['↑↓', 'scroll'],
-        ['enter', stepIndex + 1 < total ? 'next step' : 'review'],
-        ...(blocked ? [] : [['s', isSkipped ? 'include' : 'skip'] as [string, string]]),
-        ['r', 're-check'],
-        ['b', 'back'],
-        ['q', 'quit'],
-        ['?', 'help'],
-      );
-      body = <ScrollView lines={lines} offset={scroll.offset} height={bodyRows} width={width} />;
+      body = panel ? luks.body : <ScrollView lines={lines} offset={scroll.offset} height={bodyRows} width={width} />;
       break;
   }
   return (
-    <Frame title={title} context={context} keys={keys}>
+    <Frame {...frame} active={active} {...(panel ? { onRaw: luks.onRaw } : {})}>
       {body}
     </Frame>
   );

@@ -16,6 +16,8 @@ export interface SummaryInput {
   readonly outcome: ApplyOutcome | null;
   readonly logPath: string;
   readonly saved: SavedAnswers | null;
+  /** How the operator starts keelson from where they are (the controller knows). */
+  readonly keelson: string;
 }
 
 export interface Published extends Publish {
@@ -65,33 +67,35 @@ export const whereLines = (stack: StackInfo): string[] => {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export const summaryLines = (input: SummaryInput, width: number): Line[] => {
-  const { stack, hostLabel, target, outcome, logPath, saved } = input;
+  const { stack, hostLabel, target, outcome, logPath, saved, keelson } = input;
   const m = stack.manifest;
   const out: Line[] = [];
-  if (outcome === null) out.push([seg('✓ ', { tone: 'ok', bold: true }), seg(`Nothing to do: ${hostLabel} already runs ${m.stack} ${m.version} as planned.`, { bold: true })]);
-  else if (outcome.ok) out.push([seg('✓ ', { tone: 'ok', bold: true }), seg(`${m.stack} ${m.version} is deployed on ${hostLabel}: ${outcome.done} done, ${outcome.skipped} already so.`, { bold: true })]);
-  else if (outcome.stopped) out.push([seg('! ', { tone: 'warn', bold: true }), seg(`Stopped as you asked after ${plural(outcome.done + outcome.skipped, 'action')}; run keelson again to resume or roll back.`, { bold: true })]);
+  const ok = seg('✓ ', { tone: 'ok', bold: true });
+  if (outcome === null) out.push(...wrapped(`Nothing to do: ${hostLabel} already runs ${m.stack} ${m.version} as planned.`, width, { bold: true }, ok, '  '));
+  else if (outcome.ok) out.push(...wrapped(`${m.stack} ${m.version} is deployed on ${hostLabel}: ${outcome.done} done, ${outcome.skipped} already so.`, width, { bold: true }, ok, '  '));
+  else if (outcome.stopped) out.push(...wrapped(`Stopped as you asked after ${plural(outcome.done + outcome.skipped, 'action')}; run ${keelson} again to resume or roll back.`, width, { bold: true }, seg('! ', { tone: 'warn', bold: true }), '  '));
   else {
     out.push(...wrapped(`Apply stopped at action ${(outcome.failed?.index ?? 0) + 1}: ${outcome.failed?.description ?? ''}`, width, { tone: 'bad', bold: true }, seg('✗ ', { tone: 'bad', bold: true }), '  '));
     if (outcome.failed !== undefined) out.push(...wrapped(outcome.failed.error, width, { tone: 'bad' }, seg('  '), '  '));
-    out.push(...wrapped('Fix the cause and press r (or run keelson again): finished actions are not repeated.', width, { tone: 'accent' }));
+    out.push(...wrapped(`Fix the cause and press r (or run ${keelson} again): finished actions are not repeated.`, width, { tone: 'accent' }));
   }
   out.push(blank, line('What runs', { bold: true }));
   const nameWidth = Math.min(20, Math.max(...m.containers.map((c) => c.name.length)) + 2);
-  for (const c of m.containers) out.push([seg(`  ${c.name.padEnd(nameWidth)}`, { bold: true }), seg(`${c.image}  as ${c.user}`, { tone: 'muted' })]);
-  for (const t of m.targets) out.push([seg(`  ${t.name.padEnd(nameWidth)}`, { bold: true }), seg(`target: ${t.members.join(', ')}`, { tone: 'muted' })]);
+  const named = (name: string, what: string) => wrapped(what, width, { tone: 'muted' }, seg(`  ${name.padEnd(nameWidth)}`, { bold: true }), '');
+  for (const c of m.containers) out.push(...named(c.name, `${c.image}  as ${c.user}`));
+  for (const t of m.targets) out.push(...named(t.name, `target: ${t.members.join(', ')}`));
   out.push(blank, line('Where', { bold: true }));
-  out.push(line(`  ${hostLabel}`));
+  out.push(...wrapped(hostLabel, width, {}, seg('  '), '    '));
   for (const w of whereLines(stack)) out.push(...wrapped(w, width, {}, seg('  '), '    '));
   out.push(blank, line('How to reach it', { bold: true }));
   const ports = publishedPorts(stack);
   for (const p of ports) out.push(...wrapped(reachLine(p, target), width, {}, seg('  '), '    '));
   for (const s of m.sockets) out.push(...wrapped(`unix sockets in ${s.dir} (group ${s.group}, mode ${s.mode})`, width, {}, seg('  '), '    '));
-  if (ports.length === 0 && m.sockets.length === 0) out.push(line('  nothing is published: the stack is reached from its own containers only', { tone: 'muted' }));
+  if (ports.length === 0 && m.sockets.length === 0) out.push(...wrapped('nothing is published: the stack is reached from its own containers only', width, { tone: 'muted' }, seg('  '), '    '));
   out.push(blank, line('Files', { bold: true }));
   out.push(...wrapped(`log of this run (secrets redacted): ${logPath}`, width, {}, seg('  '), '    '));
   if (outcome !== null && outcome.journalPath !== '') out.push(...wrapped(`journal on the host: ${outcome.journalPath}`, width, {}, seg('  '), '    '));
-  if (saved === null) out.push(line('  w saves the answers for "keelson apply --answers FILE"', { tone: 'muted' }));
+  if (saved === null) out.push(...wrapped(`w saves the answers for "${keelson} apply --answers FILE"`, width, { tone: 'muted' }, seg('  '), '    '));
   else {
     out.push(...wrapped(`answers: ${saved.answersPath}${saved.secretsPath === null ? '' : `, secrets: ${saved.secretsPath} (0600)`}`, width, {}, seg('  '), '    '));
     out.push(...wrapped(`replay: ${saved.replay}`, width, { tone: 'muted' }, seg('  '), '    '));

@@ -1,17 +1,17 @@
 // Summary: what runs, where, how to reach it, where the log is. The last screen; enter or q ends the wizard.
 import { useState } from 'react';
-import type { Answers, SavedAnswers } from '../controller.js';
+import { useController, type Answers, type SavedAnswers } from '../controller.js';
 import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { ScrollView } from '../components/scroll-view/scroll-view.js';
 import { useScrollState } from '../components/scroll-view/use-scroll-state.js';
-import { hints } from '../common/keys-help.js';
 import type { ScreenProps } from '../common/screen-props.js';
-import { isScrollIntent, useKeys } from '../keys/use-keys.js';
-import { SaveAnswersPanel } from '../save-answers/save-answers-panel.js';
+import { bind, scrollBinding } from '../keys/bindings.js';
+import { useTerminalSize } from '../terminal/use-terminal-size.js';
+import { useSaveAnswers } from '../save-answers/save-answers-panel.js';
 import { summaryLines, type SummaryInput } from './summary-lines.js';
 
-export interface SummaryScreenProps extends ScreenProps, SummaryInput {
+export interface SummaryScreenProps extends ScreenProps, Omit<SummaryInput, 'keelson'> {
   readonly answers: Answers;
   readonly onSaved: (saved: SavedAnswers) => void;
   readonly onReplan: () => void;
@@ -19,46 +19,33 @@ export interface SummaryScreenProps extends ScreenProps, SummaryInput {
 
 export const SummaryScreen = (props: SummaryScreenProps) => {
   const { active, context, answers, onSaved, onReplan, onHelp, onQuit } = props;
-  const { width, bodyRows } = useLayout();
+  const controller = useController();
   const [saving, setSaving] = useState(false);
-  const lines = summaryLines(props, width);
-  const scroll = useScrollState(lines.length, bodyRows);
+  const { columns } = useTerminalSize();
+  const save = useSaveAnswers({ stack: props.stack, answers, width: columns, onSaved: (s) => { setSaving(false); onSaved(s); }, onCancel: () => { setSaving(false); } });
   const failed = props.outcome !== null && !props.outcome.ok;
-
-  useKeys(
-    (intent) => {
-      if (intent === 'enter' || intent === 'quit') onQuit();
-      else if (intent === 'help') onHelp();
-      else if (intent === 'save') setSaving(true);
-      else if (intent === 'recheck') onReplan();
-      else if (isScrollIntent(intent)) scroll.move(intent);
-    },
-    { isActive: active && !saving },
-  );
+  const frame = {
+    title: failed ? 'Summary · apply did not finish' : 'Summary',
+    context,
+    textEntry: saving,
+    ...(saving ? {} : { onHelp }),
+    // Handlers run on a key press, after this render has made the scroll state they use.
+    bindings: saving
+      ? save.bindings
+      : [
+          scrollBinding((i) => { scroll.move(i); }),
+          bind('w', 'save answers', 'save', () => { setSaving(true); }, { help: `save the answers to a file for "${controller.keelson} apply --answers FILE"` }),
+          bind('r', 'plan again', 'recheck', onReplan, { help: 'gather the facts and plan again (after a failure: apply what is left)' }),
+          bind('enter q', 'quit', ['enter', 'quit'], onQuit, { help: 'end the wizard' }),
+        ],
+  };
+  const { width, bodyRows } = useLayout(frame);
+  const lines = summaryLines({ ...props, keelson: controller.keelson }, width);
+  const scroll = useScrollState(lines.length, bodyRows);
 
   return (
-    <Frame
-      title={failed ? 'Summary · apply did not finish' : 'Summary'}
-      context={context}
-      keys={saving ? hints(['enter', 'save'], ['esc', 'cancel']) : hints(['↑↓', 'scroll'], ['w', 'save answers'], ['r', 'plan again'], ['enter q', 'quit'], ['?', 'help'])}
-    >
-      {saving ? (
-        <SaveAnswersPanel
-          active={active}
-          stack={props.stack}
-          answers={answers}
-          width={width}
-          onSaved={(s) => {
-            setSaving(false);
-            onSaved(s);
-          }}
-          onCancel={() => {
-            setSaving(false);
-          }}
-        />
-      ) : (
-        <ScrollView lines={lines} offset={scroll.offset} height={bodyRows} width={width} />
-      )}
+    <Frame {...frame} active={active} {...(saving ? { onRaw: save.onRaw } : {})}>
+      {saving ? save.body : <ScrollView lines={lines} offset={scroll.offset} height={bodyRows} width={width} />}
     </Frame>
   );
 };

@@ -1,24 +1,25 @@
 // Target: this machine, or a host over SSH (user@host[:port] and a key). A host never seen before shows its key's
 // fingerprint and waits for the operator's yes; then the host's journal is read for an unfinished run.
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
-import { Box, Text } from 'ink';
+import { Box, type Key } from 'ink';
 import { useController, type HostKeyPrompt, type HostRun, type TargetSpec } from '../controller.js';
-import { Frame, type KeyHint } from '../components/frame/frame.js';
+import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { LineView } from '../components/line-view/line-view.js';
-import { Select } from '../components/select/select.js';
-import { useSelect } from '../components/select/use-select.js';
+import { ChoiceView } from '../components/select/select.js';
+import { selectBindings } from '../components/select/use-select.js';
 import { useSelectState, type SelectOption } from '../components/select/use-select-state.js';
 import { Spinner } from '../components/spinner/spinner.js';
 import { TextInput } from '../components/text-input/text-input.js';
 import { textInputInit, textInputReducer } from '../components/text-input/text-input-state.js';
 import { textKey } from '../components/text-input/use-text-input.js';
 import { errorText } from '../common/error-text.js';
-import { hints } from '../common/keys-help.js';
 import type { ScreenProps } from '../common/screen-props.js';
-import { useKeys } from '../keys/use-keys.js';
+import { bind, scrollBinding, TEXT_FIELD_KEYS, type Binding } from '../keys/bindings.js';
+import { ScrollView } from '../components/scroll-view/scroll-view.js';
+import { useScrollState } from '../components/scroll-view/use-scroll-state.js';
 import { blank, line, seg, wrapped, type Line } from '../lines/line.js';
-import { describeTarget, destinationProblem, specFromForm, type TargetMode } from './target-state.js';
+import { DESTINATION_FIELD, describeTarget, destinationProblem, KEY_FILE_FIELD, specFromForm, type TargetMode } from './target-state.js';
 
 export interface TargetScreenProps extends ScreenProps {
   /** The target chosen before (going back, or continuing a saved wizard). */
@@ -47,7 +48,6 @@ export const hostKeyLines = (key: HostKeyPrompt, width: number): Line[] => [
 
 export const TargetScreen = ({ active, context, initial, autoConnect, onConnected, onBack, onHelp, onQuit }: TargetScreenProps) => {
   const controller = useController();
-  const { width, bodyRows } = useLayout();
   const ssh = initial?.kind === 'ssh' ? initial : null;
   const [mode, setMode] = useState<TargetMode>(initial?.kind === 'ssh' && !autoConnect ? { kind: 'form', field: 0 } : { kind: 'choose' });
   const [destination, editDestination] = useReducer(textInputReducer, ssh?.destination ?? '', textInputInit);
@@ -101,78 +101,89 @@ export const TargetScreen = ({ active, context, initial, autoConnect, onConnecte
     // Once, on arrival: continuing a saved wizard connects without asking again.
   }, []);
 
-  useSelect(
-    select,
-    (v) => {
-      if (v === 'local') connect({ kind: 'local' });
-      else setMode({ kind: 'form', field: 0 });
-    },
-    active && mode.kind === 'choose',
-  );
-
   const problem = destinationProblem(destination.value);
-  useKeys(
-    (intent) => {
-      if (mode.kind === 'choose') {
-        if (intent === 'back') onBack();
-        else if (intent === 'quit') onQuit();
-        else if (intent === 'help') onHelp();
-      } else if (mode.kind === 'form') {
-        if (intent === 'back') setMode({ kind: 'choose' });
-        else if (intent === 'quit') onQuit();
-        else if (intent === 'up' || intent === 'down') setMode({ kind: 'form', field: mode.field === 0 ? 1 : 0 });
-        else if (intent === 'enter') {
-          if (mode.field === 0 && problem === null) setMode({ kind: 'form', field: 1 });
-          else if (problem === null) connect(specFromForm(destination.value, identity.value));
-          else setMode({ kind: 'form', field: 0 });
-        }
-      } else if (mode.kind === 'hostkey') {
-        if (intent === 'yes') hostKeyAnswer.current?.(true);
-        else if (intent === 'no' || intent === 'back') hostKeyAnswer.current?.(false);
-        else if (intent === 'quit') onQuit();
-      } else if (mode.kind === 'error') {
-        if (intent === 'enter' || intent === 'recheck') connect(mode.spec);
-        else if (intent === 'back') setMode(mode.spec.kind === 'ssh' ? { kind: 'form', field: 0 } : { kind: 'choose' });
-        else if (intent === 'quit') onQuit();
-        else if (intent === 'help') onHelp();
-      } else if (intent === 'quit') {
-        onQuit();
-      }
-    },
-    { isActive: active, textEntry: mode.kind === 'form' },
-    (input, key) => {
-      if (mode.kind !== 'form') return false;
-      const edit = textKey(input, key);
-      if (edit === null) return false;
-      if (mode.field === 0) editDestination(edit);
-      else editIdentity(edit);
-      return true;
-    },
-  );
-
-  let body: ReactNode;
-  let keys: KeyHint[];
+  const toForm = () => { setMode({ kind: 'form', field: 0 }); };
+  const quit = bind('q', 'quit', 'quit', onQuit);
+  // The keys of each mode: the footer, the help and what they do come from this one list.
+  let bindings: Binding[];
   switch (mode.kind) {
     case 'choose':
-      keys = hints(['↑↓', 'move'], ['enter', 'choose'], ['b', 'back'], ['q', 'quit'], ['?', 'help']);
-      body = (
-        <>
-          <LineView lines={[line('Where should the stack go?', { bold: true }), blank]} width={width} />
-          <Select options={options} focused={select.focused} width={width} />
-        </>
-      );
+      bindings = [...selectBindings(select, (v) => { if (v === 'local') connect({ kind: 'local' }); else toForm(); }), bind('b', 'back', 'back', onBack), quit];
       break;
     case 'form': {
-      keys = hints(['tab ↑↓', 'field'], ['enter', mode.field === 0 ? 'next' : 'connect'], ['esc', 'back'], ['ctrl+c', 'quit']);
-      const label = (text: string, on: boolean) => <Text bold={on}>{`${on ? '›' : ' '} ${text}`}</Text>;
+      const field = mode.field;
+      bindings = [
+        TEXT_FIELD_KEYS,
+        bind('tab ↑↓', 'field', ['up', 'down'], () => { setMode({ kind: 'form', field: field === 0 ? 1 : 0 }); }, { help: 'move between the two fields' }),
+        bind('enter', field === 0 ? 'next' : 'connect', 'enter', () => {
+          if (field === 0 && problem === null) setMode({ kind: 'form', field: 1 });
+          else if (problem === null) connect(specFromForm(destination.value, identity.value));
+          else toForm();
+        }, { help: field === 0 ? 'on to the key file' : 'connect (a host never seen before shows its key first)' }),
+        bind('esc', 'back', 'back', () => { setMode({ kind: 'choose' }); }),
+        bind('ctrl+c', 'quit', 'quit', onQuit),
+      ];
+      break;
+    }
+    case 'connecting':
+      bindings = [bind('ctrl+c', 'quit', 'quit', onQuit)];
+      break;
+    case 'hostkey':
+      bindings = [
+        scrollBinding((i) => { scroll.move(i); }),
+        bind('y', 'trust it', 'yes', () => { hostKeyAnswer.current?.(true); }, { help: 'trust this key and remember it for this host' }),
+        bind('n', 'refuse', ['no', 'back'], () => { hostKeyAnswer.current?.(false); }, { help: 'refuse it: nothing is sent to the host' }),
+        quit,
+      ];
+      break;
+    case 'error': {
+      const spec = mode.spec;
+      bindings = [
+        scrollBinding((i) => { scroll.move(i); }),
+        bind('enter', 'try again', ['enter', 'recheck'], () => { connect(spec); }),
+        bind('b', 'back', 'back', () => { setMode(spec.kind === 'ssh' ? { kind: 'form', field: 0 } : { kind: 'choose' }); }, { help: 'back, to change the target' }),
+        quit,
+      ];
+      break;
+    }
+  }
+  const textEntry = mode.kind === 'form';
+  const frame = { title: 'Target', context, bindings, textEntry, ...(mode.kind === 'choose' || mode.kind === 'error' ? { onHelp } : {}) };
+  const { width, bodyRows } = useLayout(frame);
+  const lines =
+    mode.kind === 'hostkey'
+      ? hostKeyLines(mode.key, width)
+      : mode.kind === 'error'
+        ? [
+            ...wrapped(mode.error.message, width, { tone: 'bad' }, seg('✗ ', { tone: 'bad', bold: true }), '  '),
+            ...(mode.error.remedy === undefined ? [] : [blank, ...wrapped(mode.error.remedy, width, { tone: 'accent' }, seg('→ ', { tone: 'accent' }), '  ')]),
+          ]
+        : [];
+  const scroll = useScrollState(lines.length, bodyRows);
+  const onRaw = (input: string, key: Key): boolean => {
+    if (mode.kind !== 'form') return false;
+    const edit = textKey(input, key);
+    if (edit === null) return false;
+    if (mode.field === 0) editDestination(edit);
+    else editIdentity(edit);
+    return true;
+  };
+
+  let body: ReactNode;
+  switch (mode.kind) {
+    case 'choose':
+      body = <ChoiceView head={[line('Where should the stack go?', { bold: true }), blank]} options={options} focused={select.focused} width={width} height={bodyRows} />;
+      break;
+    case 'form': {
+      const label = (text: string, on: boolean) => <LineView lines={wrapped(text, width, { bold: on }, seg(on ? '› ' : '  ', { bold: on }), '')} width={width} />;
       body = (
         <Box flexDirection="column" width={width}>
-          {label('SSH destination (user@host[:port])', mode.field === 0)}
+          {label(`${DESTINATION_FIELD} (user@host[:port])`, mode.field === 0)}
           <Box paddingLeft={4} width={width}>
             <TextInput state={destination} focused={mode.field === 0} placeholder="admin@192.0.2.10" width={width - 4} />
           </Box>
-          <LineView lines={[problem !== null && destination.value !== '' ? line(`    ✗ ${problem}`, { tone: 'bad' }) : blank]} width={width} />
-          {label('Private key file (empty: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa)', mode.field === 1)}
+          <LineView lines={problem !== null && destination.value !== '' ? wrapped(problem, width, { tone: 'bad' }, seg('    ✗ ', { tone: 'bad' }), '') : [blank]} width={width} />
+          {label(`${KEY_FILE_FIELD} (empty: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa)`, mode.field === 1)}
           <Box paddingLeft={4} width={width}>
             <TextInput state={identity} focused={mode.field === 1} placeholder="~/.ssh/id_ed25519" width={width - 4} />
           </Box>
@@ -182,7 +193,6 @@ export const TargetScreen = ({ active, context, initial, autoConnect, onConnecte
       break;
     }
     case 'connecting':
-      keys = hints(['ctrl+c', 'quit']);
       body = (
         <Spinner
           label={mode.phase === 'connect' ? `Connecting to ${describeTarget(mode.spec)}…` : 'Reading the journal on the host for an unfinished run…'}
@@ -192,24 +202,12 @@ export const TargetScreen = ({ active, context, initial, autoConnect, onConnecte
       );
       break;
     case 'hostkey':
-      keys = hints(['y', 'trust it'], ['n', 'refuse'], ['q', 'quit']);
-      body = <LineView lines={hostKeyLines(mode.key, width).slice(0, bodyRows)} width={width} />;
-      break;
     case 'error':
-      keys = hints(['enter', 'try again'], ['b', 'back'], ['q', 'quit']);
-      body = (
-        <LineView
-          lines={[
-            ...wrapped(mode.error.message, width, { tone: 'bad' }, seg('✗ ', { tone: 'bad', bold: true }), '  '),
-            ...(mode.error.remedy === undefined ? [] : [blank, ...wrapped(mode.error.remedy, width, { tone: 'accent' }, seg('→ ', { tone: 'accent' }), '  ')]),
-          ].slice(0, bodyRows)}
-          width={width}
-        />
-      );
+      body = <ScrollView lines={lines} offset={scroll.offset} height={bodyRows} width={width} />;
       break;
   }
   return (
-    <Frame title="Target" context={context} keys={keys}>
+    <Frame {...frame} active={active} onRaw={onRaw}>
       {body}
     </Frame>
   );

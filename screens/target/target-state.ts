@@ -2,6 +2,18 @@
 import { parseTarget } from '../../src/cli/parse-target.js';
 import type { HostKeyPrompt, TargetSpec } from '../controller.js';
 import type { ErrorText } from '../common/error-text.js';
+import type { OperatorInputs } from '../../src/host/host-error.js';
+
+/** The form's two fields, as the screen labels them and as error remedies name them. */
+export const DESTINATION_FIELD = 'SSH destination';
+export const KEY_FILE_FIELD = 'Private key file';
+
+/** What a connection error tells the operator to change, said in the wizard's own terms (not its flags). */
+export const WIZARD_INPUTS: OperatorInputs = {
+  keyFile: `the "${KEY_FILE_FIELD}" field`,
+  hostAddress: `the "${DESTINATION_FIELD}" field, user@host:port`,
+  connectTimeout: 'start keelson with --connect-timeout SECONDS',
+};
 
 export type TargetMode =
   | { readonly kind: 'choose' }

@@ -1,17 +1,14 @@
 // Welcome: what the wizard will do, that nothing changes before the Review, and — when an earlier wizard did not
 // finish — the offer to continue where it stopped.
-import { Box } from 'ink';
 import type { WizardProgress } from '../controller.js';
 import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
-import { LineView } from '../components/line-view/line-view.js';
-import { Select } from '../components/select/select.js';
-import { useSelect } from '../components/select/use-select.js';
+import { ChoiceView } from '../components/select/select.js';
+import { selectBindings } from '../components/select/use-select.js';
 import { useSelectState, type SelectOption } from '../components/select/use-select-state.js';
-import { hints } from '../common/keys-help.js';
 import type { ScreenProps } from '../common/screen-props.js';
-import { useKeys } from '../keys/use-keys.js';
-import { blank, line, wrapped, type Line } from '../lines/line.js';
+import { bind } from '../keys/bindings.js';
+import { blank, seg, wrapped, type Line } from '../lines/line.js';
 
 export interface WelcomeScreenProps extends ScreenProps {
   readonly offer: WizardProgress | null;
@@ -28,19 +25,23 @@ export const offerText = (p: WizardProgress): string => {
   return `${p.stackRef ?? 'no stack yet'} on ${targetText(p)}, at ${where} (saved ${p.savedAt.replace('T', ' ').slice(0, 16)})`;
 };
 
+const STAGES: readonly (readonly [string, string])[] = [
+  ['1. Target', 'where the stack goes'],
+  ['2. Stack', 'which stack, and its questions'],
+  ['3. Steps', 'the host checked step by step, each with its planned changes'],
+  ['4. Review', 'the whole plan; nothing changes on the host before you confirm it'],
+  ['5. Apply', 'the changes, with live output; then a summary'],
+];
+
+/** What the wizard does, in its five stages; each stage's words wrap under themselves, never cut. */
 export const introLines = (width: number): Line[] => [
   ...wrapped('This wizard brings a hardened Podman Quadlet stack onto a Linux host: this machine, or one over SSH.', width),
   blank,
-  line('  1. Target   where the stack goes'),
-  line('  2. Stack    which stack, and its questions'),
-  line('  3. Steps    the host checked step by step, each with its planned changes'),
-  line('  4. Review   the whole plan; nothing changes on the host before you confirm it'),
-  line('  5. Apply    the changes, with live output; then a summary'),
+  ...STAGES.flatMap(([stage, what]) => wrapped(what, width, {}, seg(`  ${stage.padEnd(12)}`), '')),
   blank,
 ];
 
 export const WelcomeScreen = ({ active, context, offer, onStart, onHelp, onQuit }: WelcomeScreenProps) => {
-  const { width } = useLayout();
   const options: SelectOption<Choice>[] =
     offer === null
       ? [{ value: 'fresh', label: 'Start' }]
@@ -49,20 +50,16 @@ export const WelcomeScreen = ({ active, context, offer, onStart, onHelp, onQuit 
           { value: 'fresh', label: 'Start over' },
         ];
   const select = useSelectState(options);
-  useSelect(select, (v) => { onStart(v === 'continue'); }, active);
-  useKeys(
-    (intent) => {
-      if (intent === 'quit') onQuit();
-      else if (intent === 'help') onHelp();
-    },
-    { isActive: active },
-  );
+  const frame = {
+    title: 'Welcome',
+    context,
+    onHelp,
+    bindings: [...selectBindings(select, (v) => { onStart(v === 'continue'); }), bind('q', 'quit', 'quit', onQuit)],
+  };
+  const { width, bodyRows } = useLayout(frame);
   return (
-    <Frame title="Welcome" context={context} keys={hints(['↑↓', 'move'], ['enter', 'choose'], ['q', 'quit'], ['?', 'help'])}>
-      <LineView lines={introLines(width)} width={width} />
-      <Box>
-        <Select options={options} focused={select.focused} width={width} />
-      </Box>
+    <Frame {...frame} active={active}>
+      <ChoiceView head={introLines(width)} options={options} focused={select.focused} width={width} height={bodyRows} />
     </Frame>
   );
 };

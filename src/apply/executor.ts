@@ -12,8 +12,9 @@ export interface ExecutorContext {
   readonly stack?: string;
   readonly onLine?: (line: string) => void;
   /**
-   * Shows a secret to the operator once, on their terminal only: never a log, the journal or live output.
-   * Absent (the wizard, whose output is logged): the executor says where the secret is kept instead.
+   * Shows a secret to the operator once, on their terminal only: never a log, the journal or live output (the CLI
+   * writes it to stderr, the wizard's Apply screen shows it until the operator has kept it). Absent: the executor
+   * says where the secret is kept instead.
    */
   readonly reveal?: (message: string, secret: string) => void;
   /** Secret values the operator typed (answers kept apart from the plan), by id. */

@@ -1,6 +1,7 @@
 // Flags → a Host. No --host means this machine; otherwise SSH with verified host keys. Headless first contact
 // needs --accept-new-host-key (or a pinned --host-key): keelson never trusts a key nobody looked at.
 import type { Host } from '../host/host.js';
+import type { OperatorInputs } from '../host/host-error.js';
 import { createLocalHost } from '../host/local-host.js';
 import { connectSshHost, type NewHostKey } from '../host/ssh-host.js';
 import { UsageError } from './exit-codes.js';
@@ -21,6 +22,8 @@ export interface OpenHostHooks {
   readonly confirmNewHostKey?: (key: NewHostKey) => Promise<boolean>;
   /** Tests and the wizard point keelson's own key store somewhere else. */
   readonly hostKeyStorePath?: string;
+  /** How remedies name what the operator gives: the wizard's fields; the flags when absent. */
+  readonly inputs?: OperatorInputs;
 }
 
 export const openHost = async (flags: HostFlags, hooks: OpenHostHooks = {}): Promise<Host> => {
@@ -47,5 +50,6 @@ export const openHost = async (flags: HostFlags, hooks: OpenHostHooks = {}): Pro
     ...(hooks.hostKeyStorePath !== undefined ? { hostKeyStorePath: hooks.hostKeyStorePath } : {}),
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
     ...(confirm !== undefined ? { confirmNewHostKey: confirm } : {}),
+    ...(hooks.inputs !== undefined ? { inputs: hooks.inputs } : {}),
   });
 };

@@ -3,13 +3,13 @@
 import { stringify } from 'yaml';
 import { writeWorkstationFile } from '../host/workstation-files.js';
 import type { Answers } from '../engine/step.js';
-
-/** For a command the operator copies: plain words stay plain, anything else is single-quoted. */
-const word = (s: string): string => (/^[A-Za-z0-9@%+=:,./_~-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+import { shellWord } from './keelson-command.js';
 
 export const secretsPathFor = (answersPath: string): string => `${answersPath.replace(/\.(ya?ml|json)$/, '')}.secrets.yaml`;
 
 export const replayCommand = (o: {
+  /** How the operator starts keelson from where they are (keelsonCommand): "keelson", "npm run keelson --". */
+  readonly keelson: string;
   readonly stackRef: string;
   readonly answersPath: string;
   readonly secretsPath: string | null;
@@ -17,12 +17,12 @@ export const replayCommand = (o: {
   readonly identity?: string;
 }): string =>
   [
-    'keelson apply',
-    `--stack ${word(o.stackRef)}`,
-    `--answers ${word(o.answersPath)}`,
-    ...(o.secretsPath === null ? [] : [`--secrets ${word(o.secretsPath)}`]),
-    ...(o.host === undefined ? [] : [`--host ${word(o.host)}`]),
-    ...(o.identity === undefined ? [] : [`--identity ${word(o.identity)}`]),
+    `${o.keelson} apply`,
+    `--stack ${shellWord(o.stackRef)}`,
+    `--answers ${shellWord(o.answersPath)}`,
+    ...(o.secretsPath === null ? [] : [`--secrets ${shellWord(o.secretsPath)}`]),
+    ...(o.host === undefined ? [] : [`--host ${shellWord(o.host)}`]),
+    ...(o.identity === undefined ? [] : [`--identity ${shellWord(o.identity)}`]),
     '--yes',
   ].join(' ');
 
@@ -34,6 +34,7 @@ export const secretsYaml = (secrets: Readonly<Record<string, string>>): string =
   `# keelson secrets: keep this file private (0600); pass it with --secrets.\n${stringify({ secrets: { ...secrets } })}`;
 
 export const writeAnswersFiles = async (o: {
+  readonly keelson: string;
   readonly answersPath: string;
   readonly stackRef: string;
   /** The manifest's stack name; defaults to stackRef (a bundled stack's name is both). */
@@ -44,7 +45,7 @@ export const writeAnswersFiles = async (o: {
   readonly identity?: string;
 }): Promise<{ answersPath: string; secretsPath: string | null; replay: string }> => {
   const secretsPath = Object.keys(o.secrets).length > 0 ? secretsPathFor(o.answersPath) : null;
-  const replay = replayCommand({ stackRef: o.stackRef, answersPath: o.answersPath, secretsPath, ...(o.host === undefined ? {} : { host: o.host }), ...(o.identity === undefined ? {} : { identity: o.identity }) });
+  const replay = replayCommand({ keelson: o.keelson, stackRef: o.stackRef, answersPath: o.answersPath, secretsPath, ...(o.host === undefined ? {} : { host: o.host }), ...(o.identity === undefined ? {} : { identity: o.identity }) });
   // The secrets first: an answers file that names a secrets file which was never written would mislead.
   if (secretsPath !== null) await writeWorkstationFile(secretsPath, secretsYaml(o.secrets), 0o600);
   await writeWorkstationFile(o.answersPath, answersYaml(o.stackName ?? o.stackRef, o.answers, replay), 0o644);

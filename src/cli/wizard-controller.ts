@@ -3,7 +3,8 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Host } from '../host/host.js';
-import { applyPlan, newRunId, type ApplyEvent } from '../apply/apply-plan.js';
+import { applyPlan, newRunId } from '../apply/apply-plan.js';
+import { applyChannels } from './wizard-apply-channels.js';
 import { readLastRun } from '../apply/last-run.js';
 import { rollbackRun } from '../apply/rollback.js';
 import { planActions, planBlockers } from '../engine/plan.js';
@@ -12,6 +13,8 @@ import { renderPlanText } from '../engine/render-plan.js';
 import type { AnyStep } from '../engine/step.js';
 import { allSteps } from '../../steps/index.js';
 import type { StackInfo, TargetSpec, WizardController } from '../../screens/controller.js';
+import { WIZARD_INPUTS } from '../../screens/target/target-state.js';
+import { isLuksAnswer } from '../../steps/storage/setup-request.js';
 import { isStackName } from '../manifest/resolve-stack.js';
 import { bundledStacks, loadStack } from './context.js';
 import { openHost, type HostFlags, type OpenHostHooks } from './open-host.js';
@@ -29,6 +32,8 @@ export interface WizardControllerOptions {
   readonly progress: ProgressStore;
   /** Where relative paths typed in the wizard are resolved (the directory keelson was started in). */
   readonly cwd: string;
+  /** How the operator starts keelson from there (keelsonCommand), for the commands keelson prints. */
+  readonly keelson?: string;
   readonly home?: string;
   readonly now?: () => number;
   readonly steps?: readonly AnyStep[];
@@ -54,8 +59,10 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
   };
   const path = (p: string) => resolve(o.cwd, expandHome(p, home));
 
+  const keelson = o.keelson ?? 'keelson';
   return {
     logPath: o.log.path,
+    keelson,
     now,
     log,
 
@@ -78,10 +85,11 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
               host: spec.destination,
               ...(spec.identity === undefined ? {} : { identity: path(spec.identity) }),
               ...(o.flags.knownHosts === undefined ? {} : { knownHosts: o.flags.knownHosts }),
+              ...(o.flags.connectTimeout === undefined ? {} : { connectTimeout: o.flags.connectTimeout }),
               // A pinned key belongs to the host it was given for.
               ...(o.flags.hostKey !== undefined && o.flags.host === spec.destination ? { hostKey: o.flags.hostKey } : {}),
             };
-      host = await open(flags, { confirmNewHostKey: confirmHostKey });
+      host = await open(flags, { confirmNewHostKey: confirmHostKey, inputs: WIZARD_INPUTS });
       target = spec;
       log(`target: connected: ${host.label}`);
       return { label: host.label };
@@ -122,32 +130,12 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       return { plan, gatherMs };
     },
 
-    apply: async (plan, onEvent, signal) => {
+    apply: async (plan, onEvent, signal, onReveal) => {
       const h = connected();
       const total = planActions(plan).length;
       const runId = newRunId(new Date(now()));
-      const forward = (e: ApplyEvent) => {
-        const label = `apply [${e.index + 1}/${total}]`;
-        switch (e.type) {
-          case 'start':
-            log(`${label} ${e.action.description}`);
-            break;
-          case 'line':
-            log(`${label}   | ${e.line}`);
-            break;
-          case 'end':
-            log(`${label} ${e.result === 'skipped' ? 'already so' : 'done'} in ${Math.round(e.ms)} ms`);
-            break;
-          case 'failed':
-            log(`${label} FAILED: ${e.error}`);
-            break;
-        }
-        // What a command prints reaches the screen redacted too (a container may echo its environment).
-        if (e.type === 'line') onEvent({ ...e, line: o.redactor.redact(e.line) });
-        else if (e.type === 'failed') onEvent({ ...e, error: o.redactor.redact(e.error) });
-        else onEvent(e);
-      };
-      const r = await applyPlan(h, plan, { secretAnswers: secrets, onEvent: forward, runId, signal });
+      const { forward, reveal } = applyChannels({ log, redactor: o.redactor, total, onEvent, ...(onReveal === undefined ? {} : { onReveal }) });
+      const r = await applyPlan(h, plan, { secretAnswers: secrets, onEvent: forward, runId, signal, ...(onReveal === undefined ? {} : { onReveal: reveal }) });
       if (r.stoppedBefore !== undefined) {
         log(`apply: stopped by the operator after ${r.done + r.skipped} of ${total}; journal ${r.journalPath}`);
         return { ok: false, stopped: true, runId: r.runId, journalPath: r.journalPath, done: r.done, skipped: r.skipped };
@@ -177,11 +165,14 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
     saveAnswers: async (file, stack, answers) => {
       const asked = new Set(stack.manifest.secrets.filter((s) => s.ask !== undefined).map((s) => s.name));
       const stackSecrets = Object.fromEntries(Object.entries(secrets).filter(([name]) => asked.has(name)));
+      // A LUKS setup is asked for per host, typed twice: never replayed from a file onto another host's disk.
+      const replayable = Object.fromEntries(Object.entries(answers).filter(([id]) => !isLuksAnswer(id)));
       const saved = await writeAnswersFiles({
+        keelson,
         answersPath: path(file),
         stackRef: stack.ref,
         stackName: stack.manifest.stack,
-        answers,
+        answers: replayable,
         secrets: stackSecrets,
         ...(target?.kind === 'ssh' ? { host: target.destination, ...(target.identity === undefined ? {} : { identity: path(target.identity) }) } : {}),
       });

@@ -82,11 +82,12 @@ export const makeStepPlans = (
     }
     const findings = sortFindings(step.check(values, ctx));
     const actions: Action[] = step.plan(values, ctx);
+    const buildsOn = step.buildsOn?.(values, ctx) ?? [];
     // Nothing to validate when a blocker already stops the plan: the operator fixes that first.
     if (!findings.some((f) => f.severity === 'blocker')) {
       for (const fact of step.validate?.(actions, ctx) ?? []) validations.push({ stepIndex: plans.length, fact });
     }
-    plans.push({ id: step.id, title: step.title, findings, actions });
+    plans.push({ id: step.id, title: step.title, findings, actions, ...(buildsOn.length > 0 ? { buildsOn: [...buildsOn] } : {}) });
   }
   return { plans, validations };
 };

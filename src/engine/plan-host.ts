@@ -3,7 +3,7 @@ import type { Host } from '../host/host.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { Manifest } from '../manifest/schema.js';
 import { addValidationFindings, factsForSteps, makeStepPlans } from './make-plan.js';
-import type { Plan } from './plan.js';
+import { PLAN_FORMAT, planVerdict, type Plan } from './plan.js';
 import type { AnyStep, Answers } from './step.js';
 import { KEELSON_VERSION } from './version.js';
 
@@ -27,7 +27,9 @@ export const planHost = async (
   // Validation (e.g. the real Quadlet generator over staged files) is one more crossing, only when there is any.
   const checked = validations.length === 0 ? plans : addValidationFindings(plans, validations, (await gatherFacts(host, validations.map((v) => v.fact))).raw);
   const plan: Plan = {
-    format: 'keelson-plan/1',
+    format: PLAN_FORMAT,
+    // First in the JSON: a script asks this before anything else.
+    ...planVerdict(checked),
     keelsonVersion: KEELSON_VERSION,
     createdAt: now.toISOString(),
     host: host.label,

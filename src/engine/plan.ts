@@ -15,10 +15,17 @@ export const stepPlanSchema = z.strictObject({
   title: z.string(),
   findings: z.array(findingSchema),
   actions: z.array(actionSchema),
+  /** Earlier steps whose actions this one's plan relies on (absent: none); the wizard will not skip those. */
+  buildsOn: z.array(z.strictObject({ step: z.string(), why: z.string() })).optional(),
 });
 
-export const planSchema = z.strictObject({
-  format: z.literal('keelson-plan/1'),
+/**
+ * The format of a plan file. 2 added the verdict (blocked, blockerCount) and each step's buildsOn; a saved plan of
+ * format 1 is still read (src/engine/read-plan.ts brings it forward).
+ */
+export const PLAN_FORMAT = 'keelson-plan/2';
+
+const planFields = {
   keelsonVersion: z.string(),
   createdAt: z.string(),
   host: z.string(),
@@ -34,10 +41,45 @@ export const planSchema = z.strictObject({
   /** Crossings for checks that need the planned actions (0 or 1), still before anything changed. */
   validationRoundTrips: z.number().int().nonnegative(),
   steps: z.array(stepPlanSchema),
-});
+};
+
+type Steps = readonly z.infer<typeof stepPlanSchema>[];
+
+const countBlockers = (steps: Steps): number => steps.reduce((n, s) => n + s.findings.filter((f) => f.severity === 'blocker').length, 0);
+
+/** What a script reads first: can this plan be applied at all, and how many blockers stop it. Follows from the steps. */
+export const planVerdict = (steps: Steps): { blocked: boolean; blockerCount: number } => {
+  const blockerCount = countBlockers(steps);
+  return { blocked: blockerCount > 0, blockerCount };
+};
+
+/** Format 1, as plans were saved before the verdict: read, never written. */
+export const planSchemaV1 = z.strictObject({ format: z.literal('keelson-plan/1'), ...planFields });
+
+export const planSchema = z
+  .strictObject({
+    format: z.literal(PLAN_FORMAT),
+    /** True when any step has a blocker: nothing of this plan can be applied. */
+    blocked: z.boolean(),
+    blockerCount: z.number().int().nonnegative(),
+    ...planFields,
+  })
+  .superRefine((plan, ctx) => {
+    const v = planVerdict(plan.steps);
+    if (v.blocked !== plan.blocked || v.blockerCount !== plan.blockerCount) {
+      ctx.addIssue({ code: 'custom', path: ['blocked'], message: `blocked and blockerCount say ${String(plan.blocked)} and ${plan.blockerCount}, but the steps have ${v.blockerCount} blockers` });
+    }
+  });
 
 export type Plan = z.infer<typeof planSchema>;
 export type StepPlan = z.infer<typeof stepPlanSchema>;
 
-export const planBlockers = (plan: Plan) => plan.steps.flatMap((s) => s.findings.filter((f) => f.severity === 'blocker'));
+export const planBlockers = (plan: Pick<Plan, 'steps'>) => plan.steps.flatMap((s) => s.findings.filter((f) => f.severity === 'blocker'));
+/** "Sockets: socket directories and …" → "Sockets": the name a step goes by in a sentence. */
+export const stepName = (step: Pick<StepPlan, 'title'>): string => step.title.split(':')[0] ?? step.title;
+
+/** Every blocker with the step it stops, in step order. */
+export const planBlockersByStep = (plan: Pick<Plan, 'steps'>) =>
+  plan.steps.flatMap((step) => step.findings.filter((f) => f.severity === 'blocker').map((finding) => ({ step, finding })));
+
 export const planActions = (plan: Plan) => plan.steps.flatMap((s) => s.actions);

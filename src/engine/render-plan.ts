@@ -2,7 +2,7 @@
 // "+ create", "~ change", "- remove", "> run", with a unified diff under every file change.
 import { createTwoFilesPatch } from 'diff';
 import { actionOp, type Action, type ActionOp } from './action.js';
-import type { Plan } from './plan.js';
+import { planBlockersByStep, stepName, type Plan } from './plan.js';
 import { sortFindings, type Severity } from './finding.js';
 
 const OP_SIGN: Record<ActionOp, string> = { create: '+', change: '~', remove: '-', run: '>' };
@@ -46,13 +46,20 @@ export const renderPlanText = (plan: Plan): string => {
     total += step.actions.length;
     out.push('');
   }
-  const blockers = plan.steps.flatMap((s) => s.findings).filter((f) => f.severity === 'blocker').length;
-  out.push(
-    blockers > 0
-      ? `${blockers} blocker${blockers === 1 ? '' : 's'}: nothing can be applied until ${blockers === 1 ? 'it is' : 'they are'} fixed.`
-      : total === 0
-        ? 'Nothing to do: the host already matches the stack.'
-        : `${total} action${total === 1 ? '' : 's'} to apply.`,
-  );
+  const blockers = planBlockersByStep(plan);
+  if (blockers.length > 0) out.push(...blockerList(blockers));
+  else out.push(total === 0 ? 'Nothing to do: the host already matches the stack.' : `${total} action${total === 1 ? '' : 's'} to apply.`);
   return out.join('\n') + '\n';
+};
+
+/** The end of a blocked plan: every blocker again, with its step and remedy, where the reader's eye is after the diffs. */
+const blockerList = (blockers: ReturnType<typeof planBlockersByStep>): string[] => {
+  const n = blockers.length;
+  return [
+    `${n} blocker${n === 1 ? '' : 's'}: nothing can be applied until ${n === 1 ? 'it is' : 'they are'} fixed:`,
+    ...blockers.flatMap(({ step, finding }, i) => {
+      const head = `  ${i + 1}. ${stepName(step)}: ${finding.message}`;
+      return finding.remedy === '' ? [head] : [head, `${' '.repeat(`  ${i + 1}. `.length)}  → ${finding.remedy}`];
+    }),
+  ];
 };

@@ -20,6 +20,18 @@ export interface StepContext {
   readonly resolved: Resolved;
 }
 
+/**
+ * An earlier step whose actions this step's plan relies on: the users and groups it creates, the directories it
+ * makes, the packages it installs. Skipping that step would leave this one naming things that will not exist, so
+ * the wizard refuses it (with `why` on screen) while this step has actions of its own.
+ */
+export interface BuildsOn {
+  /** The earlier step's id. */
+  readonly step: string;
+  /** What this step takes from it, for people: "the socket directories belong to the users it creates". */
+  readonly why: string;
+}
+
 export type FactsOf<F> = { readonly [K in keyof F]: Fact<F[K]> };
 
 export interface Step<F extends object = Record<string, unknown>> {
@@ -36,6 +48,8 @@ export interface Step<F extends object = Record<string, unknown>> {
   readonly validate?: (actions: readonly Action[], ctx: StepContext) => Fact<Finding[]>[];
   /** IDs and names this step settles for the steps after it. */
   readonly resolve?: (facts: F, ctx: StepContext) => Partial<Resolved>;
+  /** The earlier steps whose actions this plan builds on (see BuildsOn). */
+  readonly buildsOn?: (facts: F, ctx: StepContext) => readonly BuildsOn[];
 }
 
 /** Erases a step's fact types so steps of different shapes share one list. */

@@ -17,6 +17,25 @@ export type HostErrorCode =
   | 'io-error'
   | 'host-locked';
 
+/**
+ * How the operator gives keelson what a remedy asks for, in the words of the front end that asked: a flag on the
+ * command line, a field in the wizard. The host layer names the thing; the front end says where it is typed.
+ */
+export interface OperatorInputs {
+  /** A private key file. */
+  readonly keyFile: string;
+  /** The SSH destination, user@host:port. */
+  readonly hostAddress: string;
+  /** A longer SSH handshake time. */
+  readonly connectTimeout: string;
+}
+
+export const CLI_INPUTS: OperatorInputs = {
+  keyFile: '--identity FILE',
+  hostAddress: '--host USER@HOST:PORT',
+  connectTimeout: '--connect-timeout SECONDS',
+};
+
 export class HostError extends Error {
   readonly code: HostErrorCode;
   /** What the operator should do next, in one sentence. */

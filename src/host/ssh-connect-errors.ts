@@ -1,7 +1,7 @@
 // ssh2 reports why a connection failed through error codes and "levels"; operators need one clear sentence and a
 // next step for each distinct cause.
 
-import { HostError } from './host-error.js';
+import { HostError, type OperatorInputs } from './host-error.js';
 
 interface Ssh2Error {
   readonly message: string;
@@ -17,6 +17,7 @@ export interface ConnectContext {
   readonly connectTimeoutMs: number;
   readonly tried: readonly string[];
   readonly skipped: readonly string[];
+  readonly inputs: OperatorInputs;
 }
 
 export function connectError(error: unknown, ctx: ConnectContext): HostError {
@@ -26,7 +27,7 @@ export function connectError(error: unknown, ctx: ConnectContext): HostError {
   switch (e.code ?? '') {
     case 'ECONNREFUSED':
       return new HostError('connection-refused', `${ctx.where} refused the connection: nothing listens on port ${ctx.port}`,
-        `Check that sshd runs on the host and that port ${ctx.port} is the right one (--host USER@HOST:PORT).`, cause);
+        `Check that sshd runs on the host and that port ${ctx.port} is the right one (${ctx.inputs.hostAddress}).`, cause);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new HostError('host-not-found', `The host name ${ctx.host} could not be resolved (${e.code})`,
@@ -45,7 +46,7 @@ export function connectError(error: unknown, ctx: ConnectContext): HostError {
     const tried = ctx.tried.length > 0 ? ctx.tried.join(', ') : 'nothing';
     const skipped = ctx.skipped.length > 0 ? `; not offered: ${ctx.skipped.join('; ')}` : '';
     return new HostError('auth-failed', `${ctx.where} refused every key keelson offered as ${ctx.username} (tried: ${tried}${skipped})`,
-      `Install your public key in ~${ctx.username}/.ssh/authorized_keys on the host (ssh-copy-id), or pass the right key with --identity.`, cause);
+      `Install your public key in ~${ctx.username}/.ssh/authorized_keys on the host (ssh-copy-id), or give the right private key (${ctx.inputs.keyFile}).`, cause);
   }
   return new HostError('connection-lost', `The SSH connection to ${ctx.where} failed: ${e.message}`,
     'Check that the host runs OpenSSH and is reachable, then try again.', cause);
@@ -53,5 +54,5 @@ export function connectError(error: unknown, ctx: ConnectContext): HostError {
 
 function timedOut(ctx: ConnectContext, options: { cause: unknown }): HostError {
   return new HostError('connection-timeout', `${ctx.where} did not complete an SSH handshake within ${ctx.connectTimeoutMs} ms`,
-    'Check that the address and port are right and that no firewall drops the traffic; a slow link or a busy host needs a longer --connect-timeout SECONDS.', options);
+    `Check that the address and port are right and that no firewall drops the traffic; a slow link or a busy host needs a longer handshake time (${ctx.inputs.connectTimeout}).`, options);
 }

@@ -7,7 +7,7 @@ import { NodeSSH, type Config } from 'node-ssh';
 import type { ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
 import type { Privilege } from './command-wrap.js';
 import { fingerprintOf, keyTypeOf, normalizeFingerprint } from './fingerprint.js';
-import { HostError } from './host-error.js';
+import { CLI_INPUTS, HostError, type OperatorInputs } from './host-error.js';
 import { type HostKeyVerdict, hostKeyError, judgeHostKey, knownKeyTypes } from './host-key-policy.js';
 import { HostKeyStore, defaultKnownHostsFiles, readKnownHostsFiles } from './host-key-store.js';
 import type { Host } from './host.js';
@@ -49,6 +49,8 @@ export interface SshHostOptions {
   readonly confirmNewHostKey?: (key: NewHostKey) => Promise<boolean>;
   /** Default: 'root' when logging in as root, else 'sudo' (`sudo -n`, never a password prompt). */
   readonly privilege?: Privilege;
+  /** How remedies name what the operator gives (a flag, a wizard field); the command line's flags by default. */
+  readonly inputs?: OperatorInputs;
 }
 
 // ssh2's own default order; host key algorithms the host is already known by are moved to the front.
@@ -165,8 +167,10 @@ export async function connectSshHost(options: SshHostOptions): Promise<Host> {
   const privilege: Privilege = options.privilege ?? (username === 'root' ? 'root' : 'sudo');
   const label = `ssh ${username}@${where}${privilege === 'sudo' ? ' (sudo)' : ''}`;
 
+  const inputs = options.inputs ?? CLI_INPUTS;
   const identities = await loadIdentities({
     username,
+    inputs,
     ...(options.identityFiles === undefined ? {} : { identityFiles: options.identityFiles }),
     ...(options.agentSocket === undefined ? {} : { agentSocket: options.agentSocket }),
   });
@@ -186,7 +190,7 @@ export async function connectSshHost(options: SshHostOptions): Promise<Host> {
     keepaliveCountMax: options.keepaliveCountMax ?? 4,
     ...(serverHostKey === undefined ? {} : { algorithms: { serverHostKey } }),
   };
-  const ctx: ConnectContext = { where, host, port, username, connectTimeoutMs, tried: identities.tried, skipped: identities.skipped };
+  const ctx: ConnectContext = { where, host, port, username, connectTimeoutMs, tried: identities.tried, skipped: identities.skipped, inputs };
 
   const first = await attempt(config, ctx, (keyBlob) => judgeHostKey(entries, host, port, keyBlob, pinned));
   if (first.kind === 'connected') {

@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import ssh2, { type AgentAuthMethod, type ParsedKey, type PublicKeyAuthMethod } from 'ssh2';
 import { fingerprintOf } from './fingerprint.js';
-import { HostError } from './host-error.js';
+import { CLI_INPUTS, HostError, type OperatorInputs } from './host-error.js';
 
 export interface Identities {
   readonly methods: (PublicKeyAuthMethod | AgentAuthMethod)[];
@@ -22,6 +22,8 @@ export interface IdentityOptions {
   readonly identityFiles?: readonly string[];
   /** ssh-agent socket; defaults to $SSH_AUTH_SOCK. null: no agent. */
   readonly agentSocket?: string | null;
+  /** Where the remedies say a key is given (a flag, a wizard field). */
+  readonly inputs?: OperatorInputs;
 }
 
 function parsePrivateKey(data: Buffer): ParsedKey | Error {
@@ -32,6 +34,7 @@ function parsePrivateKey(data: Buffer): ParsedKey | Error {
 
 export async function loadIdentities(options: IdentityOptions): Promise<Identities> {
   const explicit = options.identityFiles !== undefined;
+  const inputs = options.inputs ?? CLI_INPUTS;
   const files = options.identityFiles ?? ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((name) => join(homedir(), '.ssh', name));
   const methods: Identities['methods'] = [];
   const tried: string[] = [];
@@ -44,7 +47,7 @@ export async function loadIdentities(options: IdentityOptions): Promise<Identiti
     } catch (error) {
       if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw new HostError('bad-argument', `Cannot read the identity file ${file}: ${(error as Error).message}`,
-        'Pass the path of an SSH private key this user can read (--identity).', { cause: error });
+        `Give the path of an SSH private key this user can read (${inputs.keyFile}).`, { cause: error });
     }
     const key = parsePrivateKey(data);
     if (key instanceof Error) {
@@ -70,7 +73,7 @@ export async function loadIdentities(options: IdentityOptions): Promise<Identiti
   if (methods.length === 0) {
     const why = skipped.length > 0 ? `: ${skipped.join('; ')}` : ' (no key file and no ssh-agent)';
     throw new HostError('auth-failed', `keelson has no SSH key to log in with${why}`,
-      'Pass a private key with --identity, or start ssh-agent and add your key with ssh-add.');
+      `Give a private key (${inputs.keyFile}), or start ssh-agent and add your key with ssh-add.`);
   }
   return { methods, tried, skipped };
 }

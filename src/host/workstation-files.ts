@@ -1,5 +1,6 @@
 // The operator's own files (manifests, answers, saved plans). Kept apart from Host: these never touch the target.
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, readdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
 export const readWorkstationText = async (path: string): Promise<string | null> => {
@@ -45,4 +46,18 @@ export const statWorkstationPath = async (path: string): Promise<WorkstationStat
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
+};
+
+/** Where `name` would run from through PATH (symlinks resolved), as a shell finds it; null when it is not there. */
+export const findOnPath = async (name: string, pathEnv: string | undefined): Promise<string | null> => {
+  for (const dir of (pathEnv ?? '').split(':').filter((d) => d.startsWith('/'))) {
+    const candidate = join(dir, name);
+    try {
+      await access(candidate, constants.X_OK);
+      return await realpath(candidate);
+    } catch {
+      // not here, or not executable: the next directory
+    }
+  }
+  return null;
 };

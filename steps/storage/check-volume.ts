@@ -5,6 +5,7 @@ import { STORAGE_RECORD_PATH, type RecordState } from './facts.js';
 import type { LuksHeader } from './luks-header.js';
 import { luksUuidOf, type StorageFacts, type VolumeModel } from './model.js';
 import type { LuksDevice } from './volume-probe.js';
+import { NOT_ENCRYPTED } from './setup-request.js';
 
 const WANT_CIPHER = 'aes-xts-plain64';
 const WANT_KEY_BITS = 512;
@@ -115,7 +116,7 @@ export const checkVolume = (facts: StorageFacts, model: VolumeModel, dataMount: 
     case 'none':
       return [
         blocker(
-          'data-not-encrypted',
+          NOT_ENCRYPTED,
           `${dataMount} is on ${where}, which is not encrypted: the stack's user data would be stored in the clear.`,
           `Put ${dataMount} on a LUKS2 volume. On an empty extra disk keelson does it: keelson plan --setup-luks /dev/disk/by-id/DISK (lsblk -o NAME,SIZE,TYPE,FSTYPE,MOUNTPOINTS lists the disks).`,
         ),

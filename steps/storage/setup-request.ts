@@ -9,6 +9,12 @@ export const LUKS_DEVICE_ANSWER = 'keelson.luks-device';
 /** Where the generated key is written (root-only, 0400) for /etc/crypttab; default /etc/cryptsetup-keys.d/NAME.key. */
 export const LUKS_KEY_FILE_ANSWER = 'keelson.luks-key-file';
 
+/** The blocker an unencrypted data mount gets, which the setup (on an empty disk) answers: the wizard offers it there. */
+export const NOT_ENCRYPTED = 'data-not-encrypted';
+
+/** What a LUKS request puts in the answers; per host, so it is never saved for a replay elsewhere. */
+export const isLuksAnswer = (id: string): boolean => id === LUKS_DEVICE_ANSWER || id === LUKS_KEY_FILE_ANSWER;
+
 export interface LuksSetupRequest {
   readonly device: string;
   readonly keyFile: string;

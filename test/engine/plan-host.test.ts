@@ -43,6 +43,8 @@ describe('planHost', () => {
     const { plan } = await planHost(createLocalHost(), [throwingStep], manifest, {});
     expect(plan.steps[0]?.findings[0]).toMatchObject({ severity: 'blocker', code: 'fact-unreadable' });
     expect(plan.steps[0]?.findings[0]?.message).toContain('unexpected output');
+    // The verdict a script reads first, at the top of the JSON.
+    expect(plan).toMatchObject({ format: 'keelson-plan/2', blocked: true, blockerCount: 1 });
   });
 
   it('gives the same facts hash twice on an unchanged host', async () => {

@@ -80,6 +80,16 @@ describe('connection failures', () => {
     expect(error.remedy).toMatch(/authorized_keys/);
   });
 
+  it('words its remedy as the front end that asked: a flag headless, the form\'s field in the wizard', async () => {
+    const stranger = join(dir, 'stranger-2');
+    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'stranger', '-f', stranger]);
+    const headless = await failure(connectToTestSshd(sshd, { identityFiles: [stranger] }));
+    expect(headless.remedy).toContain('--identity FILE');
+    const wizard = await failure(connectToTestSshd(sshd, { identityFiles: [stranger], inputs: { keyFile: 'the "Private key file" field', hostAddress: 'the "SSH destination" field', connectTimeout: 'keelson --connect-timeout SECONDS' } }));
+    expect(wizard.remedy).toContain('the "Private key file" field');
+    expect(wizard.remedy).not.toContain('--identity');
+  });
+
   it('explains a passphrase-protected key instead of trying it', async () => {
     const locked = join(dir, 'locked');
     await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret-passphrase', '-f', locked]);

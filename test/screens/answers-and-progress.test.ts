@@ -16,6 +16,7 @@ describe('writeAnswersFiles', () => {
   it('writes answers that `--answers` replays and secrets that `--secrets` reads, the secrets 0600', async () => {
     const dir = temp();
     const saved = await writeAnswersFiles({
+      keelson: 'npm run keelson --',
       answersPath: join(dir, 'demo.answers.yaml'),
       stackRef: 'demo',
       answers: { domain: 'shop.example.org', port: '8081' },
@@ -23,7 +24,7 @@ describe('writeAnswersFiles', () => {
       host: 'admin@192.0.2.10:2222',
     });
     expect(saved.secretsPath).toBe(join(dir, 'demo.answers.secrets.yaml'));
-    expect(saved.replay).toBe(`keelson apply --stack demo --answers ${join(dir, 'demo.answers.yaml')} --secrets ${join(dir, 'demo.answers.secrets.yaml')} --host admin@192.0.2.10:2222 --yes`);
+    expect(saved.replay).toBe(`npm run keelson -- apply --stack demo --answers ${join(dir, 'demo.answers.yaml')} --secrets ${join(dir, 'demo.answers.secrets.yaml')} --host admin@192.0.2.10:2222 --yes`);
     expect(await loadAnswers(demoManifest, saved.answersPath)).toEqual({ domain: 'shop.example.org', port: '8081' });
     expect((await loadSecretAnswers(saved.secretsPath ?? '', {})).values).toEqual({ 'admin-token': "it's: a #secret" });
     expect(statSync(saved.secretsPath ?? '').mode & 0o777).toBe(0o600);
@@ -33,7 +34,7 @@ describe('writeAnswersFiles', () => {
   });
 
   it('writes no secrets file when the stack asks none', async () => {
-    const saved = await writeAnswersFiles({ answersPath: join(temp(), 'a.yaml'), stackRef: '/srv/stack.yaml', answers: {}, secrets: {} });
+    const saved = await writeAnswersFiles({ keelson: 'keelson', answersPath: join(temp(), 'a.yaml'), stackRef: '/srv/stack.yaml', answers: {}, secrets: {} });
     expect(saved.secretsPath).toBeNull();
     expect(saved.replay).not.toContain('--secrets');
   });

@@ -78,7 +78,7 @@ describe('ApplyScreen', () => {
 
 describe('summary', () => {
   const base = { stack: demoStack, hostLabel: 'ssh admin@192.0.2.10:2222 (sudo)', target: { kind: 'ssh' as const, destination: 'admin@192.0.2.10:2222' }, logPath: '/home/op/.local/state/keelson/logs/w.log', saved: null };
-  const text = (input: Parameters<typeof summaryLines>[0]) => summaryLines(input, 200).map(lineText).join('\n');
+  const text = (input: Omit<Parameters<typeof summaryLines>[0], 'keelson'>, keelson = 'keelson') => summaryLines({ ...input, keelson }, 200).map(lineText).join('\n');
 
   it('says what runs, where, how to reach it (a tunnel for a loopback port on a remote host) and where the log is', () => {
     const t = text({ ...base, outcome: { ok: true, stopped: false, runId: 'r', journalPath: '/var/lib/keelson/journal/r.jsonl', done: 5, skipped: 1 } });
@@ -96,6 +96,12 @@ describe('summary', () => {
     expect(t).toContain('✗ Apply stopped at action 2: create user demo');
     expect(t).toContain('useradd: exited with 9');
     expect(t).toContain('finished actions are not repeated');
+  });
+
+  it('names the command that starts keelson from where the operator is', () => {
+    const t = text({ ...base, outcome: { ok: false, stopped: true, runId: 'r', journalPath: 'j', done: 1, skipped: 0 } }, 'npm run keelson --');
+    expect(t).toContain('run npm run keelson -- again to resume or roll back.');
+    expect(t).toContain('w saves the answers for "npm run keelson -- apply --answers FILE"');
   });
 
   it('ends the wizard on enter, and saves the answers on w', async () => {

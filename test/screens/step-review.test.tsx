@@ -5,8 +5,8 @@ import { StepScreen } from '../../screens/step/step-screen.js';
 import { ReviewScreen } from '../../screens/review/review-screen.js';
 import type { PlanState } from '../../screens/app/wizard-state.js';
 import { fakeController } from './helpers/fake-controller.js';
-import { blockedPlan, demoStack, makePlan } from './helpers/fixtures.js';
-import { KEY, press, renderScreen, send, waitForFrame } from './helpers/harness.js';
+import { blockedPlan, demoStack, dependentPlan, makePlan } from './helpers/fixtures.js';
+import { KEY, press, renderScreen, send, type, waitForFrame } from './helpers/harness.js';
 
 afterEach(() => {
   cleanup();
@@ -16,7 +16,7 @@ const common = () => ({ active: true, context: '', onHelp: vi.fn(), onQuit: vi.f
 const ready = (plan = makePlan()): PlanState => ({ status: 'ready', request: 1, planned: { plan, gatherMs: 3 } });
 
 const stepScreen = (plan: PlanState, stepIndex = 0, skipped: string[] = []) => {
-  const props = { ...common(), plan, stepIndex, skipped, hostLabel: 'ssh admin@h:22 (sudo)', onNext: vi.fn(), onSkip: vi.fn(), onRecheck: vi.fn(), onBack: vi.fn() };
+  const props = { ...common(), plan, stepIndex, skipped, hostLabel: 'ssh admin@h:22 (sudo)', onNext: vi.fn(), onSkip: vi.fn(), onRecheck: vi.fn(), onBack: vi.fn(), answers: {}, dataMount: '/home', onLuks: vi.fn() };
   return { props, r: renderScreen(<StepScreen {...props} />, fakeController()) };
 };
 
@@ -54,6 +54,15 @@ describe('StepScreen', () => {
     expect(props.onNext).toHaveBeenCalledOnce();
     await send(r, 'b');
     expect(props.onBack).toHaveBeenCalledOnce();
+  });
+
+  it('says why a step that later steps build on cannot be skipped, and offers no s', async () => {
+    const { props, r } = stepScreen(ready(dependentPlan()), 1);
+    const frame = await waitForFrame(r, 'Step 2 of 3 · Users and groups');
+    expect(frame).toContain('Cannot be skipped: Quadlet units builds on its actions (the units run as the users it creates).');
+    expect(frame).not.toContain('s skip');
+    await send(r, 's');
+    expect(props.onSkip).not.toHaveBeenCalled();
   });
 
   it('says when a step was skipped', async () => {
@@ -127,5 +136,60 @@ describe('ReviewScreen', () => {
       expect(props.onSaved).toHaveBeenCalledOnce();
     });
     expect(controller.calls.saveAnswers).toEqual([{ path: '/tmp/mine.yaml', answers: { domain: 'demo.example.org', port: '18080' } }]);
+  });
+});
+
+describe('the LUKS setup on the storage step', () => {
+  const notEncrypted = makePlan({
+    accounts: {
+      id: 'storage',
+      title: 'Storage: encrypted data mount, audit partition, auditd',
+      findings: [{ severity: 'blocker', code: 'data-not-encrypted', message: '/home is on /dev/vda1 (ext4, mounted at /), which is not encrypted.', remedy: 'Put /home on a LUKS2 volume.' }],
+      actions: [],
+    },
+  });
+  const storageScreen = (answers: Record<string, string> = {}, plan = notEncrypted) => {
+    const props = { ...common(), plan: ready(plan), stepIndex: 1, skipped: [], hostLabel: 'h', onNext: vi.fn(), onSkip: vi.fn(), onRecheck: vi.fn(), onBack: vi.fn(), answers, dataMount: '/home', onLuks: vi.fn() };
+    return { props, r: renderScreen(<StepScreen {...props} />, fakeController()) };
+  };
+
+  it('is offered where the data mount is not encrypted, and asks for the disk twice before planning it', async () => {
+    const { props, r } = storageScreen();
+    const frame = await waitForFrame(r, 'keelson can encrypt an empty extra disk for /home: press l.');
+    expect(frame).toContain('l set up LUKS…');
+    await press(r, 'l', 'Set up LUKS2 for /home on an empty disk');
+    await waitForFrame(r, '✗ name the empty disk to encrypt');
+    await type(r, 'vdb');
+    await waitForFrame(r, '"vdb" is not a device path');
+    await type(r, KEY.backspace.repeat(3) + '/dev/vdb');
+    await press(r, KEY.enter, '✗ type the device path again to confirm');
+    await type(r, '/dev/vdc');
+    await waitForFrame(r, '✗ the two paths differ');
+    await type(r, KEY.backspace + 'b');
+    await press(r, KEY.enter, '/etc/cryptsetup-keys.d/home.key');
+    expect(props.onLuks).not.toHaveBeenCalled();
+    await send(r, KEY.enter);
+    expect(props.onLuks).toHaveBeenCalledWith({ device: '/dev/vdb', keyFile: '/etc/cryptsetup-keys.d/home.key' });
+  });
+
+  it('esc leaves the plan as it was; no other step offers it', async () => {
+    const { props, r } = storageScreen();
+    await press(r, 'l', 'Set up LUKS2');
+    await press(r, KEY.esc, 'press l.');
+    expect(props.onLuks).not.toHaveBeenCalled();
+    const other = stepScreen(ready(notEncrypted), 0);
+    const frame = await waitForFrame(other.r, 'Step 1 of 3 · Preflight');
+    expect(frame).not.toContain('LUKS');
+  });
+
+  it('a setup asked for can be changed or dropped: both paths cleared plan without it', async () => {
+    const { props, r } = storageScreen({ 'keelson.luks-device': '/dev/vdb' });
+    await waitForFrame(r, 'l change LUKS…');
+    await press(r, 'l', 'Clear both paths (ctrl+u) to plan without the setup.');
+    await type(r, '\u0015');
+    await press(r, KEY.enter, '› The same path again');
+    await press(r, KEY.enter, '› Key file');
+    await send(r, KEY.enter);
+    expect(props.onLuks).toHaveBeenCalledWith(null);
   });
 });

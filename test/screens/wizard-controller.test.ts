@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createWizardController } from '../../src/cli/wizard-controller.js';
+import type { HostFlags, OpenHostHooks } from '../../src/cli/open-host.js';
 import { openWizardLog } from '../../src/cli/wizard-log.js';
 import { confProgressStore, createWizardConf } from '../../src/cli/wizard-progress-store.js';
 import { createRedactor } from '../../src/cli/wizard-redactor.js';
@@ -15,7 +16,9 @@ import { KEELSON_STATE_DIR as STATE } from '../../src/apply/journal.js';
 import { defineStep } from '../../src/engine/step.js';
 import type { Fact } from '../../src/facts/fact.js';
 import type { ApplyEvent } from '../../src/apply/apply-plan.js';
-import { demoStack } from './helpers/fixtures.js';
+import { demoStack, makePlan } from './helpers/fixtures.js';
+import { action as luksAction, scriptedHost } from '../steps/storage/luks-scripted-host.js';
+import type { Reveal } from '../../screens/controller.js';
 
 const fileFact = (path: string): Fact<string | null> => ({ id: `file:${path}`, probe: { argv: ['cat', '--', path] }, parse: (o) => (o.exitCode === 0 ? o.stdout : null) });
 
@@ -46,6 +49,7 @@ describe('createWizardController', () => {
       redactor,
       progress: confProgressStore(createWizardConf(join(tmp, 'conf'))),
       cwd: tmp,
+      keelson: 'npm --prefix /opt/keelson run keelson --',
       steps: [filesStep(dir)],
       openHost: () => Promise.resolve(relocated(createLocalHost(), root)),
     });
@@ -88,6 +92,8 @@ describe('createWizardController', () => {
 
     const saved = await controller.saveAnswers('answers.yaml', demoStack, { domain: 'd.example', port: '8080' });
     expect(saved).toMatchObject({ answersPath: join(tmp, 'answers.yaml'), secretsPath: join(tmp, 'answers.secrets.yaml') });
+    // A command that runs from where the operator is, not a "keelson" their shell may not know.
+    expect(saved.replay.startsWith(`npm --prefix /opt/keelson run keelson -- apply --stack demo --answers ${join(tmp, 'answers.yaml')}`)).toBe(true);
     expect(readFileSync(join(tmp, 'answers.secrets.yaml'), 'utf8')).toContain('tok-SECRET-42');
 
     await controller.close();
@@ -96,5 +102,56 @@ describe('createWizardController', () => {
     expect(text).not.toContain('tok-SECRET-42');
     expect(text).toContain('apply: stopped by the operator after 1 of 2');
     expect(text).toContain('rollback: restored');
+  });
+});
+
+describe('createWizardController connect', () => {
+  it('asks the host layer for remedies in the wizard\'s words, and passes --connect-timeout on', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'keelson-controller-'));
+    const redactor = createRedactor();
+    const seen: { flags: HostFlags; hooks: OpenHostHooks }[] = [];
+    const controller = createWizardController({
+      flags: { connectTimeout: '90' },
+      log: openWizardLog(join(tmp, 'logs'), redactor),
+      redactor,
+      progress: confProgressStore(createWizardConf(join(tmp, 'conf'))),
+      cwd: tmp,
+      openHost: (flags, hooks) => {
+        seen.push({ flags, hooks });
+        return Promise.resolve(createLocalHost());
+      },
+    });
+    await controller.connect({ kind: 'ssh', destination: 'admin@192.0.2.10', identity: 'id' }, () => Promise.resolve(false));
+    await controller.close();
+    expect(seen[0]?.flags).toMatchObject({ host: 'admin@192.0.2.10', identity: join(tmp, 'id'), connectTimeout: '90' });
+    expect(seen[0]?.hooks.inputs?.keyFile).toBe('the "Private key file" field');
+  });
+});
+
+describe('createWizardController apply with a LUKS setup', () => {
+  it('hands the generated key to the screen once, apart from the events, and never writes it to the log', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'keelson-controller-'));
+    const redactor = createRedactor();
+    const log = openWizardLog(join(tmp, 'logs'), redactor);
+    const { host, writes } = scriptedHost({ luksUuid: null, signature: null, keyFile: null, mapperOpen: false, fs: '', mountedAt: [] });
+    const controller = createWizardController({ flags: {}, log, redactor, progress: confProgressStore(createWizardConf(join(tmp, 'conf'))), cwd: tmp, openHost: () => Promise.resolve(host) });
+    await controller.connect({ kind: 'local' }, () => Promise.resolve(false));
+    const plan = makePlan({ preflight: { actions: [] }, accounts: { actions: [luksAction] }, units: { actions: [] } });
+    const reveals: Reveal[] = [];
+    const events: string[] = [];
+    const outcome = await controller.apply(plan, (e) => events.push(JSON.stringify(e)), new AbortController().signal, (r) => reveals.push(r));
+    // The request is per host: saved answers replayed elsewhere must not format that host's disk.
+    const saved = await controller.saveAnswers('a.yaml', demoStack, { domain: 'd.example', port: '8080', 'keelson.luks-device': '/dev/vdb' });
+    await controller.close();
+    expect(readFileSync(saved.answersPath, 'utf8')).not.toContain('luks');
+
+    expect(outcome).toMatchObject({ ok: true, done: 1 });
+    const key = writes.find((w) => w.path === luksAction.keyFile)?.content ?? '';
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(reveals).toEqual([{ message: expect.stringContaining('is shown ONCE') as unknown, secret: key }]);
+    expect(events.join('\n')).not.toContain(key);
+    const text = readFileSync(controller.logPath, 'utf8');
+    expect(text).toContain('shown on the screen only, not in this log');
+    expect(text).not.toContain(key);
   });
 });

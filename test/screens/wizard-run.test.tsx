@@ -3,8 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { WizardRoot } from '../../screens/app/wizard-root.js';
 import type { WizardExit } from '../../screens/app/wizard-app.js';
-import { deferred, fakeController } from './helpers/fake-controller.js';
-import { KEY, press, send, type, waitForFrame } from './helpers/harness.js';
+import { deferred, FAKE_LUKS_KEY, fakeController } from './helpers/fake-controller.js';
+import { toFirstStep, stepsToReview } from './helpers/walk.js';
+import { KEY, plain, press, send, type, waitForFrame } from './helpers/harness.js';
+import { blockedPlan, makePlan } from './helpers/fixtures.js';
+import type { Plan } from '../../src/engine/plan.js';
 import { render } from 'ink-testing-library';
 import type { HostRun } from '../../screens/controller.js';
 import { vi } from 'vitest';
@@ -125,5 +128,75 @@ describe('the wizard, from Welcome to Summary', () => {
     await press(r, KEY.enter, 'Step 2 of 3');
     await press(r, KEY.enter, 'Step 3 of 3');
     await press(r, KEY.enter, 'Resuming run r9');
+  });
+});
+
+describe('the help', () => {
+  const toReview = async (plan: () => Plan) => {
+    const r = render(<WizardRoot controller={fakeController({ plan })} noColor onExit={() => undefined} />);
+    await toFirstStep(r);
+    await stepsToReview(r);
+    return r;
+  };
+  const helpRows = (frame: string) => frame.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim());
+
+  it('on a blocked Review lists the keys that work there: no enter, since enter does nothing', async () => {
+    const r = await toReview(blockedPlan);
+    const footer = plain(r.lastFrame()).split('\n').at(-1) ?? '';
+    expect(footer).not.toContain('enter');
+    const help = await press(r, '?', 'Help · Review');
+    expect(helpRows(help).some((l) => l.startsWith('enter'))).toBe(false);
+    expect(help).toContain('back to the steps: fix the blockers on the host');
+    await press(r, KEY.esc, 'keelson  Review');
+    await send(r, KEY.enter);
+    expect(plain(r.lastFrame())).not.toContain('Apply 5 actions');
+  });
+
+  it('on a Review that can be applied names enter, as its footer does', async () => {
+    const r = await toReview(makePlan);
+    expect(plain(r.lastFrame()).split('\n').at(-1)).toContain('enter apply…');
+    const help = await press(r, '?', 'Help · Review');
+    expect(helpRows(help).find((l) => l.startsWith('enter'))).toMatch(/^enter\s+apply the plan: asks once more/);
+  });
+});
+
+describe('LUKS from the wizard', () => {
+  const luksSetup = { kind: 'luks.setup' as const, description: 'encrypt /dev/vdb (LUKS2, argon2id, aes-xts-plain64 512-bit) as home, move /home\'s content onto it and mount it; key to /etc/cryptsetup-keys.d/home.key, shown once', device: '/dev/vdb', resolvedDevice: '/dev/vdb', uuid: '9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f', name: 'home', keyFile: '/etc/cryptsetup-keys.d/home.key', mountPoint: '/home', filesystem: 'ext4' as const };
+  const storage = (asked: boolean) => ({
+    id: 'storage',
+    title: 'Storage: encrypted data mount, audit partition, auditd',
+    findings: asked
+      ? [{ severity: 'info' as const, code: 'luks-setup-planned', message: '/home is not encrypted yet: /dev/vdb becomes a LUKS2 volume.', remedy: '' }]
+      : [{ severity: 'blocker' as const, code: 'data-not-encrypted', message: '/home is on /dev/vda1 (ext4, mounted at /), which is not encrypted.', remedy: 'Put /home on a LUKS2 volume.' }],
+    actions: asked ? [luksSetup] : [],
+  });
+
+  it('asks for the disk twice, plans it (nothing applied), applies it and shows the key once, until kept', async () => {
+    const controller = fakeController({ plan: () => makePlan({ accounts: storage(controller.calls.plan.at(-1)?.['keelson.luks-device'] !== undefined) }) });
+    const r = render(<WizardRoot controller={controller} noColor onExit={() => undefined} />);
+    await toFirstStep(r);
+    await press(r, KEY.enter, 'press l.');
+    await press(r, 'l', 'Set up LUKS2 for /home');
+    await type(r, '/dev/vdb');
+    await press(r, KEY.enter, '› The same path again');
+    await type(r, '/dev/vdb');
+    await press(r, KEY.enter, '› Key file');
+    await press(r, KEY.enter, '/home is not encrypted yet: /dev/vdb becomes a LUKS2 volume.');
+    // A new plan with the request, on the same step; nothing was applied.
+    expect(controller.calls.plan.at(-1)).toMatchObject({ 'keelson.luks-device': '/dev/vdb' });
+    expect(controller.calls.apply).toHaveLength(0);
+    expect(plain(r.lastFrame())).toContain('+ encrypt /dev/vdb (LUKS2');
+    await press(r, KEY.enter, 'Step 3 of 3');
+    await press(r, KEY.enter, 'keelson  Review');
+    await press(r, KEY.enter, 'y apply');
+    const shown = await press(r, 'y', FAKE_LUKS_KEY);
+    expect(shown).toContain('The key of /home (LUKS 9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f) is shown ONCE.');
+    await waitForFrame(r, '✓ Applied in');
+    // Enter hides the key first; only then does it lead on.
+    const hidden = await press(r, KEY.enter, (f) => !f.includes(FAKE_LUKS_KEY));
+    expect(hidden).toContain('keelson  Apply');
+    await press(r, KEY.enter, 'keelson  Summary');
+    expect(r.frames.slice(-1).join('')).not.toContain(FAKE_LUKS_KEY);
+    expect(controller.logLines.join('\n')).not.toContain(FAKE_LUKS_KEY);
   });
 });

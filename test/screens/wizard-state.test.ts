@@ -2,7 +2,7 @@
 // and what is kept for next time (never a secret).
 import { describe, expect, it } from 'vitest';
 import { initialWizardState, progressOf, wizardReducer, type WizardEvent, type WizardState } from '../../screens/app/wizard-state.js';
-import { blockedPlan, demoStack, makePlan, quietStack } from './helpers/fixtures.js';
+import { blockedPlan, demoStack, dependentPlan, makePlan, quietStack } from './helpers/fixtures.js';
 
 const run = (events: WizardEvent[], from: WizardState = initialWizardState(null, null)): WizardState => events.reduce(wizardReducer, from);
 
@@ -53,6 +53,27 @@ describe('wizardReducer', () => {
     expect(s).toMatchObject({ stepIndex: 0, skipped: [] });
   });
 
+  it('refuses to skip a step whose actions a later step builds on: the units would name a user never created', () => {
+    const s = run([...toSteps, planned(1, dependentPlan()), { type: 'next-step' }, { type: 'skip-step' }]);
+    expect(s).toMatchObject({ screen: 'step', stepIndex: 1, skipped: [] });
+  });
+
+  it('skips such a step once the steps that build on it are skipped, and then will not include those alone again', () => {
+    const atUnits = run([...toSteps, planned(1, dependentPlan()), { type: 'next-step' }, { type: 'next-step' }, { type: 'skip-step' }]);
+    expect(atUnits.skipped).toEqual(['units']);
+    const both = run([{ type: 'back' }, { type: 'back' }, { type: 'skip-step' }], atUnits);
+    expect(both).toMatchObject({ stepIndex: 2, skipped: ['units', 'accounts'] });
+    // The units again, without the accounts they run as: refused.
+    expect(run([{ type: 'skip-step' }], both).skipped).toEqual(['units', 'accounts']);
+  });
+
+  it('a new plan includes again a skipped step that a later step now builds on', () => {
+    const s = run([...toSteps, planned(1), { type: 'next-step' }, { type: 'skip-step' }]);
+    expect(s.skipped).toEqual(['accounts']);
+    const replanned = run([{ type: 'recheck' }, planned(2, dependentPlan())], s);
+    expect(replanned.skipped).toEqual([]);
+  });
+
   it('refuses to confirm a Review with blockers: nothing is applied', () => {
     const s = run([...toSteps, planned(1, blockedPlan()), { type: 'next-step' }, { type: 'next-step' }, { type: 'next-step' }]);
     expect(s.screen).toBe('review');
@@ -93,5 +114,30 @@ describe('progressOf', () => {
     expect(progressOf(initialWizardState(null, null), 'x')).toBeNull();
     const applied = run([...toSteps, planned(1), { type: 'applied', outcome: { ok: true, stopped: false, runId: 'r', journalPath: 'j', done: 5, skipped: 0 } }]);
     expect(progressOf(applied, 'x')).toBeNull();
+  });
+});
+
+describe('the LUKS setup from the wizard', () => {
+  const atStorage = () => run([...toSteps, planned(1)]);
+
+  it('puts the request in the answers and plans again, on the same step: nothing is applied', () => {
+    const s = run([{ type: 'next-step' }, { type: 'luks-requested', request: { device: '/dev/disk/by-id/virtio-data', keyFile: '' } }], atStorage());
+    expect(s.answers).toEqual({ domain: 'a.example', port: '8080', 'keelson.luks-device': '/dev/disk/by-id/virtio-data' });
+    expect(s).toMatchObject({ screen: 'step', stepIndex: 1, plan: { status: 'running', request: 2 } });
+    expect(s.outcome).toBeNull();
+  });
+
+  it('keeps a key file other than the default, and drops the whole request when asked to', () => {
+    const s = run([{ type: 'luks-requested', request: { device: '/dev/vdb', keyFile: '/etc/keys/home.key' } }], atStorage());
+    expect(s.answers).toMatchObject({ 'keelson.luks-device': '/dev/vdb', 'keelson.luks-key-file': '/etc/keys/home.key' });
+    const dropped = run([planned(2), { type: 'luks-requested', request: null }], s);
+    expect(dropped.answers).toEqual({ domain: 'a.example', port: '8080' });
+  });
+
+  it('forgets the request once an apply succeeded: the disk is encrypted, a new plan must not set it up again', () => {
+    const s = run([{ type: 'luks-requested', request: { device: '/dev/vdb', keyFile: '' } }, planned(2), { type: 'applied', outcome: { ok: true, stopped: false, runId: 'r', journalPath: 'j', done: 9, skipped: 0 } }], atStorage());
+    expect(s.answers).toEqual({ domain: 'a.example', port: '8080' });
+    const failed = run([{ type: 'luks-requested', request: { device: '/dev/vdb', keyFile: '' } }, planned(2), { type: 'applied', outcome: { ok: false, stopped: false, runId: 'r', journalPath: 'j', done: 1, skipped: 0 } }], atStorage());
+    expect(failed.answers).toMatchObject({ 'keelson.luks-device': '/dev/vdb' });
   });
 });

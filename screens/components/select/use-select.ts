@@ -1,14 +1,9 @@
-// Keys of a select: ↑↓ (or k/j) move, enter chooses.
-import { useKeys } from '../../keys/use-keys.js';
+// Keys of a select: ↑↓ (or k/j) move, enter chooses. Bindings, so the screen's frame shows and handles them with
+// the rest of its keys.
+import { bind, type Binding } from '../../keys/bindings.js';
 import type { SelectState } from './use-select-state.js';
 
-export const useSelect = <V extends string>(state: SelectState<V>, onChoose: (value: V) => void, isActive: boolean): void => {
-  useKeys(
-    (intent) => {
-      if (intent === 'up') state.previous();
-      else if (intent === 'down') state.next();
-      else if (intent === 'enter' && state.focusedValue !== undefined) onChoose(state.focusedValue);
-    },
-    { isActive },
-  );
-};
+export const selectBindings = <V extends string>(state: SelectState<V>, onChoose: (value: V) => void, choose = 'choose'): Binding[] => [
+  bind('↑↓', 'move', ['up', 'down'], (i) => { if (i === 'up') state.previous(); else state.next(); }, { help: 'move between the choices' }),
+  bind('enter', choose, 'enter', () => { if (state.focusedValue !== undefined) onChoose(state.focusedValue); }),
+];

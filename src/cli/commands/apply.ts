@@ -5,7 +5,8 @@ import type { Host } from '../../host/host.js';
 import { applyPlan, type ApplyEvent, type ApplyResult } from '../../apply/apply-plan.js';
 import { changedFacts } from '../../facts/gather.js';
 import { planHost } from '../../engine/plan-host.js';
-import { planActions, planBlockers, planSchema, type Plan } from '../../engine/plan.js';
+import { planActions, planBlockers, type Plan } from '../../engine/plan.js';
+import { readPlan } from '../../engine/read-plan.js';
 import { renderPlanText } from '../../engine/render-plan.js';
 import { visibleText } from '../../engine/visible-text.js';
 import { withMissingSecrets } from '../../engine/secret-findings.js';
@@ -33,9 +34,9 @@ const readSavedPlan = async (file: string): Promise<Plan> => {
   } catch {
     throw new UsageError(`${file}: not a JSON plan (save one with "keelson plan --out FILE")`);
   }
-  const r = planSchema.safeParse(doc);
-  if (!r.success) throw new UsageError(`${file}: not a keelson plan this version can apply (${r.error.issues[0]?.message ?? 'invalid'})`);
-  return r.data;
+  const r = readPlan(doc);
+  if (!r.ok) throw new UsageError(`${file}: not a keelson plan this version can apply (${r.why})`);
+  return r.plan;
 };
 
 const confirm = async (count: number): Promise<boolean> => {

@@ -11,7 +11,7 @@ export const wizardCommand = async (flags: HostFlags & { stack?: string }): Prom
   }
   // Loaded here, not at the top: the headless commands never pay for Ink, React and conf. Side by side, so
   // their loading overlaps (the first frame waits for the slowest, not the sum).
-  const [{ runWizard }, { noColorFromEnv }, { createWizardController }, { defaultLogDir, openWizardLog }, { confProgressStore, createWizardConf }, { createRedactor }] =
+  const [{ runWizard }, { noColorFromEnv }, { createWizardController }, { defaultLogDir, openWizardLog }, { confProgressStore, createWizardConf }, { createRedactor }, { detectKeelsonCommand, operatorCwd }, { PACKAGE_ROOT }] =
     await Promise.all([
       import('../../../screens/run-wizard.js'),
       import('../../../screens/theme/theme.js'),
@@ -19,11 +19,16 @@ export const wizardCommand = async (flags: HostFlags & { stack?: string }): Prom
       import('../wizard-log.js'),
       import('../wizard-progress-store.js'),
       import('../wizard-redactor.js'),
+      import('../keelson-command.js'),
+      import('../context.js'),
     ]);
+  // Where the operator is (npm run moves keelson into the package directory), and how keelson is started from there.
+  const cwd = operatorCwd(process.env, process.cwd());
+  const keelson = await detectKeelsonCommand(PACKAGE_ROOT, cwd);
   const redactor = createRedactor();
   const log = openWizardLog(defaultLogDir(), redactor);
-  log.write(`keelson wizard started in ${process.cwd()} (pid ${process.pid}, ${process.stdout.columns}x${process.stdout.rows})`);
-  const controller = createWizardController({ flags, log, redactor, progress: confProgressStore(createWizardConf()), cwd: process.cwd() });
+  log.write(`keelson wizard started in ${cwd} (pid ${process.pid}, ${process.stdout.columns}x${process.stdout.rows}); started again as: ${keelson}`);
+  const controller = createWizardController({ flags, log, redactor, progress: confProgressStore(createWizardConf()), cwd, keelson });
   const target: TargetSpec | undefined =
     flags.host === undefined ? undefined : { kind: 'ssh', destination: flags.host, ...(flags.identity === undefined ? {} : { identity: flags.identity }) };
   try {
@@ -35,9 +40,9 @@ export const wizardCommand = async (flags: HostFlags & { stack?: string }): Prom
     });
     const lines = [`Log of this run: ${controller.logPath}`];
     if (exit.reason === 'stopped') {
-      lines.unshift(`Apply stopped as you asked${exit.outcome === null ? '' : ` (journal on the host: ${exit.outcome.journalPath})`}. Run keelson again to resume or roll back.`);
+      lines.unshift(`Apply stopped as you asked${exit.outcome === null ? '' : ` (journal on the host: ${exit.outcome.journalPath})`}. Run ${keelson} again to resume or roll back.`);
     } else if (exit.reason === 'quit' && exit.progressSaved) {
-      lines.unshift('Your progress is saved: run keelson again to continue where you stopped.');
+      lines.unshift(`Your progress is saved: run ${keelson} again to continue where you stopped.`);
     }
     // A script that runs the wizard in a terminal can still tell: an apply that did not finish is a failure.
     if (exit.outcome !== null && !exit.outcome.ok) process.exitCode = 1;

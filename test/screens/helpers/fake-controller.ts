@@ -33,6 +33,7 @@ export interface FakeOptions {
   /** Apply itself throws (a lost connection) once this action has started. */
   breakAt?: number;
   progress?: WizardProgress | null;
+  keelson?: string;
 }
 
 export interface FakeController extends WizardController {
@@ -42,6 +43,9 @@ export interface FakeController extends WizardController {
   secrets: Readonly<Record<string, string>>;
   hostKeyVerdict: boolean | null;
 }
+
+/** The key the fake's LUKS setup "generates" (43 characters, as generateLuksKey makes them). */
+export const FAKE_LUKS_KEY = 'k3y-0f-the-fake-luks-volume_aBcDeFgHiJkLmNo';
 
 export const fakeController = (o: FakeOptions = {}): FakeController => {
   const calls: FakeController['calls'] = { connect: [], plan: [], apply: [], saveAnswers: [], rollback: [] };
@@ -55,6 +59,7 @@ export const fakeController = (o: FakeOptions = {}): FakeController => {
     secrets: {},
     hostKeyVerdict: null,
     logPath: '/home/op/.local/state/keelson/logs/wizard-20250101T000000.log',
+    keelson: o.keelson ?? 'keelson',
     now: () => (clock += 100),
     log: (l) => {
       logLines.push(l);
@@ -86,13 +91,15 @@ export const fakeController = (o: FakeOptions = {}): FakeController => {
       onPhase('planning');
       return { plan, gatherMs: 12 };
     },
-    apply: async (plan, onEvent: (e: ApplyEvent) => void, signal): Promise<ApplyOutcome> => {
+    apply: async (plan, onEvent: (e: ApplyEvent) => void, signal, onReveal): Promise<ApplyOutcome> => {
       calls.apply.push(plan);
       let done = 0;
       for (const [index, action] of planActions(plan).entries()) {
         if (signal.aborted) return { ok: false, stopped: true, runId: 'run-1', journalPath: '/var/lib/keelson/journal/run-1.jsonl', done, skipped: 0 };
         onEvent({ type: 'start', index, action });
         onEvent({ type: 'line', index, line: `output of ${action.kind}` });
+        // As the LUKS executor does: the key it made, through the reveal channel only.
+        if (action.kind === 'luks.setup') onReveal?.({ message: `The key of ${action.mountPoint} (LUKS ${action.uuid}) is shown ONCE. Keep a copy off this host:`, secret: FAKE_LUKS_KEY });
         await o.gate?.(index);
         if (o.breakAt === index) throw new Error('connection to 192.0.2.10 lost');
         if (o.failAt === index) {
@@ -115,7 +122,7 @@ export const fakeController = (o: FakeOptions = {}): FakeController => {
     defaultAnswersPath: (stack) => `/work/op/keelson-${stack.manifest.stack}.answers.yaml`,
     saveAnswers: (path, stack, answers): Promise<SavedAnswers> => {
       calls.saveAnswers.push({ path, answers });
-      return Promise.resolve({ answersPath: path, secretsPath: `${path.replace(/\.yaml$/, '')}.secrets.yaml`, replay: `keelson apply --stack ${stack.ref} --answers ${path} --yes` });
+      return Promise.resolve({ answersPath: path, secretsPath: `${path.replace(/\.yaml$/, '')}.secrets.yaml`, replay: `${c.keelson} apply --stack ${stack.ref} --answers ${path} --yes` });
     },
     close: () => Promise.resolve(),
   };

@@ -1,6 +1,6 @@
 // A small stack and plans made by hand: the screens only read them, so they need not come from a real host.
 import { manifestSchema } from '../../../src/manifest/schema.js';
-import type { Plan } from '../../../src/engine/plan.js';
+import { PLAN_FORMAT, planVerdict, type Plan } from '../../../src/engine/plan.js';
 import type { Action } from '../../../src/engine/action.js';
 import type { StackInfo } from '../../../screens/controller.js';
 
@@ -55,8 +55,11 @@ export const actions = {
   start: { kind: 'systemd.unit', description: 'start demo.target', target: { scope: 'user', user: 'demo' }, verb: 'start', unit: 'demo.target' },
 } satisfies Record<string, Action>;
 
-export const makePlan = (overrides: Partial<Record<'preflight' | 'accounts' | 'units', Partial<Plan['steps'][number]>>> = {}): Plan => ({
-  format: 'keelson-plan/1',
+/** The verdict (blocked, blockerCount) follows from the steps, as the planner sets it. */
+const withVerdict = (plan: Omit<Plan, 'blocked' | 'blockerCount'>): Plan => ({ ...plan, ...planVerdict(plan.steps) });
+
+export const makePlan = (overrides: Partial<Record<'preflight' | 'accounts' | 'units', Partial<Plan['steps'][number]>>> = {}): Plan => withVerdict({
+  format: PLAN_FORMAT,
   keelsonVersion: '0.1.0',
   createdAt: '2025-01-01T00:00:00.000Z',
   host: 'this machine (root)',
@@ -80,6 +83,13 @@ export const makePlan = (overrides: Partial<Record<'preflight' | 'accounts' | 'u
     { id: 'units', title: 'Quadlet units', findings: [], actions: [actions.unit, actions.start], ...overrides.units },
   ],
 });
+
+/**
+ * The shape of a real plan where later steps were planned with what an earlier one creates: the units run as the
+ * user the accounts step makes (as the sockets and quadlet steps declare of identity).
+ */
+export const dependentPlan = (): Plan =>
+  makePlan({ units: { buildsOn: [{ step: 'accounts', why: 'the units run as the users it creates' }] } });
 
 export const blockedPlan = (): Plan =>
   makePlan({

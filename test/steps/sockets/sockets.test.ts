@@ -56,6 +56,8 @@ describe('sockets: a fresh host', () => {
       dirs: ['/run/demo'],
       record: '/var/lib/keelson/probes/demo/1000-1000-kg.json',
     });
+    // One plain sentence: what is probed, as whom, and what the probe does.
+    expect(actions[3]?.description).toBe('probe /run/demo as web runs (1000:1000 with --group-add keep-groups): a short-lived container creates and reads back a file in it');
     expect(codes(fresh, rootless, rootlessIds)).toEqual([]);
   });
 
@@ -63,6 +65,7 @@ describe('sockets: a fresh host', () => {
     const facts = { ...fresh, dirs: [{ path: '/run/shop-db', kind: 'absent' as const, uid: null, gid: null, mode: null }] };
     const probe = plan(facts, rootful, rootfulIds).find((a) => a.kind === 'probe.socket-access');
     expect(probe).toMatchObject({ target: { scope: 'system' }, user: '990:990', groupAdd: [991], dirs: ['/run/shop-db'], record: '/var/lib/keelson/probes/shop/990-990-g991.json' });
+    expect(probe?.description).toBe('probe /run/shop-db as app runs (990:990 with --group-add 991): a short-lived container creates and reads back a file in it');
     expect(codes(facts, rootful, rootfulIds)).toEqual([]);
   });
 

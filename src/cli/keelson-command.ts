@@ -1,0 +1,48 @@
+// The words that start this keelson from where the operator is, for every command keelson prints for them to run
+// (the replay of saved answers, "run … again"). A checkout has no `keelson` on PATH: its command is the npm script.
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { findOnPath } from '../host/workstation-files.js';
+
+export interface Invocation {
+  /** This keelson's package directory (a checkout, or an install under node_modules). */
+  readonly packageRoot: string;
+  /** The directory the operator is in. */
+  readonly cwd: string;
+  /** `keelson` on PATH is this very keelson (a global install, or a link to this checkout). */
+  readonly onPath: boolean;
+}
+
+const inside = (dir: string, root: string): boolean => {
+  const r = relative(root, dir);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+};
+
+/** For a command the operator copies: plain words stay plain, anything else is single-quoted. */
+export const shellWord = (s: string): string => (/^[A-Za-z0-9@%+=:,./_~-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
+/**
+ * `keelson` when PATH finds this keelson; in a checkout the npm script (`npm run keelson --`, with --prefix from
+ * outside it); an install under a project's node_modules through npx from inside the project, else its entry point.
+ */
+export const keelsonCommand = (i: Invocation): string => {
+  if (i.onPath) return 'keelson';
+  const modules = i.packageRoot.lastIndexOf(`${sep}node_modules${sep}`);
+  if (modules < 0) return inside(i.cwd, i.packageRoot) ? 'npm run keelson --' : `npm --prefix ${shellWord(i.packageRoot)} run keelson --`;
+  const project = i.packageRoot.slice(0, modules) || sep;
+  return inside(i.cwd, project) ? 'npx keelson' : `node ${shellWord(join(i.packageRoot, 'src', 'cli', 'bin.mjs'))}`;
+};
+
+/**
+ * Where the operator is: `npm run keelson` starts keelson in the package directory and says where it was typed in
+ * INIT_CWD; otherwise the working directory.
+ */
+export const operatorCwd = (env: NodeJS.ProcessEnv, cwd: string): string =>
+  env.npm_lifecycle_event === 'keelson' && env.INIT_CWD !== undefined && isAbsolute(env.INIT_CWD) ? env.INIT_CWD : cwd;
+
+/** Looks at PATH (the only I/O here) and says how this keelson is started from `cwd`. */
+export const detectKeelsonCommand = async (packageRoot: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> => {
+  const found = await findOnPath('keelson', env.PATH);
+  const ours = await realpath(join(packageRoot, 'src', 'cli', 'bin.mjs')).catch(() => null);
+  return keelsonCommand({ packageRoot, cwd, onPath: found !== null && found === ours });
+};
