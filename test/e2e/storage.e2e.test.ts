@@ -67,8 +67,17 @@ describe('storage on the test VM', () => {
     const storage = p.steps.find((s) => s.id === 'storage');
     expect(storage?.findings.filter((f) => f.severity === 'blocker').map((f) => f.code)).toEqual(['data-not-encrypted', 'audit-on-root']);
 
+    // The JSON plan says it is blocked, and how many blockers there are in all.
+    expect([p.blocked, p.blockerCount]).toEqual([true, planBlockers(p).length]);
+
     const applied = await keelson('apply', '--stack', 'demo', '--yes');
     expect(applied.code, applied.stderr).toBe(3);
+    // The text plan ends with the list of what blocks it, each with its remedy, not only a count after the diffs.
+    const tail = applied.stdout.trimEnd().split('\n');
+    const listAt = tail.findIndex((l) => /^\d+ blockers?: nothing can be applied until/.test(l));
+    expect(listAt, applied.stdout).toBeGreaterThan(0);
+    expect(tail.slice(listAt).join('\n')).toMatch(/^ {2}1\. .+\n {7}→ /m);
+    expect(tail.slice(listAt).filter((l) => /^ {2}\d+\. /.test(l))).toHaveLength(p.blockerCount);
     // From inside: the config is as it was and no run was ever journaled.
     expect(await sh('sha256sum /etc/audit/auditd.conf')).toBe(conf);
     expect((await theVm().ssh('ls /var/lib/keelson/journal')).code).not.toBe(0);
