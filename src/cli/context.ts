@@ -1,5 +1,5 @@
 // What every command needs before it can talk about a host: the stack, its answers, and a Host.
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Host } from '../host/host.js';
 import { listWorkstationDirs, readWorkstationText, statWorkstationPath } from '../host/workstation-files.js';
@@ -10,19 +10,26 @@ import { visibleValue } from '../engine/visible-text.js';
 import type { Manifest } from '../manifest/schema.js';
 import { bundledManifestPath, bundledStacksDir, resolveStackRef, stackNotFoundMessage } from '../manifest/resolve-stack.js';
 import { UsageError } from './exit-codes.js';
+import { DIST_DIR, entryPoints } from '../build/bundle-options.mjs';
 import { parseValuesFile } from './values-file.js';
 import { LUKS_DEVICE_ANSWER, LUKS_KEY_FILE_ANSWER } from '../../steps/storage/setup-request.js';
 
 /**
- * The package's directory, from where this module runs: src/cli/ in the sources, or the start-up bundle that
- * src/cli/bin.mjs keeps under node_modules/.cache/keelson/<hash>/ (bundled, every module shares one location).
+ * The package's directory, from where this module runs: src/cli/ in the sources, dist/ in the package (npm run
+ * build), or the start-up bundle that src/cli/bin.mjs keeps under node_modules/.cache/keelson/<hash>/ (bundled,
+ * every module shares one location).
  */
 export const packageRootOf = (moduleFile: string): string => {
   const cache = moduleFile.lastIndexOf('/node_modules/.cache/keelson/');
-  return cache >= 0 ? moduleFile.slice(0, cache) : resolve(moduleFile, '../../..');
+  if (cache >= 0) return moduleFile.slice(0, cache);
+  const dir = dirname(moduleFile);
+  return basename(dir) === DIST_DIR ? dirname(dir) : resolve(moduleFile, '../../..');
 };
 
-export const PACKAGE_ROOT = packageRootOf(fileURLToPath(import.meta.url));
+const MODULE_FILE = fileURLToPath(import.meta.url);
+export const PACKAGE_ROOT = packageRootOf(MODULE_FILE);
+/** The file that started this keelson: the package's dist/keelson.js, or a checkout's src/cli/bin.mjs. */
+export const ENTRY_POINT = basename(dirname(MODULE_FILE)) === DIST_DIR ? entryPoints(PACKAGE_ROOT).dist : entryPoints(PACKAGE_ROOT).checkout;
 export const ASSETS_DIR = resolve(PACKAGE_ROOT, 'assets');
 export const STACKS_DIR = bundledStacksDir(PACKAGE_ROOT);
 
