@@ -7,6 +7,8 @@ import { join } from 'node:path';
 export const ENTRY_NAME = 'keelson';
 /** The package's built directory, under the package's root (package.json's bin and files name it too). */
 export const DIST_DIR = 'dist';
+/** The manual page's file in DIST_DIR (package.json's man names it too). */
+export const MAN_PAGE = 'keelson.1';
 
 /**
  * The two ways this package starts, each a file under the package's root: the built package's bin, and a checkout's

@@ -72,6 +72,9 @@ describe('the packed and installed npm package', () => {
     // The build's tools are not the package's: no TypeScript loader, no bundler, no test runner.
     for (const dev of ['tsx', 'esbuild', 'typescript', 'vitest']) expect(deps).not.toContain(dev);
     expect((await readdir(join(pkg, 'assets', 'stacks'))).sort()).toEqual(['cdr-link', 'demo']);
+    // The manual page where man finds it for this prefix, and the one the installed keelson prints.
+    const page = await readFile(join(prefix, 'share', 'man', 'man1', 'keelson.1'), 'utf8');
+    expect(page).toBe((await asNobody(['man'])).stdout + '\n');
     // The exact versions keelson was tested with (the shrinkwrap is the lockfile).
     const lock = JSON.parse(await readFile(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
     const ink = JSON.parse(await readFile(join(pkg, 'node_modules', 'ink', 'package.json'), 'utf8')) as { version: string };
