@@ -9,6 +9,9 @@ export const ENTRY_NAME = 'keelson';
 export const DIST_DIR = 'dist';
 /** The manual page's file in DIST_DIR (package.json's man names it too). */
 export const MAN_PAGE = 'keelson.1';
+/** In the single executable: every file of assets/stacks/ as an asset under this directory name, and their names. */
+export const SEA_STACKS = 'stacks';
+export const SEA_STACK_INDEX = 'stacks.json';
 
 /**
  * The two ways this package starts, each a file under the package's root: the built package's bin, and a checkout's
@@ -36,3 +39,49 @@ export const bundleOptions = (root, outdir) => ({
   tsconfig: join(root, 'tsconfig.json'),
   logLevel: 'silent',
 });
+
+/** The single executable's file name in DIST_DIR: the platform Node's single executables are built for here. */
+export const SINGLE_EXECUTABLE = 'keelson-linux-x64';
+/** The single executable's own asset holding keelson, bundled with every package (one ES module). */
+export const SEA_BUNDLE = 'keelson.mjs';
+
+/**
+ * For the single executable: one ES module with every package inside, as there is no node_modules beside it. Only
+ * node's own modules stay outside (through a require, __filename and __dirname of the executable, for the packages
+ * written as CommonJS);
+ * ssh2's optional native parts stay out too, and ssh2 uses its JavaScript ones, as it does wherever they are missing.
+ * React's devtools client is what Ink loads only under DEV=true: a stub, so nothing outside is imported.
+ * @param {string} root
+ * @param {string} outfile
+ * @returns {import('esbuild').BuildOptions}
+ */
+export const singleExecutableBundleOptions = (root, outfile) => {
+  const { outdir: _outdir, entryPoints: _entries, ...common } = bundleOptions(root, '');
+  return {
+    ...common,
+    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+    outfile,
+    splitting: false,
+    packages: 'bundle',
+    external: ['*.node', 'cpu-features'],
+    // What CommonJS code expects of its module, said of the executable (a data: URL module has none of them).
+    banner: {
+      js: [
+        "import { createRequire as __keelsonCreateRequire } from 'node:module';",
+        "import { dirname as __keelsonDirname } from 'node:path';",
+        'const require = __keelsonCreateRequire(process.execPath);',
+        'const __filename = process.execPath;',
+        'const __dirname = __keelsonDirname(__filename);',
+      ].join(' '),
+    },
+    plugins: [
+      {
+        name: 'no-react-devtools',
+        setup(b) {
+          b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'keelson-stub' }));
+          b.onLoad({ filter: /.*/, namespace: 'keelson-stub' }, () => ({ contents: 'export default { connectToDevTools() {} };', loader: 'js' }));
+        },
+      },
+    ],
+  };
+};

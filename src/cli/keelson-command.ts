@@ -14,6 +14,8 @@ export interface Invocation {
   readonly cwd: string;
   /** `keelson` on PATH is this very keelson (a global install, or a link to this checkout). */
   readonly onPath: boolean;
+  /** This keelson is a single executable (keelson-linux-x64): entry is the executable. */
+  readonly singleExecutable?: boolean;
 }
 
 const inside = (dir: string, root: string): boolean => {
@@ -30,6 +32,7 @@ export const shellWord = (s: string): string => (/^[A-Za-z0-9@%+=:,./_~-]+$/.tes
  */
 export const keelsonCommand = (i: Invocation): string => {
   if (i.onPath) return 'keelson';
+  if (i.singleExecutable === true) return shellWord(i.entry);
   const modules = i.packageRoot.lastIndexOf(`${sep}node_modules${sep}`);
   if (modules < 0) return inside(i.cwd, i.packageRoot) ? 'npm run keelson --' : `npm --prefix ${shellWord(i.packageRoot)} run keelson --`;
   const project = i.packageRoot.slice(0, modules) || sep;
@@ -44,9 +47,10 @@ export const operatorCwd = (env: NodeJS.ProcessEnv, cwd: string): string =>
   env.npm_lifecycle_event === 'keelson' && env.INIT_CWD !== undefined && isAbsolute(env.INIT_CWD) ? env.INIT_CWD : cwd;
 
 /** Looks at PATH (the only I/O here) and says how this keelson is started from `cwd`. */
-export const detectKeelsonCommand = async (packageRoot: string, entry: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> => {
+export const detectKeelsonCommand = async (packageRoot: string, entry: string, cwd: string, env: NodeJS.ProcessEnv = process.env, singleExecutable = false): Promise<string> => {
   const found = await findOnPath('keelson', env.PATH);
-  // Either of this package's entry points is this keelson: `npm link` in a checkout links the built one.
-  const ours = await Promise.all(Object.values(entryPoints(packageRoot)).map((file) => realpath(file).catch(() => null)));
-  return keelsonCommand({ packageRoot, entry, cwd, onPath: found !== null && ours.includes(found) });
+  // Either of this package's entry points is this keelson (`npm link` in a checkout links the built one), and so is
+  // a single executable copied onto PATH as keelson.
+  const ours = await Promise.all([entry, ...Object.values(entryPoints(packageRoot))].map((file) => realpath(file).catch(() => null)));
+  return keelsonCommand({ packageRoot, entry, cwd, onPath: found !== null && ours.includes(found), singleExecutable });
 };

@@ -18,6 +18,8 @@ describe('keelsonCommand', () => {
     [{ packageRoot: '/srv/ops/node_modules/keelson', entry: '/srv/ops/node_modules/keelson/dist/keelson.js', cwd: '/tmp', onPath: false }, 'node /srv/ops/node_modules/keelson/dist/keelson.js'],
     [{ packageRoot: '/usr/lib/node_modules/keelson', entry: '/srv/ops/node_modules/keelson/dist/keelson.js', cwd: '/tmp', onPath: true }, 'keelson'],
     [{ packageRoot: '/home/op/keelson', entry: '/srv/ops/node_modules/keelson/dist/keelson.js', cwd: '/srv', onPath: true }, 'keelson'],
+    [{ packageRoot: '/root', entry: '/root/keelson-linux-x64', cwd: '/srv', onPath: false, singleExecutable: true }, '/root/keelson-linux-x64'],
+    [{ packageRoot: '/usr/local/bin', entry: '/usr/local/bin/keelson', cwd: '/srv', onPath: true, singleExecutable: true }, 'keelson'],
   ])('%j → %s', (invocation, expected) => {
     expect(keelsonCommand(invocation)).toBe(expected);
   });
