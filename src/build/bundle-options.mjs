@@ -63,6 +63,8 @@ export const singleExecutableBundleOptions = (root, outfile) => {
     outfile,
     splitting: false,
     packages: 'bundle',
+    // Parsed whole at every start (no lazily loaded chunks there): half the bytes, a shorter start.
+    minify: true,
     external: ['*.node', 'cpu-features'],
     // What CommonJS code expects of its module, said of the executable (a data: URL module has none of them).
     banner: {
