@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', 'test/host-vm/.work/**', 'eslint.config.js'] },
+  { ignores: ['node_modules/**', 'coverage/**', 'dist/**', 'test/host-vm/.work/**', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

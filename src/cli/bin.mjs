@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
-// Entry point. keelson runs from its TypeScript sources, so there is no build step to forget: on the first start
+// Entry point of a checkout (the package's is dist/keelson.js, made by `npm run build`). A checkout runs from its
+// TypeScript sources, so there is no build step to forget: on the first start
 // after a change, esbuild bundles keelson's own sources (packages stay external, commands stay lazily loaded chunks)
 // into node_modules/.cache/keelson/<hash of the sources>/, and later starts load that directly. Loading through
 // tsx's hooks instead costs seconds before the wizard's first frame (every module of Ink goes through them).
@@ -11,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleOptions, ENTRY_NAME } from '../build/bundle-options.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsconfig = join(root, 'tsconfig.json');
@@ -41,22 +43,11 @@ const sourcesHash = () => {
 const bundled = async () => {
   if (process.env.KEELSON_NO_BUNDLE === '1') return null;
   const out = join(cacheDir, sourcesHash());
-  const entry = join(out, 'main.js');
+  const entry = join(out, `${ENTRY_NAME}.js`);
   if (!existsSync(entry)) {
     const { build } = await import('esbuild');
     const tmp = `${out}.${process.pid}.tmp`;
-    await build({
-      entryPoints: [join(root, 'src', 'cli', 'main.ts')],
-      outdir: tmp,
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      tsconfig,
-      logLevel: 'silent',
-    });
+    await build(bundleOptions(root, tmp));
     try {
       renameSync(tmp, out);
     } catch {

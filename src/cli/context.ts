@@ -1,5 +1,5 @@
 // What every command needs before it can talk about a host: the stack, its answers, and a Host.
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Host } from '../host/host.js';
 import { listWorkstationDirs, readWorkstationText, statWorkstationPath } from '../host/workstation-files.js';
@@ -8,21 +8,36 @@ import type { Answers } from '../engine/step.js';
 import { formatManifestErrors, parseManifest } from '../manifest/load-manifest.js';
 import { visibleValue } from '../engine/visible-text.js';
 import type { Manifest } from '../manifest/schema.js';
-import { bundledManifestPath, bundledStacksDir, resolveStackRef, stackNotFoundMessage } from '../manifest/resolve-stack.js';
+import { bundledManifestPath, bundledStacksDir, resolveStackRef, stackNotFoundMessage, type StackRef } from '../manifest/resolve-stack.js';
+import { isSingleExecutable, singleExecutableText } from '../host/single-executable.js';
 import { UsageError } from './exit-codes.js';
+import { DIST_DIR, entryPoints, SEA_STACK_INDEX, SEA_STACKS } from '../build/bundle-options.mjs';
 import { parseValuesFile } from './values-file.js';
 import { LUKS_DEVICE_ANSWER, LUKS_KEY_FILE_ANSWER } from '../../steps/storage/setup-request.js';
 
 /**
- * The package's directory, from where this module runs: src/cli/ in the sources, or the start-up bundle that
- * src/cli/bin.mjs keeps under node_modules/.cache/keelson/<hash>/ (bundled, every module shares one location).
+ * The package's directory, from where this module runs: src/cli/ in the sources, dist/ in the package (npm run
+ * build), or the start-up bundle that src/cli/bin.mjs keeps under node_modules/.cache/keelson/<hash>/ (bundled,
+ * every module shares one location).
  */
 export const packageRootOf = (moduleFile: string): string => {
   const cache = moduleFile.lastIndexOf('/node_modules/.cache/keelson/');
-  return cache >= 0 ? moduleFile.slice(0, cache) : resolve(moduleFile, '../../..');
+  if (cache >= 0) return moduleFile.slice(0, cache);
+  const dir = dirname(moduleFile);
+  return basename(dir) === DIST_DIR ? dirname(dir) : resolve(moduleFile, '../../..');
 };
 
-export const PACKAGE_ROOT = packageRootOf(fileURLToPath(import.meta.url));
+/** keelson-linux-x64: the stacks are built into the executable, and the executable is keelson's only file. */
+export const IS_SINGLE_EXECUTABLE = isSingleExecutable();
+// A single executable's modules run from a data: URL, with no file of their own.
+const MODULE_FILE = IS_SINGLE_EXECUTABLE ? process.execPath : fileURLToPath(import.meta.url);
+export const PACKAGE_ROOT = IS_SINGLE_EXECUTABLE ? dirname(process.execPath) : packageRootOf(MODULE_FILE);
+/** The file that started this keelson: the package's dist/keelson.js, a checkout's src/cli/bin.mjs, or the executable. */
+export const ENTRY_POINT = IS_SINGLE_EXECUTABLE
+  ? process.execPath
+  : basename(dirname(MODULE_FILE)) === DIST_DIR
+    ? entryPoints(PACKAGE_ROOT).dist
+    : entryPoints(PACKAGE_ROOT).checkout;
 export const ASSETS_DIR = resolve(PACKAGE_ROOT, 'assets');
 export const STACKS_DIR = bundledStacksDir(PACKAGE_ROOT);
 
@@ -31,8 +46,15 @@ export interface LoadedStack {
   readonly source: string;
 }
 
-/** The bundled stacks: directories under assets/stacks that hold a manifest.yaml. */
+/** Where a bundled stack's manifest is in the single executable (the build puts assets/stacks/ under SEA_STACKS). */
+const stackAssetKey = (name: string): string => bundledManifestPath(SEA_STACKS, name);
+
+const readBundledManifest = (name: string, path: string): Promise<string | null> =>
+  IS_SINGLE_EXECUTABLE ? Promise.resolve(singleExecutableText(stackAssetKey(name))) : readWorkstationText(path);
+
+/** The bundled stacks: directories under assets/stacks that hold a manifest.yaml (or those built into the executable). */
 export const bundledStacks = async (): Promise<string[]> => {
+  if (IS_SINGLE_EXECUTABLE) return JSON.parse(singleExecutableText(SEA_STACK_INDEX) ?? '[]') as string[];
   const names = await listWorkstationDirs(STACKS_DIR);
   const present = await Promise.all(names.map(async (n) => ((await readWorkstationText(bundledManifestPath(STACKS_DIR, n))) === null ? null : n)));
   return present.filter((n): n is string => n !== null);
@@ -42,6 +64,7 @@ export const bundledStacks = async (): Promise<string[]> => {
 export const loadStack = async (stack: string, cwd: string = process.cwd()): Promise<LoadedStack> => {
   const bundled = await bundledStacks();
   let ref = resolveStackRef(stack, { bundled, stacksDir: STACKS_DIR, cwd });
+  if (ref.kind === 'bundled') return parsedStack(await readBundledManifest(ref.name, ref.path), stack, bundled, ref);
   const what = await statWorkstationPath(ref.path);
   if (what?.kind === 'dir') {
     // A stack's directory (assets/stacks/NAME, or one of the operator's): its manifest.yaml, if it has one.
@@ -53,7 +76,10 @@ export const loadStack = async (stack: string, cwd: string = process.cwd()): Pro
   } else if (what !== null && what.kind !== 'file') {
     throw new UsageError(`--stack ${stack} is neither a file nor a directory: name the manifest file`);
   }
-  const text = await readWorkstationText(ref.path);
+  return parsedStack(await readWorkstationText(ref.path), stack, bundled, ref);
+};
+
+const parsedStack = (text: string | null, stack: string, bundled: readonly string[], ref: StackRef): LoadedStack => {
   if (text === null) throw new UsageError(stackNotFoundMessage(stack, bundled));
   const parsed = parseManifest(text, ref.displayName);
   if (!parsed.ok) throw new UsageError(`the stack manifest has errors:\n${formatManifestErrors(parsed.errors, ref.displayName)}`);

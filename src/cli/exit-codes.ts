@@ -6,6 +6,14 @@ export const EXIT = {
   blocked: 3, // blockers found: nothing was applied
 } as const;
 
+/** What each exit code means, in the words --help, the man page and the README's table use. */
+export const EXIT_MEANINGS: readonly { readonly code: number; readonly meaning: string }[] = [
+  { code: EXIT.ok, meaning: 'done, or nothing to do' },
+  { code: EXIT.failed, meaning: 'failed (the message says what; the journal on the host says how far it got)' },
+  { code: EXIT.usage, meaning: 'bad usage or bad input (a manifest, an answers file, a flag)' },
+  { code: EXIT.blocked, meaning: 'blockers found: nothing was applied' },
+];
+
 /** Bad input the operator can fix: exit 2 and a message, never a stack trace. */
 export class UsageError extends Error {
   constructor(message: string) {

@@ -1,6 +1,6 @@
 // keelson's command line. With no command in a terminal it opens the wizard; the headless commands below
 // run the same engine for scripts, CI and support staff.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { HostError } from '../host/host-error.js';
 import { KEELSON_VERSION } from '../engine/version.js';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -8,6 +8,8 @@ import { visibleText } from '../engine/visible-text.js';
 import type { PlanFlags } from './commands/plan.js';
 import type { ApplyFlags } from './commands/apply.js';
 import type { HostFlags } from './open-host.js';
+import { addHelpFooters, withExample } from './help-text.js';
+import { SHELLS, type Shell } from './completion-shells.js';
 
 // Each command is loaded only when it runs: the engine, ssh2 and Ink are heavy, and --version or the
 // wizard's first frame should not wait for the code of the other commands.
@@ -16,6 +18,9 @@ const applyCommand = async (file: string | undefined, flags: ApplyFlags) => (awa
 const statusCommand = async (flags: HostFlags & { json?: boolean }) => (await import('./commands/status.js')).statusCommand(flags);
 const schemaCommand = async () => { (await import('./commands/schema.js')).schemaCommand(); };
 const wizardCommand = async (flags: HostFlags & { stack?: string }) => (await import('./commands/wizard.js')).wizardCommand(flags);
+// Both are made from the program itself (the root of the command they run in), as --help is.
+const completionCommand = async (shell: Shell, _flags: unknown, cmd: Command) => { (await import('./commands/completion.js')).completionCommand(shell, cmd.parent ?? cmd); };
+const manCommand = async (_flags: unknown, cmd: Command) => { (await import('./commands/man.js')).manCommand(cmd.parent ?? cmd); };
 
 const hostOptions = (cmd: Command): Command =>
   cmd
@@ -25,6 +30,18 @@ const hostOptions = (cmd: Command): Command =>
     .option('--host-key <SHA256:…>', 'trust only this host key fingerprint (pinning)')
     .option('--known-hosts <file>', 'known_hosts file to verify against (default: ~/.ssh/known_hosts)')
     .option('--connect-timeout <seconds>', 'how long the SSH handshake may take (default 20; a slow link or a busy host)');
+
+// The one example each command's --help (and the man page) shows.
+const EXAMPLES: Record<string, string> & { keelson: string } = {
+  keelson: 'keelson plan --stack demo --host admin@192.0.2.10',
+  plan: 'keelson plan --stack demo --host admin@192.0.2.10 --out plan.json',
+  apply: 'keelson apply plan.json --host admin@192.0.2.10 --yes',
+  status: 'keelson status --host admin@192.0.2.10 --json',
+  schema: 'keelson schema > keelson-manifest.schema.json',
+  wizard: 'keelson wizard --host admin@192.0.2.10 --identity ~/.ssh/id_ed25519',
+  completion: 'source <(keelson completion bash)',
+  man: 'keelson man | man -l -',
+};
 
 export const buildProgram = (): Command => {
   const program = new Command('keelson')
@@ -69,7 +86,19 @@ export const buildProgram = (): Command => {
     .addOption(new Option('--stack <name|file>', 'start with this stack'))
     .action(wizardCommand);
 
-  return program;
+  program
+    .command('completion')
+    .description('print the shell completion script for bash, zsh or fish')
+    .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+    .action(completionCommand);
+  program.command('man').description('print the manual page (roff)').action(manCommand);
+
+  withExample(program, EXAMPLES.keelson);
+  for (const cmd of program.commands) {
+    const example = EXAMPLES[cmd.name()];
+    if (example !== undefined) withExample(cmd, example);
+  }
+  return addHelpFooters(program);
 };
 
 export const reportError = (e: unknown): number => {

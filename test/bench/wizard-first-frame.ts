@@ -2,42 +2,15 @@
 // operator starts it: `node src/cli/bin.mjs`. The first run after a source change bundles the sources (esbuild,
 // cached under node_modules/.cache/keelson), so it is reported apart; KEELSON_NO_BUNDLE=1 measures the tsx path.
 // Not a test: a measurement. Run: npx tsx test/bench/wizard-first-frame.ts [runs]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stripVTControlCharacters } from 'node:util';
+import { firstFrameMs } from './first-frame.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const runs = Number(process.argv[2] ?? '5');
-
-const once = (home: string): Promise<number> =>
-  new Promise((ok, fail) => {
-    const started = performance.now();
-    // script gives the child a terminal (the wizard refuses to start without one); 80x24 like the tmux test.
-    const child = spawn('script', ['-qfec', 'stty cols 80 rows 24; exec node src/cli/bin.mjs', '/dev/null'], {
-      cwd: root,
-      env: { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state'), NO_COLOR: '1' },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    let seen = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`no first frame within 120 s; output so far:\n${seen}`));
-    }, 120_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      seen += chunk.toString('utf8');
-      const text = stripVTControlCharacters(seen);
-      if (text.includes('Welcome') && text.includes('q quit')) {
-        const ms = performance.now() - started;
-        clearTimeout(timer);
-        child.stdin.write('q');
-        setTimeout(() => child.kill('SIGTERM'), 2_000).unref();
-        ok(ms);
-      }
-    });
-  });
+const once = (home: string): Promise<number> => firstFrameMs(['node', 'src/cli/bin.mjs'], root, home);
 
 const home = mkdtempSync(join(tmpdir(), 'keelson-bench-'));
 try {

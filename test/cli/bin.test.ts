@@ -33,8 +33,9 @@ describe('src/cli/bin.mjs', () => {
 });
 
 describe('packageRootOf', () => {
-  it('is three levels up from a source module, and the directory above node_modules from the bundle', () => {
+  it('is three levels up from a source module, the directory above node_modules from the bundle, above dist/ in the package', () => {
     expect(packageRootOf('/opt/keelson/src/cli/context.ts')).toBe('/opt/keelson');
     expect(packageRootOf('/opt/keelson/node_modules/.cache/keelson/0123abcd/chunk-X.js')).toBe('/opt/keelson');
+    expect(packageRootOf('/usr/lib/node_modules/keelson/dist/chunk-X.js')).toBe('/usr/lib/node_modules/keelson');
   });
 });

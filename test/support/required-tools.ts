@@ -23,6 +23,11 @@ export const TOOLS: readonly Tool[] = [
   { command: 'getent', pkg: 'libc-bin', why: 'account facts and the accounts executor read the user database' },
   { command: 'systemd-tmpfiles', pkg: 'systemd', why: 'the tmpfiles executor creates socket directories for real' },
   { command: 'busybox', pkg: 'busybox-static', why: 'the image executor builds its image from a real busybox' },
+  { command: 'setpriv', pkg: 'util-linux', why: 'the installed package runs as a user who cannot write it' },
+  { command: 'unshare', pkg: 'util-linux', why: 'the installed package runs as root from a read-only mount' },
+  { command: 'zsh', pkg: 'zsh', why: "keelson's zsh completion script is checked by zsh" },
+  { command: 'fish', pkg: 'fish', why: "keelson's fish completions are completed by the real fish" },
+  { command: 'groff', pkg: 'groff-base', why: "keelson's manual page is rendered by groff" },
 ];
 
 const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin'];

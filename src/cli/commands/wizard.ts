@@ -11,7 +11,7 @@ export const wizardCommand = async (flags: HostFlags & { stack?: string }): Prom
   }
   // Loaded here, not at the top: the headless commands never pay for Ink, React and conf. Side by side, so
   // their loading overlaps (the first frame waits for the slowest, not the sum).
-  const [{ runWizard }, { noColorFromEnv }, { createWizardController }, { defaultLogDir, openWizardLog }, { confProgressStore, createWizardConf }, { createRedactor }, { detectKeelsonCommand, operatorCwd }, { PACKAGE_ROOT }] =
+  const [{ runWizard }, { noColorFromEnv }, { createWizardController }, { defaultLogDir, openWizardLog }, { confProgressStore, createWizardConf }, { createRedactor }, { detectKeelsonCommand, operatorCwd }, { ENTRY_POINT, IS_SINGLE_EXECUTABLE, PACKAGE_ROOT }] =
     await Promise.all([
       import('../../../screens/run-wizard.js'),
       import('../../../screens/theme/theme.js'),
@@ -24,7 +24,7 @@ export const wizardCommand = async (flags: HostFlags & { stack?: string }): Prom
     ]);
   // Where the operator is (npm run moves keelson into the package directory), and how keelson is started from there.
   const cwd = operatorCwd(process.env, process.cwd());
-  const keelson = await detectKeelsonCommand(PACKAGE_ROOT, cwd);
+  const keelson = await detectKeelsonCommand(PACKAGE_ROOT, ENTRY_POINT, cwd, process.env, IS_SINGLE_EXECUTABLE);
   const redactor = createRedactor();
   const log = openWizardLog(defaultLogDir(), redactor);
   log.write(`keelson wizard started in ${cwd} (pid ${process.pid}, ${process.stdout.columns}x${process.stdout.rows}); started again as: ${keelson}`);

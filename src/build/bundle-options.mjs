@@ -1,0 +1,89 @@
+// @ts-check
+// How keelson's sources become JavaScript, in one place: the start-up bundle of a checkout (src/cli/bin.mjs), the
+// package's dist/ (npm run build) and the single executable all compile the same entry with the same settings.
+import { join } from 'node:path';
+
+/** The name of the entry point's output file (dist/keelson.js, node_modules/.cache/keelson/<hash>/keelson.js). */
+export const ENTRY_NAME = 'keelson';
+/** The package's built directory, under the package's root (package.json's bin and files name it too). */
+export const DIST_DIR = 'dist';
+/** The manual page's file in DIST_DIR (package.json's man names it too). */
+export const MAN_PAGE = 'keelson.1';
+/** In the single executable: every file of assets/stacks/ as an asset under this directory name, and their names. */
+export const SEA_STACKS = 'stacks';
+export const SEA_STACK_INDEX = 'stacks.json';
+
+/**
+ * The two ways this package starts, each a file under the package's root: the built package's bin, and a checkout's
+ * entry that bundles the sources on its first start.
+ * @param {string} root
+ */
+export const entryPoints = (root) => ({ dist: join(root, DIST_DIR, `${ENTRY_NAME}.js`), checkout: join(root, 'src', 'cli', 'bin.mjs') });
+
+/**
+ * esbuild's options for keelson's own sources. Packages stay external (npm installs them beside the package); the
+ * commands stay lazily loaded chunks, so `--version` and the wizard's first frame do not load the other commands.
+ * @param {string} root the package's directory
+ * @param {string} outdir
+ * @returns {import('esbuild').BuildOptions & { outdir: string }}
+ */
+export const bundleOptions = (root, outdir) => ({
+  entryPoints: { [ENTRY_NAME]: join(root, 'src', 'cli', 'main.ts') },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  tsconfig: join(root, 'tsconfig.json'),
+  logLevel: 'silent',
+});
+
+/** The single executable's file name in DIST_DIR: the platform Node's single executables are built for here. */
+export const SINGLE_EXECUTABLE = 'keelson-linux-x64';
+/** The single executable's own asset holding keelson, bundled with every package (one ES module). */
+export const SEA_BUNDLE = 'keelson.mjs';
+
+/**
+ * For the single executable: one ES module with every package inside, as there is no node_modules beside it. Only
+ * node's own modules stay outside (through a require, __filename and __dirname of the executable, for the packages
+ * written as CommonJS);
+ * ssh2's optional native parts stay out too, and ssh2 uses its JavaScript ones, as it does wherever they are missing.
+ * React's devtools client is what Ink loads only under DEV=true: a stub, so nothing outside is imported.
+ * @param {string} root
+ * @param {string} outfile
+ * @returns {import('esbuild').BuildOptions}
+ */
+export const singleExecutableBundleOptions = (root, outfile) => {
+  const { outdir: _outdir, entryPoints: _entries, ...common } = bundleOptions(root, '');
+  return {
+    ...common,
+    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+    outfile,
+    splitting: false,
+    packages: 'bundle',
+    // Parsed whole at every start (no lazily loaded chunks there): half the bytes, a shorter start.
+    minify: true,
+    external: ['*.node', 'cpu-features'],
+    // What CommonJS code expects of its module, said of the executable (a data: URL module has none of them).
+    banner: {
+      js: [
+        "import { createRequire as __keelsonCreateRequire } from 'node:module';",
+        "import { dirname as __keelsonDirname } from 'node:path';",
+        'const require = __keelsonCreateRequire(process.execPath);',
+        'const __filename = process.execPath;',
+        'const __dirname = __keelsonDirname(__filename);',
+      ].join(' '),
+    },
+    plugins: [
+      {
+        name: 'no-react-devtools',
+        setup(b) {
+          b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'keelson-stub' }));
+          b.onLoad({ filter: /.*/, namespace: 'keelson-stub' }, () => ({ contents: 'export default { connectToDevTools() {} };', loader: 'js' }));
+        },
+      },
+    ],
+  };
+};
