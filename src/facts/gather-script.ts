@@ -1,6 +1,7 @@
 // One POSIX sh script answers every fact: each probe's stdout and stderr are captured to temp files and
-// printed as one framed line "NONCE id exit base64(stdout) base64(stderr)". Base64 means no output can
-// forge a frame; the nonce means no stray line is mistaken for one.
+// printed as one framed line "NONCE id exit base64(stdout) base64(stderr) start end". Base64 means no output can
+// forge a frame; the nonce means no stray line is mistaken for one. start and end are the kernel's uptime
+// (/proc/uptime, 10 ms steps) around the probe: read by a shell builtin, so timing a probe costs no process.
 import type { Probe, ProbeOutput } from './fact.js';
 import { wrapArgv } from '../host/command-wrap.js';
 import { shellQuote } from '../host/shell-quote.js';
@@ -28,11 +29,13 @@ export const buildGatherScript = (requests: readonly ProbeRequest[], nonce: stri
     'k_d=$(mktemp -d) || exit 70',
     "trap 'rm -rf \"$k_d\"' EXIT",
     // base64 without wrapping; busybox and coreutils both take -w 0.
-    'k_emit() { printf \'%s %s %s %s %s\\n\' ' + shellQuote([nonce]) + ' "$1" "$2" "$(base64 -w 0 <"$k_d/o")" "$(base64 -w 0 <"$k_d/e")"; }',
+    'k_emit() { printf \'%s %s %s %s %s %s %s\\n\' ' + shellQuote([nonce]) + ' "$1" "$2" "$(base64 -w 0 <"$k_d/o")" "$(base64 -w 0 <"$k_d/e")" "$k_t0" "$k_t1"; }',
+    // "-" where the host has no /proc/uptime: the probe's answer counts, its time is simply unknown.
+    'k_up() { k_u=-; { read -r k_u k_r </proc/uptime; } 2>/dev/null || k_u=-; }',
   ];
   for (const { id, probe } of requests) {
     if (!ID.test(id)) throw new Error(`fact id "${id}" has characters a frame cannot carry`);
-    lines.push(`( ${probeCommand(probe)} ) >"$k_d/o" 2>"$k_d/e" </dev/null; k_emit ${shellQuote([id])} $?`);
+    lines.push(`k_up; k_t0=$k_u; ( ${probeCommand(probe)} ) >"$k_d/o" 2>"$k_d/e" </dev/null; k_c=$?; k_up; k_t1=$k_u; k_emit ${shellQuote([id])} $k_c`);
   }
   return lines.join('\n') + '\n';
 };
@@ -44,23 +47,37 @@ export class GatherParseError extends Error {
   }
 }
 
-export const parseGatherOutput = (
-  stdout: string,
-  nonce: string,
-  expected: readonly string[],
-): Map<string, ProbeOutput> => {
-  const out = new Map<string, ProbeOutput>();
+export interface GatherFrames {
+  readonly answers: Map<string, ProbeOutput>;
+  /** Each probe's own wall time in ms, as the host measured it (absent when the host could not say). */
+  readonly probeMs: Record<string, number>;
+}
+
+const UPTIME = /^[0-9]+(\.[0-9]+)?$/;
+
+/** ms between two /proc/uptime readings ("1234.56"), or null when either is missing. */
+const elapsedMs = (start: string | undefined, end: string | undefined): number | null =>
+  start !== undefined && end !== undefined && UPTIME.test(start) && UPTIME.test(end) ? Math.max(0, Math.round((Number(end) - Number(start)) * 1000)) : null;
+
+export const parseGatherFrames = (stdout: string, nonce: string, expected: readonly string[]): GatherFrames => {
+  const answers = new Map<string, ProbeOutput>();
+  const probeMs: Record<string, number> = {};
   for (const line of stdout.split('\n')) {
     if (!line.startsWith(`${nonce} `)) continue;
-    const [, id, code, o = '', e = ''] = line.split(' ');
+    const [, id, code, o = '', e = '', start, end] = line.split(' ');
     if (id === undefined || code === undefined || !/^[0-9]+$/.test(code)) throw new GatherParseError(`bad frame "${line.slice(0, 80)}"`);
-    out.set(id, {
+    answers.set(id, {
       exitCode: Number(code),
       stdout: Buffer.from(o, 'base64').toString('utf8'),
       stderr: Buffer.from(e, 'base64').toString('utf8'),
     });
+    const ms = elapsedMs(start, end);
+    if (ms !== null) probeMs[id] = ms;
   }
-  const missing = expected.filter((id) => !out.has(id));
+  const missing = expected.filter((id) => !answers.has(id));
   if (missing.length > 0) throw new GatherParseError(`no answer for ${missing.join(', ')} (was the script cut short?)`);
-  return out;
+  return { answers, probeMs };
 };
+
+export const parseGatherOutput = (stdout: string, nonce: string, expected: readonly string[]): Map<string, ProbeOutput> =>
+  parseGatherFrames(stdout, nonce, expected).answers;

@@ -1,7 +1,7 @@
 // The fact script is real sh: run it here with /bin/sh and read the frames back.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { buildGatherScript, GatherParseError, parseGatherOutput } from '../../src/facts/gather-script.js';
+import { buildGatherScript, GatherParseError, parseGatherFrames, parseGatherOutput } from '../../src/facts/gather-script.js';
 import { itAsRoot } from '../support/root.js';
 
 const runSh = (script: string) => execFileSync('sh', ['-s'], { input: script, encoding: 'utf8' });
@@ -21,6 +21,27 @@ describe('gather script', () => {
     expect(out.get('b')).toEqual({ exitCode: 7, stdout: '', stderr: "to stderr: it's $(reboot); `x`\n" });
     expect(out.get('c')?.stdout).toBe('@@keelson-test a 0 Zm9v Zm9v\n');
     expect(out.get('d')?.exitCode).toBe(127);
+  });
+
+  it("measures each probe's own wall time on the host, and nothing else's", () => {
+    const requests = [
+      { id: 'slow', probe: { sh: 'sleep 0.3' } },
+      { id: 'quick', probe: { argv: ['true'] } },
+    ];
+    const { answers, probeMs } = parseGatherFrames(runSh(buildGatherScript(requests, '@@n')), '@@n', ['slow', 'quick']);
+    expect(answers.get('slow')?.exitCode).toBe(0);
+    // /proc/uptime counts in 10 ms steps.
+    expect(probeMs.slow).toBeGreaterThanOrEqual(290);
+    expect(probeMs.slow).toBeLessThan(3000);
+    expect(probeMs.quick).toBeLessThan(probeMs.slow ?? 0);
+  });
+
+  it('takes a frame without times (no /proc/uptime on the host): the answer counts, the time is unknown', () => {
+    const frame = (id: string, times: string) => `@@n ${id} 0 ${Buffer.from('ok').toString('base64')} ${times}`;
+    const { answers, probeMs } = parseGatherFrames([frame('a', ' - -'), frame('b', ' 10.00 12.50'), frame('c', '')].join('\n'), '@@n', ['a', 'b', 'c']);
+    expect([...answers.keys()]).toEqual(['a', 'b', 'c']);
+    expect(answers.get('a')).toEqual({ exitCode: 0, stdout: 'ok', stderr: '' });
+    expect(probeMs).toEqual({ b: 2500 });
   });
 
   it('says which answers are missing when the output is cut short', () => {
