@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyPassphraseCacheActions, emptyPassphraseCachePath } from '../../../steps/storage/empty-passphrase-cache.js';
 import { dataVolumeFact, type DataVolume } from '../../../steps/storage/volume-probe.js';
-import { answer, dirs, fakeBin, heredoc } from './probe-support.js';
-import { sample } from './support.js';
+import { answer, dirs, luksHomeBin } from './probe-support.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -19,24 +18,10 @@ const luksHost = () => {
   dirs.push(state);
   const cache = join(state, 'cache');
   mkdirSync(cache);
-  const bin = fakeBin({
-    findmnt: `case "$*" in
-  *-J*) ${heredoc(sample('trixie-findmnt-home-luks.json'))} ;;
-  *SOURCE*) echo /dev/mapper/home ;;
-esac`,
-    lsblk: `case "$*" in
-  *-J*) ${heredoc(sample('trixie-lsblk-s-luks-home.json'))} ;;
-  *) printf '/dev/mapper/home ext4\\n/dev/vdb crypto_LUKS\\n' ;;
-esac`,
-    cryptsetup: `case "$*" in
-  *--dump-json-metadata*) ${heredoc(sample('trixie-luks2.metadata.json'))} ;;
-  luksDump*) ${heredoc(sample('trixie-luks2.dump.txt'))} ;;
-  luksHeaderBackup*) [ -e ${state}/no-backup ] && exit 1; [ -e "$3" ] && exit 1; cp ${state}/header "$3" ;;
+  const bin = luksHomeBin(`  luksHeaderBackup*) [ -e ${state}/no-backup ] && exit 1; [ -e "$3" ] && exit 1; cp ${state}/header "$3" ;;
   open*) echo x >>${state}/tests
          if [ -e ${state}/empty-opens ]; then echo 'Key slot 2 unlocked.' >&2; exit 0; fi
-         echo 'No key available with this passphrase.' >&2; exit 2 ;;
-esac`,
-  });
+         echo 'No key available with this passphrase.' >&2; exit 2 ;;`);
   const tests = () => (existsSync(join(state, 'tests')) ? readFileSync(join(state, 'tests'), 'utf8').split('\n').length - 1 : 0);
   const setHeader = (text: string) => {
     writeFileSync(join(state, 'header'), text);

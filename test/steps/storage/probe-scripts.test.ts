@@ -8,28 +8,12 @@ import { luksCandidateFact } from '../../../steps/storage/candidate-probe.js';
 import { fileFact, storageToolsFact } from '../../../steps/storage/facts.js';
 import { dataVolumeFact } from '../../../steps/storage/volume-probe.js';
 import { EMPTY_PASSPHRASE_CACHE_DIR } from '../../../steps/storage/empty-passphrase-cache.js';
-import { sample } from './support.js';
-import { answer, dirs, fakeBin, heredoc } from './probe-support.js';
+import { answer, dirs, luksHomeBin } from './probe-support.js';
 
 describe('the data-volume probe', () => {
   it('walks mount → crypt → LUKS on the host, dumps the header and tests a bare newline as the passphrase', () => {
-    const bin = fakeBin({
-      findmnt: `case "$*" in
-  *-J*) ${heredoc(sample('trixie-findmnt-home-luks.json'))} ;;
-  *SOURCE*) echo /dev/mapper/home ;;
-  *MAJ:MIN*) echo 254:1 ;;
-esac`,
-      lsblk: `case "$*" in
-  *-J*) ${heredoc(sample('trixie-lsblk-s-luks-home.json'))} ;;
-  *) printf '/dev/mapper/home ext4\\n/dev/vdb crypto_LUKS\\n' ;;
-esac`,
-      cryptsetup: `case "$*" in
-  *--dump-json-metadata*) ${heredoc(sample('trixie-luks2.metadata.json'))} ;;
-  luksDump*) ${heredoc(sample('trixie-luks2.dump.txt'))} ;;
-  open*) if [ "$(od -An -c | tr -d ' ')" = '\\n' ]; then echo 'No key available with this passphrase.' >&2; exit 2; fi
-         echo 'Nothing to read on input.' >&2; exit 1 ;;
-esac`,
-    });
+    const bin = luksHomeBin(`  open*) if [ "$(od -An -c | tr -d ' ')" = '\\n' ]; then echo 'No key available with this passphrase.' >&2; exit 2; fi
+         echo 'Nothing to read on input.' >&2; exit 1 ;;`);
     const v = answer(dataVolumeFact('/home'), bin);
     expect(v.mount?.target).toBe('/home');
     expect(v.devices?.[0]?.name).toBe('home');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import type { Fact, ProbeOutput } from '../../../src/facts/fact.js';
 import { buildGatherScript, parseGatherOutput } from '../../../src/facts/gather-script.js';
+import { sample } from './support.js';
 
 export const dirs: string[] = [];
 afterAll(() => {
@@ -41,3 +42,25 @@ export const fakeBin = (tools: Record<string, string>): string => {
 /** A case arm that prints TEXT (the terminator must stand alone on its line, so ";;" follows on the next). */
 export const heredoc = (text: string) => `cat <<'KEELSON_EOF'\n${text.replace(/\n$/, '')}\nKEELSON_EOF\n`;
 
+
+/**
+ * Stand-ins for a trixie host whose /home is LUKS2 on /dev/vdb: findmnt and lsblk, and cryptsetup's two dumps; the
+ * arms given (e.g. "open*) …") come first in cryptsetup's case.
+ */
+export const luksHomeBin = (cryptsetupArms: string): string =>
+  fakeBin({
+    findmnt: `case "$*" in
+  *-J*) ${heredoc(sample('trixie-findmnt-home-luks.json'))} ;;
+  *SOURCE*) echo /dev/mapper/home ;;
+  *MAJ:MIN*) echo 254:1 ;;
+esac`,
+    lsblk: `case "$*" in
+  *-J*) ${heredoc(sample('trixie-lsblk-s-luks-home.json'))} ;;
+  *) printf '/dev/mapper/home ext4\\n/dev/vdb crypto_LUKS\\n' ;;
+esac`,
+    cryptsetup: `case "$*" in
+${cryptsetupArms}
+  *--dump-json-metadata*) ${heredoc(sample('trixie-luks2.metadata.json'))} ;;
+  luksDump*) ${heredoc(sample('trixie-luks2.dump.txt'))} ;;
+esac`,
+  });
