@@ -21,22 +21,45 @@ const probeCommand = (probe: Probe): string => {
   return shellQuote(wrapArgv(argv, { asUser: probe.asUser }, 'root'));
 };
 
-export const buildGatherScript = (requests: readonly ProbeRequest[], nonce: string): string => {
+export interface GatherScriptOptions {
+  /** Probes at once; by default as many as the host has CPUs (nproc), one after another on a single CPU. */
+  readonly jobs?: number;
+}
+
+// Probes are read-only and independent of each other, so on a host with more than one CPU they run side by side, as
+// many at once as it has CPUs (tokens in a FIFO: POSIX sh has no `wait -n`). Each keeps its answer and times in files
+// of its own; the frames are printed afterwards in request order, so the answer reads the same either way.
+const RUNNER = [
+  'k_one() { k_up; k_s=$k_u; "k_p$1" >"$k_d/$1.o" 2>"$k_d/$1.e" </dev/null; k_c=$?; k_up; printf \'%s %s %s\\n\' "$k_c" "$k_s" "$k_u" >"$k_d/$1.r"; }',
+  'case $k_jobs in \'\'|*[!0-9]*) k_jobs=1 ;; esac',
+  'if [ "$k_jobs" -gt 1 ] && mkfifo "$k_d/slots"; then',
+  '  exec 3<>"$k_d/slots"; k_i=0; while [ "$k_i" -lt "$k_jobs" ]; do echo >&3; k_i=$((k_i + 1)); done',
+  '  for k_i in $k_all; do read -r k_x <&3; { k_one "$k_i" 3>&-; echo >&3; } & done',
+  '  wait; exec 3>&-',
+  'else',
+  '  for k_i in $k_all; do k_one "$k_i"; done',
+  'fi',
+];
+
+export const buildGatherScript = (requests: readonly ProbeRequest[], nonce: string, options: GatherScriptOptions = {}): string => {
   const lines = [
     'set -u',
     'LC_ALL=C; export LC_ALL',
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH',
     'k_d=$(mktemp -d) || exit 70',
     "trap 'rm -rf \"$k_d\"' EXIT",
-    // base64 without wrapping; busybox and coreutils both take -w 0.
-    'k_emit() { printf \'%s %s %s %s %s %s %s\\n\' ' + shellQuote([nonce]) + ' "$1" "$2" "$(base64 -w 0 <"$k_d/o")" "$(base64 -w 0 <"$k_d/e")" "$k_t0" "$k_t1"; }',
     // "-" where the host has no /proc/uptime: the probe's answer counts, its time is simply unknown.
     'k_up() { k_u=-; { read -r k_u k_r </proc/uptime; } 2>/dev/null || k_u=-; }',
+    // base64 without wrapping; busybox and coreutils both take -w 0.
+    'k_emit() { read -r k_c k_s k_e <"$k_d/$1.r"; printf \'%s %s %s %s %s %s %s\\n\' ' + shellQuote([nonce]) + ' "$2" "$k_c" "$(base64 -w 0 <"$k_d/$1.o")" "$(base64 -w 0 <"$k_d/$1.e")" "$k_s" "$k_e"; }',
+    options.jobs === undefined ? 'k_jobs=$(nproc 2>/dev/null) || k_jobs=1' : `k_jobs=${Math.max(1, Math.floor(options.jobs))}`,
   ];
-  for (const { id, probe } of requests) {
+  requests.forEach(({ id, probe }, i) => {
     if (!ID.test(id)) throw new Error(`fact id "${id}" has characters a frame cannot carry`);
-    lines.push(`k_up; k_t0=$k_u; ( ${probeCommand(probe)} ) >"$k_d/o" 2>"$k_d/e" </dev/null; k_c=$?; k_up; k_t1=$k_u; k_emit ${shellQuote([id])} $k_c`);
-  }
+    lines.push(`k_p${i}() { ( ${probeCommand(probe)} ); }`);
+  });
+  lines.push(`k_all='${requests.map((_, i) => i).join(' ')}'`, ...RUNNER);
+  requests.forEach(({ id }, i) => lines.push(`k_emit ${i} ${shellQuote([id])}`));
   return lines.join('\n') + '\n';
 };
 

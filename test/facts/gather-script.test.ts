@@ -36,6 +36,25 @@ describe('gather script', () => {
     expect(probeMs.quick).toBeLessThan(probeMs.slow ?? 0);
   });
 
+  it('runs probes side by side when asked to (a host with CPUs to spare), the frames still in request order', () => {
+    const requests = ['p1', 'p2', 'p3'].map((id) => ({ id, probe: { sh: `sleep 0.4; echo ${id}` } }));
+    const timed = (jobs: number) => {
+      const t0 = performance.now();
+      const out = parseGatherOutput(runSh(buildGatherScript(requests, '@@n', { jobs })), '@@n', ['p1', 'p2', 'p3']);
+      return { ms: performance.now() - t0, answers: [...out.entries()].map(([id, o]) => `${id}=${o.stdout.trim()}`) };
+    };
+    const one = timed(1);
+    const three = timed(3);
+    expect(one.answers).toEqual(['p1=p1', 'p2=p2', 'p3=p3']);
+    expect(three.answers).toEqual(one.answers);
+    expect(one.ms).toBeGreaterThanOrEqual(1200);
+    expect(three.ms).toBeLessThan(one.ms - 500);
+    // Two at a time: the third waits for a free slot.
+    const two = timed(2);
+    expect(two.ms).toBeGreaterThanOrEqual(800);
+    expect(two.answers).toEqual(one.answers);
+  });
+
   it('takes a frame without times (no /proc/uptime on the host): the answer counts, the time is unknown', () => {
     const frame = (id: string, times: string) => `@@n ${id} 0 ${Buffer.from('ok').toString('base64')} ${times}`;
     const { answers, probeMs } = parseGatherFrames([frame('a', ' - -'), frame('b', ' 10.00 12.50'), frame('c', '')].join('\n'), '@@n', ['a', 'b', 'c']);
