@@ -51,7 +51,10 @@ export const buildGatherScript = (requests: readonly ProbeRequest[], nonce: stri
     // "-" where the host has no /proc/uptime: the probe's answer counts, its time is simply unknown.
     'k_up() { k_u=-; { read -r k_u k_r </proc/uptime; } 2>/dev/null || k_u=-; }',
     // base64 without wrapping; busybox and coreutils both take -w 0.
-    'k_emit() { read -r k_c k_s k_e <"$k_d/$1.r"; printf \'%s %s %s %s %s %s %s\\n\' ' + shellQuote([nonce]) + ' "$2" "$k_c" "$(base64 -w 0 <"$k_d/$1.o")" "$(base64 -w 0 <"$k_d/$1.e")" "$k_s" "$k_e"; }',
+    // An empty output is an empty field without a base64 process: most probes print nothing on stderr, and on a slow
+    // host each process costs (two per probe were a tenth of a re-run plan on the emulated test VM).
+    'k_b64() { if [ -s "$1" ]; then base64 -w 0 <"$1"; fi; }',
+    'k_emit() { read -r k_c k_s k_e <"$k_d/$1.r"; printf \'%s %s %s \' ' + shellQuote([nonce]) + ' "$2" "$k_c"; k_b64 "$k_d/$1.o"; printf \' \'; k_b64 "$k_d/$1.e"; printf \' %s %s\\n\' "$k_s" "$k_e"; }',
     options.jobs === undefined ? 'k_jobs=$(nproc 2>/dev/null) || k_jobs=1' : `k_jobs=${Math.max(1, Math.floor(options.jobs))}`,
   ];
   requests.forEach(({ id, probe }, i) => {
