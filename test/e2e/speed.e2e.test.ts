@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import { planHost } from '../../src/engine/plan-host.js';
+import { gatherFacts } from '../../src/facts/gather.js';
 import { planActions, planBlockers, planSchema, type Plan } from '../../src/engine/plan.js';
 import { renderPlanText } from '../../src/engine/render-plan.js';
 import type { Host } from '../../src/host/host.js';
 import { parseManifest } from '../../src/manifest/load-manifest.js';
 import { storageStep } from '../../steps/storage.js';
+import { storageToolsFact } from '../../steps/storage/facts.js';
 import { EMPTY_PASSPHRASE_CACHE_DIR, emptyPassphraseCachePath } from '../../steps/storage/empty-passphrase-cache.js';
 import { connectRoot } from './support/connect.js';
 import { keelsonCli, REPO_ROOT } from './support/keelson-cli.js';
@@ -132,5 +134,13 @@ describe('a re-run plan on a prepared host: the empty-passphrase result remember
     // Tested again (a header it has not seen), refused, and remembered under the new digest by the next apply.
     expect(cacheWrites(refused)).toEqual([emptyPassphraseCachePath(killed)]);
     expect(refused.timings?.probeMs[VOLUME]).toBeGreaterThan(0);
+  }, SLOW);
+
+  it("one systemctl answers what is-active, is-enabled and show -p CanReload said of auditd", async () => {
+    const answer = (await gatherFacts(theHost(), [storageToolsFact])).raw.get(storageToolsFact.id);
+    expect(answer).toBeDefined();
+    const tools = storageToolsFact.parse(answer ?? { exitCode: 1, stdout: '', stderr: '' });
+    const [active, enabled, reload] = (await theVm().ssh('systemctl is-active auditd; systemctl is-enabled auditd; systemctl show -p CanReload --value auditd')).stdout.trim().split('\n');
+    expect([tools.auditdActive, tools.auditdEnabled, tools.auditdCanReload]).toEqual([active, enabled, reload === 'yes']);
   }, SLOW);
 });
