@@ -6,7 +6,7 @@ import { planActions, planBlockers, type Plan } from '../engine/plan.js';
 import type { ExecutorContext, ExecutorResult } from './executor.js';
 import { executors } from './executors/index.js';
 import { acquireApplyLock, holderFor, staleLockNotice } from './host-lock.js';
-import { Journal } from './journal.js';
+import { Journal, type JournalEvent } from './journal.js';
 
 export type ApplyEvent =
   | { readonly type: 'start'; readonly index: number; readonly action: Action }
@@ -82,14 +82,15 @@ const walk = async (host: Host, plan: Plan, actions: readonly Action[], options:
   const { runId, journal, emit } = options;
   let done = 0;
   let skipped = 0;
-  await journal.write({ event: 'run-start', runId, stack: plan.stack.name, actions: actions.length, factsHash: plan.factsHash });
+  // One action's end and the next one's begin happen back to back: journaled in one append, not one exec each.
+  let pending: JournalEvent[] = [{ event: 'run-start', runId, stack: plan.stack.name, actions: actions.length, factsHash: plan.factsHash }];
   for (const [index, action] of actions.entries()) {
     if (options.signal?.aborted === true) {
-      await journal.write({ event: 'run-end', ok: false, stopped: true, before: index, next: action.description });
+      await journal.write(...pending, { event: 'run-end', ok: false, stopped: true, before: index, next: action.description });
       return { ok: false, runId, journalPath: journal.path, done, skipped, stoppedBefore: index };
     }
     emit({ type: 'start', index, action });
-    await journal.write({ event: 'begin', index, kind: action.kind, description: action.description });
+    await journal.write(...pending, { event: 'begin', index, kind: action.kind, description: action.description });
     const started = performance.now();
     try {
       const result = await run(action, {
@@ -104,7 +105,7 @@ const walk = async (host: Host, plan: Plan, actions: readonly Action[], options:
           emit({ type: 'line', index, line });
         },
       });
-      await journal.write({ event: 'done', index, ...(result === 'skipped' ? { skipped: true } : {}) });
+      pending = [{ event: 'done', index, ...(result === 'skipped' ? { skipped: true } : {}) }];
       if (result === 'skipped') skipped++;
       else done++;
       emit({ type: 'end', index, result, ms: performance.now() - started });
@@ -112,11 +113,10 @@ const walk = async (host: Host, plan: Plan, actions: readonly Action[], options:
       const error = e instanceof Error ? e.message : String(e);
       emit({ type: 'failed', index, error });
       // Best effort: the journal may be what just failed (disk full); the operator still gets the error.
-      await journal.write({ event: 'failed', index, error }).catch(() => undefined);
-      await journal.write({ event: 'run-end', ok: false }).catch(() => undefined);
+      await journal.write({ event: 'failed', index, error }, { event: 'run-end', ok: false }).catch(() => undefined);
       return { ok: false, runId, journalPath: journal.path, done, skipped, failed: { index, action, error } };
     }
   }
-  await journal.write({ event: 'run-end', ok: true });
+  await journal.write(...pending, { event: 'run-end', ok: true });
   return { ok: true, runId, journalPath: journal.path, done, skipped };
 };

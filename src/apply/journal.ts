@@ -15,8 +15,8 @@ export type JournalEvent =
   | { readonly event: 'failed'; readonly index: number; readonly error: string }
   | { readonly event: 'run-end'; readonly ok: boolean; readonly stopped?: true; readonly before?: number; readonly next?: string }
 
-// Appends one line; the line is "$1", the file "$2": values never become shell code.
-const APPEND = 'umask 077; mkdir -p "$(dirname "$2")" && printf "%s\\n" "$1" >> "$2"';
+// Appends lines; the file is "$1", the lines "$2"…: values never become shell code.
+const APPEND = 'umask 077; f=$1; shift; mkdir -p "$(dirname "$f")" && printf "%s\\n" "$@" >> "$f"';
 
 export class Journal {
   readonly path: string;
@@ -29,9 +29,12 @@ export class Journal {
     this.path = `${journalDir}/${runId}.jsonl`;
   }
 
-  async write(event: JournalEvent): Promise<void> {
-    const line = JSON.stringify({ at: this.now().toISOString(), ...event });
-    const r = await this.host.run(['sh', '-c', APPEND, 'keelson-journal', line, this.path]);
+  /** Appends the events in one command: what happens back to back (one action's end, the next one's begin) costs one exec. */
+  async write(...events: readonly JournalEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const at = this.now().toISOString();
+    const lines = events.map((event) => JSON.stringify({ at, ...event }));
+    const r = await this.host.run(['sh', '-c', APPEND, 'keelson-journal', this.path, ...lines]);
     if (r.exitCode !== 0) throw new CommandFailedError(['journal append', this.path], r.exitCode, r.stderr);
   }
 }

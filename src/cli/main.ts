@@ -58,6 +58,7 @@ export const buildProgram = (): Command => {
       .option('--answers <file>', "answers to the stack's questions (YAML or JSON)")
       .option('--json', 'print the plan as JSON')
       .option('--out <file>', 'also save the plan as JSON, to apply later')
+      .option('--timings', "show where the time went: the fact script's round trip and each probe's own time, slowest first")
       .option('--setup-luks <device>', 'set up LUKS2 on this EMPTY disk for the data mount (refused if it holds anything)')
       .option('--luks-key-file <path>', 'where on the host the generated LUKS key is kept (default /etc/cryptsetup-keys.d/NAME.key)'),
   ).action(planCommand);

@@ -25,7 +25,8 @@ export const planHost = async (
   const roundTrips = host.roundTrips - before;
   const { plans, validations } = makeStepPlans(steps, manifest, answers, gathered.raw);
   // Validation (e.g. the real Quadlet generator over staged files) is one more crossing, only when there is any.
-  const checked = validations.length === 0 ? plans : addValidationFindings(plans, validations, (await gatherFacts(host, validations.map((v) => v.fact))).raw);
+  const validated = validations.length === 0 ? null : await gatherFacts(host, validations.map((v) => v.fact));
+  const checked = validated === null ? plans : addValidationFindings(plans, validations, validated.raw);
   const plan: Plan = {
     format: PLAN_FORMAT,
     // First in the JSON: a script asks this before anything else.
@@ -40,6 +41,11 @@ export const planHost = async (
     roundTrips,
     validationRoundTrips: host.roundTrips - before - roundTrips,
     steps: checked,
+    timings: {
+      gatherMs: Math.round(gathered.elapsedMs),
+      validationMs: Math.round(validated?.elapsedMs ?? 0),
+      probeMs: { ...gathered.probeMs, ...validated?.probeMs },
+    },
   };
   return { plan, gatherMs: gathered.elapsedMs, digests: gathered.digests };
 };

@@ -43,6 +43,17 @@ const planFields = {
   steps: z.array(stepPlanSchema),
 };
 
+/**
+ * Where the time went, as measured (volatile: never part of factsHash). Optional: plans saved before it have none.
+ * gatherMs is the fact script's round trip as keelson saw it, probeMs each probe's own wall time on the host.
+ */
+export const planTimingsSchema = z.strictObject({
+  gatherMs: z.number().nonnegative(),
+  validationMs: z.number().nonnegative(),
+  probeMs: z.record(z.string(), z.number().nonnegative()),
+});
+export type PlanTimings = z.infer<typeof planTimingsSchema>;
+
 type Steps = readonly z.infer<typeof stepPlanSchema>[];
 
 const countBlockers = (steps: Steps): number => steps.reduce((n, s) => n + s.findings.filter((f) => f.severity === 'blocker').length, 0);
@@ -63,6 +74,7 @@ export const planSchema = z
     blocked: z.boolean(),
     blockerCount: z.number().int().nonnegative(),
     ...planFields,
+    timings: planTimingsSchema.optional(),
   })
   .superRefine((plan, ctx) => {
     const v = planVerdict(plan.steps);

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Host } from '../host/host.js';
 import { CommandFailedError } from '../host/host-error.js';
 import type { Fact, ProbeOutput } from './fact.js';
-import { buildGatherScript, parseGatherOutput } from './gather-script.js';
+import { buildGatherScript, parseGatherFrames } from './gather-script.js';
 
 export interface GatheredFacts {
   /** Raw answers by fact id: the parsers run on these, and they are what a saved plan is compared with. */
@@ -13,6 +13,8 @@ export interface GatheredFacts {
   /** Per non-volatile fact, the first 16 hex digits of its answer's sha256. */
   readonly digests: Readonly<Record<string, string>>;
   readonly elapsedMs: number;
+  /** Each probe's own wall time on the host, by fact id (volatile: never part of the hash). */
+  readonly probeMs: Readonly<Record<string, number>>;
 }
 
 export const digestOfDigests = (digests: Readonly<Record<string, string>>): string =>
@@ -46,7 +48,7 @@ export const gatherFacts = async (host: Host, facts: readonly Fact<unknown>[], t
   const result = await host.run(['sh', '-s'], { stdin: script, timeoutMs });
   const elapsedMs = performance.now() - started;
   if (result.exitCode !== 0) throw new CommandFailedError(['sh', '-s', '(fact script)'], result.exitCode, result.stderr);
-  const raw = parseGatherOutput(result.stdout, nonce, [...unique.keys()]);
+  const { answers: raw, probeMs } = parseGatherFrames(result.stdout, nonce, [...unique.keys()]);
   const digests: Record<string, string> = {};
   for (const id of [...unique.keys()].sort()) {
     const fact = unique.get(id);
@@ -54,5 +56,5 @@ export const gatherFacts = async (host: Host, facts: readonly Fact<unknown>[], t
     if (fact?.volatile === true || answer === undefined) continue;
     digests[id] = createHash('sha256').update(`${answer.exitCode}\0${answer.stdout}\0${answer.stderr}`).digest('hex').slice(0, 16);
   }
-  return { raw, hash: digestOfDigests(digests), digests, elapsedMs };
+  return { raw, hash: digestOfDigests(digests), digests, elapsedMs, probeMs };
 };

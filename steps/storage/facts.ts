@@ -81,9 +81,11 @@ const TOOLS_SH = `for f in /usr/lib/systemd/system-generators/systemd-cryptsetup
 done
 command -v cryptsetup >/dev/null 2>&1 && echo cryptsetup=yes
 command -v auditd >/dev/null 2>&1 && echo auditd=yes
-echo "auditd-active=$(systemctl is-active auditd.service 2>/dev/null)"
-echo "auditd-enabled=$(systemctl is-enabled auditd.service 2>/dev/null)"
-echo "auditd-can-reload=$(systemctl show -p CanReload --value auditd.service 2>/dev/null)"
+# One systemctl for three questions about auditd: ActiveState, UnitFileState and CanReload are what is-active,
+# is-enabled and show -p CanReload print.
+systemctl show -p ActiveState -p UnitFileState -p CanReload auditd.service 2>/dev/null | while IFS='=' read -r k v; do
+  case $k in ActiveState) echo "auditd-active=$v" ;; UnitFileState) echo "auditd-enabled=$v" ;; CanReload) echo "auditd-can-reload=$v" ;; esac
+done
 exit 0`;
 
 export const parseTools = (stdout: string): StorageTools => {

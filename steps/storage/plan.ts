@@ -1,10 +1,12 @@
 // What the storage step changes: the LUKS setup when asked (format, crypttab, fstab), the auditd.conf keys that
 // differ (shown as a diff) and an auditd reload, systemd-cryptsetup where crypttab would be ignored, and the
-// per-instance record of the data volume. Where the host already complies, nothing.
+// per-instance record of the data volume, and the empty-passphrase result for a header tested for the first time.
+// Where the host already complies, nothing.
 import type { Action } from '../../src/engine/action.js';
 import { editAuditdConf, type AuditChange } from './auditd-conf.js';
 import { AUDITD_CONF, plannedAuditChanges } from './check-audit.js';
 import { needsCryptsetupGenerator } from './check-boot.js';
+import { emptyPassphraseCacheActions } from './empty-passphrase-cache.js';
 import { renderRecord, STORAGE_RECORD_PATH } from './facts.js';
 import { luksUuidOf, type StorageFacts, type VolumeModel } from './model.js';
 import type { SetupAssessment } from './setup.js';
@@ -97,4 +99,5 @@ export const planStorage = (facts: StorageFacts, model: VolumeModel, setup: Setu
   ...(setup.kind === 'ready' ? setupActions(facts, setup, dataMount) : []),
   ...auditActions(facts, plannedAuditChanges(facts)),
   ...recordActions(facts, model, setup, dataMount),
+  ...emptyPassphraseCacheActions(facts.volume.luks),
 ];

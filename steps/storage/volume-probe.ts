@@ -2,6 +2,7 @@
 // test, and crypttab's devices and key files. The walk runs on the host, because the device to dump is only known
 // after it — one round trip all the same. The data mount arrives as "$1", never spliced into the script.
 import { FactParseError, type Fact, type ProbeOutput } from '../../src/facts/fact.js';
+import { EMPTY_CACHE_LOOKUP_SH, EMPTY_PASSPHRASE_CACHE_DIR, parseEmptyPassphraseCache, type EmptyPassphraseCache } from './empty-passphrase-cache.js';
 import { NEAREST_EXISTING_SH } from './facts.js';
 import { parseFindmnt, type MountInfo } from './findmnt.js';
 import { parseLsblk, type BlockNode } from './lsblk.js';
@@ -19,6 +20,8 @@ export interface LuksDevice {
   /** Why the header could not be read (null when it was). */
   readonly dumpError: string | null;
   readonly emptyPassphrase: EmptyPassphraseTest;
+  /** The header's digest and whether the host remembered its test (null: no digest, the test ran). */
+  readonly emptyPassphraseCache: EmptyPassphraseCache | null;
 }
 
 export interface KeyFileStat {
@@ -47,7 +50,9 @@ export interface DataVolume {
 // The passphrase is a bare newline on a pipe: cryptsetup reads up to the newline, so it tries the empty
 // passphrase (`--key-file -` or /dev/null would read nothing and stop with "Nothing to read on input").
 // External token plugins (TPM2, FIDO2) are disabled so a token cannot open the volume in the passphrase's place.
+// A header the host remembers as refusing it is not tested again (empty-passphrase-cache.ts); "$2" is where.
 const VOLUME_SH = `set -u
+c_dir=$2
 ${SECTION_HELPERS_SH}
 ${NEAREST_EXISTING_SH}
 printf '%s' "$p" >"$k_d/o"; : >"$k_d/e"; k_emit probed 0
@@ -72,6 +77,7 @@ lsblk -n -r -s -o PATH,FSTYPE -- "$src" 2>/dev/null | sort -u | while read -r de
   [ "$fs" = crypto_LUKS ] || continue
   k_run "dump:$dev" cryptsetup luksDump -- "$dev"
   if grep -q '^Version:[[:space:]]*2' "$k_d/o"; then k_run "json:$dev" cryptsetup luksDump --dump-json-metadata -- "$dev"; fi
+${EMPTY_CACHE_LOOKUP_SH}
   k_run_in "$k_d/nl" "empty:$dev" cryptsetup open --test-passphrase --disable-external-tokens -v -- "$dev"
 done
 exit 0`;
@@ -84,6 +90,13 @@ export const parseEmptyPassphraseTest = (o: ProbeOutput | undefined): EmptyPassp
   }
   if (o.exitCode === 2) return { result: 'refused' };
   return { result: 'untested', why: firstLine(o) };
+};
+
+const emptyPassphraseOf = (s: ReadonlyMap<string, ProbeOutput>, dev: string): Pick<LuksDevice, 'emptyPassphrase' | 'emptyPassphraseCache'> => {
+  const cache = parseEmptyPassphraseCache(s.get(`empty-cache:${dev}`));
+  // A hit means the host remembers this very header refusing it, and the test did not run again.
+  const emptyPassphrase = cache?.hit === true ? ({ result: 'refused' } as const) : parseEmptyPassphraseTest(s.get(`empty:${dev}`));
+  return { emptyPassphrase, emptyPassphraseCache: cache };
 };
 
 const parseStat = (o: ProbeOutput): KeyFileStat | null => {
@@ -112,7 +125,7 @@ export const parseDataVolume = (o: ProbeOutput): DataVolume => {
         path: key,
         header,
         dumpError: header !== null ? null : answer.exitCode === 0 ? 'luksDump printed no LUKS header' : firstLine(answer),
-        emptyPassphrase: parseEmptyPassphraseTest(s.get(`empty:${key}`)),
+        ...emptyPassphraseOf(s, key),
       });
     } else if (kind === 'crypttab-source' && answer.exitCode === 0) {
       crypttabSources[key] = answer.stdout.trim();
@@ -131,8 +144,8 @@ export const parseDataVolume = (o: ProbeOutput): DataVolume => {
   };
 };
 
-export const dataVolumeFact = (dataMount: string): Fact<DataVolume> => ({
+export const dataVolumeFact = (dataMount: string, cacheDir = EMPTY_PASSPHRASE_CACHE_DIR): Fact<DataVolume> => ({
   id: `storage-volume:${dataMount}`,
-  probe: { sh: VOLUME_SH, args: [dataMount] },
+  probe: { sh: VOLUME_SH, args: [dataMount, cacheDir] },
   parse: parseDataVolume,
 });

@@ -78,3 +78,26 @@ describe('applyPlan with a stop signal', () => {
     expect(readFileSync(`${root}${result.journalPath}`, 'utf8')).toContain('"stopped":true');
   });
 });
+
+describe('the journal of an apply', () => {
+  it("says what it always said, line by line, in one append per step between actions (one action's end with the next one's begin)", async () => {
+    const { root, host, plan } = await setUp();
+    let appends = 0;
+    const counting: typeof host = new Proxy(host, {
+      get: (target, key, receiver) => {
+        if (key !== 'run') return Reflect.get(target, key, receiver) as unknown;
+        return (argv: readonly string[], o?: Parameters<typeof host.run>[1]) => {
+          if (argv[3] === 'keelson-journal') appends++;
+          return target.run(argv, o);
+        };
+      },
+    });
+    const result = await applyPlan(counting, plan);
+    expect(result).toMatchObject({ ok: true, done: 3 });
+    const lines = readFileSync(`${root}${result.journalPath}`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; index?: number });
+    expect(lines.map((l) => `${l.event}${l.index === undefined ? '' : ` ${l.index}`}`)).toEqual(['run-start', 'begin 0', 'done 0', 'begin 1', 'done 1', 'begin 2', 'done 2', 'run-end']);
+    // 3 actions: 4 appends (was 8, one per line).
+    expect(appends).toBe(4);
+    expect(await readLastRun(host)).toMatchObject({ state: 'ok', finished: 3 });
+  });
+});

@@ -63,6 +63,21 @@ describe('keelson plan', () => {
     expect([plan.roundTrips, plan.host, plan.stack.name]).toEqual([1, `ssh root@127.0.0.1:${sshd.port}`, name]);
     expect(plan.steps.map((s) => s.id)).toEqual(['preflight', 'storage', 'identity', 'sockets', 'quadlet']);
     expect(blockers(plan, 'sockets')).toEqual([`socket-path-not-dir: ${socketDir} exists and is not a directory; systemd-tmpfiles will not replace it.`]);
+    // Each probe's own time, measured on the host: one per fact the plan was made from, none longer than the trip.
+    const probeMs = plan.timings?.probeMs ?? {};
+    expect(Object.keys(plan.factDigests).filter((id) => probeMs[id] === undefined)).toEqual([]);
+    expect(Math.max(...Object.values(probeMs))).toBeLessThanOrEqual(plan.timings?.gatherMs ?? 0);
+  });
+
+  it('--timings: the plan, then where the time went, slowest probe first', async () => {
+    await clearSocketDir();
+    const r = await keelson(['plan', '--stack', stackFile(), ...sshArgs(), '--timings']);
+    expect(r.stderr).toBe('');
+    const view = r.stdout.slice(r.stdout.indexOf("\nFacts: ") + 1);
+    expect(view).toMatch(/^Facts: \d+\.\d\d s for the fact script's round trip/);
+    const times = [...view.matchAll(/^ +(\d+\.\d\d) s {2}(\S+)$/gm)].map((m) => Number(m[1]));
+    expect(times.length).toBeGreaterThan(3);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
   it('the file taken away: the same step plans the directory and its probe instead', async () => {

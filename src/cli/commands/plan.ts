@@ -3,6 +3,7 @@ import { writeWorkstationFile } from '../../host/workstation-files.js';
 import { planHost } from '../../engine/plan-host.js';
 import { planBlockers, type Plan } from '../../engine/plan.js';
 import { renderPlanText } from '../../engine/render-plan.js';
+import { renderTimings } from '../../engine/render-timings.js';
 import { visibleText } from '../../engine/visible-text.js';
 import { withMissingSecrets } from '../../engine/secret-findings.js';
 import { loadSecretAnswers } from '../secrets-file.js';
@@ -16,6 +17,7 @@ export interface PlanFlags extends HostFlags, SetupFlags {
   readonly answers?: string;
   readonly json?: boolean;
   readonly out?: string;
+  readonly timings?: boolean;
 }
 
 export const exitCodeForPlan = (plan: Plan): number => (planBlockers(plan).length > 0 ? EXIT.blocked : EXIT.ok);
@@ -31,6 +33,8 @@ export const planCommand = async (flags: PlanFlags): Promise<void> => {
     const json = `${JSON.stringify(plan, null, 2)}\n`;
     if (flags.out !== undefined) await writeWorkstationFile(flags.out, json, 0o600);
     process.stdout.write(flags.json === true ? json : visibleText(renderPlanText(plan)));
+    // After the plan; on stderr with --json, so stdout stays one JSON document.
+    if (flags.timings === true) (flags.json === true ? process.stderr : process.stdout).write(`\n${visibleText(renderTimings(plan.timings))}`);
     process.exitCode = exitCodeForPlan(plan);
   } finally {
     await host.close();
