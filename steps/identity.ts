@@ -14,7 +14,7 @@ import {
   userManagersFact,
 } from './identity/account-facts.js';
 import { createdAccountsFact } from './identity/created-accounts.js';
-import { STATE_PATH } from './quadlet/host-state.js';
+import { RECORD_PATH } from '../src/state/record-schema.js';
 import { fileFact } from './storage/facts.js';
 import { analyzeIdentity, type GroupDecision, type IdentityFacts } from './identity/identity-model.js';
 
@@ -80,7 +80,7 @@ export const identityStep = defineStep<IdentityFacts>({
   title: 'Identity: users, groups, subordinate IDs and linger',
   facts: () => ({
     created: createdAccountsFact,
-    state: fileFact(STATE_PATH),
+    state: fileFact(RECORD_PATH),
     passwd: passwdFact,
     groups: groupFact,
     subuid: subuidFact,

@@ -10,7 +10,7 @@ import { checkQuadlet } from './quadlet/check.js';
 import type { QuadletFacts } from './quadlet/desired.js';
 import { selinuxFact } from '../src/facts/selinux.js';
 import { podmanImagesFact, podmanSecretsFact, unitDirsFact, unitStatesFact } from './quadlet/facts.js';
-import { STATE_PATH } from './quadlet/host-state.js';
+import { RECORD_PATH } from '../src/state/record-schema.js';
 import { planQuadlet } from './quadlet/plan.js';
 import { quadletValidation } from './quadlet/validate.js';
 import { staticBusyboxFact } from './sockets/socket-facts.js';
@@ -48,7 +48,7 @@ export const quadletStep = defineStep<QuadletFacts>({
     // Shared with the sockets and storage steps (same ids, same probes): gathered once.
     busybox: staticBusyboxFact,
     volume: dataVolumeFact(manifest.dataMount),
-    state: fileFact(STATE_PATH),
+    state: fileFact(RECORD_PATH),
     // The storage step sets up LUKS in this same apply: the state records the UUID it will have.
     ...(luksSetupRequest(answers, manifest.dataMount).kind === 'asked' ? { newUuid: randomUuidFact } : {}),
   }),

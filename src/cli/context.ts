@@ -100,8 +100,8 @@ export const setupAnswers = (flags: SetupFlags): Record<string, string> => {
   };
 };
 
-/** Answers file: YAML or JSON, `answers: { id: value }`. Secrets never live here (see --secrets). */
-export const loadAnswers = async (manifest: Manifest, file: string | undefined, setup: SetupFlags = {}): Promise<Answers> => {
+/** The answers file's values as written (and keelson's own options), not yet checked against the questions. */
+export const readProvidedAnswers = async (manifest: Manifest, file: string | undefined, setup: SetupFlags = {}): Promise<Record<string, string>> => {
   let provided: Record<string, string> = setupAnswers(setup);
   if (file !== undefined) {
     if ((await statWorkstationPath(file))?.kind === 'dir') throw new UsageError(`--answers ${file} is a directory: name the answers file`);
@@ -113,6 +113,12 @@ export const loadAnswers = async (manifest: Manifest, file: string | undefined, 
     }
     provided = { ...parsed.values, ...provided };
   }
+  return provided;
+};
+
+/** Answers file: YAML or JSON, `answers: { id: value }`. Secrets never live here (see --secrets). */
+export const loadAnswers = async (manifest: Manifest, file: string | undefined, setup: SetupFlags = {}): Promise<Answers> => {
+  const provided = await readProvidedAnswers(manifest, file, setup);
   const r = resolveAnswers(manifest, provided);
   if (!r.ok) throw new UsageError(`answers for stack ${manifest.stack}${file === undefined ? '' : ` (${file})`}:\n${r.problems.map((p) => `  ${visibleValue(p.id)}: ${p.message}`).join('\n')}`);
   return r.answers;

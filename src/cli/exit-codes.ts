@@ -4,6 +4,7 @@ export const EXIT = {
   failed: 1, // something went wrong on the way (the message says what)
   usage: 2, // bad usage or bad input (a manifest, an answers file, a flag)
   blocked: 3, // blockers found: nothing was applied
+  upgradeAvailable: 4, // upgrade --check: the new version differs from what is deployed (nothing was changed)
 } as const;
 
 /** What each exit code means, in the words --help, the man page and the README's table use. */

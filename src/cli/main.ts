@@ -7,6 +7,7 @@ import { EXIT, UsageError } from './exit-codes.js';
 import { visibleText } from '../engine/visible-text.js';
 import type { PlanFlags } from './commands/plan.js';
 import type { ApplyFlags } from './commands/apply.js';
+import type { UpgradeFlags } from './commands/upgrade.js';
 import type { HostFlags } from './open-host.js';
 import { addHelpFooters, withExample } from './help-text.js';
 import { SHELLS, type Shell } from './completion-shells.js';
@@ -15,6 +16,7 @@ import { SHELLS, type Shell } from './completion-shells.js';
 // wizard's first frame should not wait for the code of the other commands.
 const planCommand = async (flags: PlanFlags) => (await import('./commands/plan.js')).planCommand(flags);
 const applyCommand = async (file: string | undefined, flags: ApplyFlags) => (await import('./commands/apply.js')).applyCommand(file, flags);
+const upgradeCommand = async (flags: UpgradeFlags) => (await import('./commands/upgrade.js')).upgradeCommand(flags);
 const statusCommand = async (flags: HostFlags & { json?: boolean }) => (await import('./commands/status.js')).statusCommand(flags);
 const schemaCommand = async () => { (await import('./commands/schema.js')).schemaCommand(); };
 const wizardCommand = async (flags: HostFlags & { stack?: string }) => (await import('./commands/wizard.js')).wizardCommand(flags);
@@ -76,6 +78,19 @@ export const buildProgram = (): Command => {
       .option('--yes', 'apply without asking (headless)')
       .option('--json', 'print the result as JSON'),
   ).action(applyCommand);
+
+  hostOptions(
+    program
+      .command('upgrade')
+      .description('upgrade a deployed stack to the manifest\'s version: summary, phases, automatic rollback (exit 0 done or up to date, 1 failed or rolled back, 3 refused or blocked, 4 --check: upgrade available)')
+      .requiredOption('--stack <name|file>', 'the new version: a bundled stack or a manifest file')
+      .option('--answers <file>', 'answers to NEW questions (kept answers are reused; an answer here replaces the kept one)')
+      .option('--secrets <file>', 'secret answers (a 0600 YAML file); or KEELSON_SECRET_<ID> in the environment')
+      .option('--check', 'read-only: print what the upgrade would do (exit 0 up to date, 4 upgrade available, 3 blocked)')
+      .option('--yes', 'upgrade without asking (headless)')
+      .option('--json', 'print the summary (and the outcome) as JSON')
+      .option('--allow-downgrade', 'allow a manifest older than the deployed version'),
+  ).action(upgradeCommand);
 
   hostOptions(
     program.command('status').description('what keelson deployed on the host, and how the last run ended').option('--json', 'JSON output'),

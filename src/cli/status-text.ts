@@ -1,7 +1,8 @@
 // keelson status as text: what the host's state file says was deployed, one block per stack, then the last run.
 // Pure, so it is tested without a host.
 import type { JournaledRun } from '../apply/last-run.js';
-import { parseStateFile, type StackState } from '../../steps/quadlet/host-state.js';
+import { parseRecord } from '../state/parse-record.js';
+import type { StackRecord } from '../state/record-schema.js';
 
 /** The last run in the words the wizard uses for it: ok, FAILED at an action, or INTERRUPTED before one. */
 const lastRunLine = (r: JournaledRun): string => {
@@ -10,11 +11,19 @@ const lastRunLine = (r: JournaledRun): string => {
   return `  last run: ${how} ${at}${r.finished} of ${r.actions} actions finished, started ${r.startedAt}${r.rolledBack ? ', rolled back' : ''} — ${r.journalPath}`;
 };
 
-const stackLines = (s: StackState): string[] => {
+const historyLine = (s: StackRecord): string[] => {
+  const last = s.history.at(-1);
+  return last === undefined ? [] : [`    last ${last.kind}: ${last.from === null ? '' : `${last.from} → `}${last.to} ${last.outcome} (${last.at}, run ${last.runId}); ${s.history.length} run${s.history.length === 1 ? '' : 's'} recorded`];
+};
+
+const stackLines = (s: StackRecord): string[] => {
   const who = s.mode === 'rootless' ? `rootless, owner ${s.owner ?? '?'}` : 'rootful';
   const disk = s.dataMount.luksUuid === null ? `data mount ${s.dataMount.path}` : `data mount ${s.dataMount.path} on LUKS ${s.dataMount.luksUuid}`;
   return [
+    // A failed stack first: nothing starts it again until the operator has read why and cleared it.
+    ...(s.failed === null ? [] : [`  ${s.stack}: FAILED — ${s.failed.reason} (${s.failed.at}, run ${s.failed.runId})`]),
     `  ${s.stack} ${s.version} (${who}), deployed by keelson ${s.keelson}; started through ${s.top}`,
+    ...historyLine(s),
     `    ${disk}`,
     `    ${s.files.length} managed file${s.files.length === 1 ? '' : 's'} (sha256 kept, so a hand edit shows in the next plan):`,
     ...s.files.map((f) => `      ${f.path}  ${f.sha256.slice(0, 12)}`),
@@ -27,10 +36,10 @@ const stackLines = (s: StackState): string[] => {
 
 export const statusText = (host: string, stateText: string | null, lastRun: JournaledRun | null): string => {
   const lines = [`keelson status on ${host}`];
-  const state = parseStateFile(stateText);
+  const state = parseRecord(stateText);
   if (state.kind === 'absent') lines.push('  nothing deployed by keelson yet');
-  else if (state.kind === 'unreadable') lines.push(`  the state file is unreadable: ${state.why}; "keelson apply" writes it again`);
-  else for (const s of Object.values(state.state.stacks)) lines.push(...stackLines(s));
+  else if (state.kind !== 'present') lines.push(`  the deployment record is unreadable: ${state.why}`);
+  else for (const s of Object.values(state.record.stacks)) lines.push(...stackLines(s));
   lines.push(lastRun === null ? '  no runs journaled' : lastRunLine(lastRun));
   return `${lines.join('\n')}\n`;
 };

@@ -116,7 +116,22 @@ export const actionSchema = z.discriminatedUnion('kind', [
     healthy: z.array(z.strictObject({ container: z.string().regex(/^[a-z][a-z0-9-]*$/), unit: z.string().regex(/^[A-Za-z0-9@._-]+\.service$/) })),
     timeoutSeconds: z.number().int().min(1).max(3600),
   }),
-  z.strictObject({ kind: z.literal('state.write'), ...base, path, content: z.string() }),
+  z.strictObject({
+    kind: z.literal('state.write'),
+    ...base,
+    path,
+    content: z.string(),
+    /** The run's entry for the stack's history (its id and time are added when it is written). */
+    run: z
+      .strictObject({
+        stack: z.string(),
+        kind: z.enum(['install', 'upgrade', 'apply', 'rollback']),
+        from: z.string().nullable(),
+        to: z.string(),
+        outcome: z.enum(['ok', 'rolled-back', 'failed']).optional(),
+      })
+      .optional(),
+  }),
   /** A tiny image for the socket probe, built from the host's static busybox (no registry needed). */
   z.strictObject({ kind: z.literal('probe.image'), ...base, target: scopeSchema, image: z.string().min(1), busybox: path }),
   /**

@@ -2,7 +2,7 @@
 // written by the executor right after groupadd/useradd, plus the users and groups of the deployment record
 // (hosts deployed before the records existed). An existing account that is in neither is not the stack's to take.
 import type { Fact } from '../../src/facts/fact.js';
-import { parseStateFile } from '../quadlet/host-state.js';
+import { parseRecord } from '../../src/state/parse-record.js';
 
 export const CREATED_ACCOUNTS_DIR = '/var/lib/keelson/accounts';
 
@@ -34,9 +34,9 @@ export const createdAccountsFact: Fact<CreatedAccount[]> = {
 
 /** The accounts of the deployment record (state.json), as created records. */
 export const recordedAccounts = (stateText: string | null): CreatedAccount[] => {
-  const state = parseStateFile(stateText);
+  const state = parseRecord(stateText);
   if (state.kind !== 'present') return [];
-  return Object.values(state.state.stacks).flatMap((s) => [
+  return Object.values(state.record.stacks).flatMap((s) => [
     ...s.users.map((u) => ({ kind: 'user' as const, name: u.name, stack: s.stack })),
     ...s.groups.map((g) => ({ kind: 'group' as const, name: g.name, stack: s.stack })),
   ]);

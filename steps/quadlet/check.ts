@@ -6,6 +6,8 @@ import type { StepContext } from '../../src/engine/step.js';
 import { desiredState, type Desired, type FileStatus, type QuadletFacts } from './desired.js';
 import { manifestWarnings } from './manifest-warnings.js';
 import { podmanFeatures, podmanVersionOf } from './podman-features.js';
+import { parseRecord } from '../../src/state/parse-record.js';
+import { RECORD_PATH } from '../../src/state/record-schema.js';
 
 const conflictFinding = (path: string, status: Extract<FileStatus, { kind: 'conflict' }>, stack: string): Finding => {
   switch (status.state) {
@@ -38,7 +40,17 @@ const podmanListFindings = (facts: QuadletFacts, ctx: StepContext): Finding[] =>
       'Run "podman info" as the stack\'s owner to see what is wrong with Podman.')]);
 };
 
-export const checkQuadlet = (facts: QuadletFacts, ctx: StepContext): Finding[] => {
+/** A record this keelson must not rewrite: written by a newer one, or corrupt. Nothing is applied over it. */
+const recordFindings = (facts: QuadletFacts): Finding[] => {
+  const r = parseRecord(facts.state.kind === 'present' ? facts.state.content : null, RECORD_PATH);
+  if (r.kind === 'newer') return [blocker('record-newer', r.why, 'Run this apply with that keelson version or a newer one.')];
+  if (r.kind === 'unreadable') return [blocker('record-unreadable', `The deployment record cannot be read: ${r.why}.`, 'Nothing was changed; fix or restore the record, then plan again.')];
+  return [];
+};
+
+export const checkQuadlet = (facts: QuadletFacts, ctx: StepContext): Finding[] => [...recordFindings(facts), ...checkUnits(facts, ctx)];
+
+const checkUnits = (facts: QuadletFacts, ctx: StepContext): Finding[] => {
   const m = ctx.manifest;
   const result = desiredState(facts, ctx);
   if (!result.ok) {

@@ -3,7 +3,9 @@
 // renders; then one daemon-reload, a restart of each container whose unit changed, the top target started (enabled
 // first, so it comes back at boot; also when a unit is down), a wait until every unit is active and every health
 // check healthy, and last the host state. An unchanged, running, recorded stack plans nothing.
-import type { Action } from '../../src/engine/action.js';
+import type { Action, ActionOf } from '../../src/engine/action.js';
+import type { Manifest } from '../../src/manifest/schema.js';
+import { stackScope } from './placement.js';
 import type { StepContext } from '../../src/engine/step.js';
 import { KEELSON_VERSION } from '../../src/engine/version.js';
 import { renderTmpfiles } from '../sockets/tmpfiles.js';
@@ -11,7 +13,9 @@ import { tmpfilesPath } from '../sockets/socket-facts.js';
 import { luksUuidOf, volumeModel } from '../storage/model.js';
 import { bodyChanged, desiredState, type Desired, type QuadletFacts } from './desired.js';
 import { stackUnits, type PodmanList } from './facts.js';
-import { parseStateFile, renderHostState, stackState, STATE_PATH } from './host-state.js';
+import { parseRecord, stackRecordOf } from '../../src/state/parse-record.js';
+import { RECORD_PATH } from '../../src/state/record-schema.js';
+import { renderRecord, runKindFor, stackRecord } from '../../src/state/stack-record.js';
 import { START_TIMEOUT_SECONDS } from './render-container.js';
 import { secretName, serviceUnit } from './unit-names.js';
 
@@ -53,7 +57,7 @@ const imageActions = (facts: QuadletFacts, ctx: StepContext, d: Desired): Action
 };
 
 /** Longest a healthy start may take: each container's first health checks, in dependency order, with slack. */
-export const waitSeconds = (ctx: StepContext): number => {
+export const waitSeconds = (ctx: Pick<StepContext, 'manifest'>): number => {
   const seconds = (d: string): number => {
     const m = /^([0-9]+)(ms|s|m|h)$/.exec(d);
     const n = Number(m?.[1] ?? 0);
@@ -72,11 +76,29 @@ const stateAction = (facts: QuadletFacts, ctx: StepContext, d: Desired): Action[
   ];
   // Set up by the storage step in this apply: the UUID it was given at plan time (the same fact).
   const luksUuid = luks !== undefined ? luksUuidOf(luks) : (facts.newUuid ?? null);
-  const entry = stackState({ manifest: m, resolved: ctx.resolved, keelsonVersion: KEELSON_VERSION, top: d.stack.top, files, luksUuid });
-  const current = parseStateFile(facts.state.kind === 'present' ? facts.state.content : null);
-  const content = renderHostState(current, entry);
+  const current = parseRecord(facts.state.kind === 'present' ? facts.state.content : null);
+  // Never over a record this keelson cannot read (the check's blocker says why).
+  if (current.kind === 'newer' || current.kind === 'unreadable') return [];
+  const previous = stackRecordOf(current, m.stack);
+  const entry = stackRecord({ manifest: m, answers: ctx.answers, resolved: ctx.resolved, keelsonVersion: KEELSON_VERSION, top: d.stack.top, files, luksUuid, previous });
+  const content = renderRecord(current, entry);
   if (facts.state.kind === 'present' && facts.state.content === content) return [];
-  return [{ kind: 'state.write', description: `record ${m.stack} ${m.version} in ${STATE_PATH} (files and their hashes, users, secret names)`, path: STATE_PATH, content }];
+  const run = { stack: m.stack, kind: runKindFor(previous, m.version), from: previous?.version ?? null, to: m.version };
+  return [{ kind: 'state.write', description: `record ${m.stack} ${m.version} in ${RECORD_PATH} (manifest, answers, files and their hashes, users, secret names)`, path: RECORD_PATH, content, run }];
+};
+
+/** The health gate after a start or restart: every unit of the stack active, every health check healthy. */
+export const waitHealthyAction = (m: Manifest): ActionOf<'stack.wait-healthy'> => {
+  const units = stackUnits(m);
+  const healthy = m.containers.filter((c) => c.health !== undefined).map((c) => ({ container: c.name, unit: serviceUnit(c.name) }));
+  return {
+    kind: 'stack.wait-healthy',
+    description: `wait until ${units.length} units are active${healthy.length > 0 ? ` and ${healthy.map((h) => h.container).join(', ')} healthy` : ''} (at most ${waitSeconds({ manifest: m })} s)`,
+    target: stackScope(m),
+    units,
+    healthy,
+    timeoutSeconds: waitSeconds({ manifest: m }),
+  };
 };
 
 const containerOf = (fileName: string): string | null => (fileName.endsWith('.container') ? fileName.slice(0, -'.container'.length) : null);
@@ -130,17 +152,6 @@ export const planQuadlet = (facts: QuadletFacts, ctx: StepContext): Action[] => 
       : changes.length > 0 || restarts.length > 0 || down.length > 0
         ? [{ kind: 'systemd.unit', description: `start ${d.stack.top}${changes.length === 0 && down.length > 0 ? ` (${down.join(', ')} not active)` : ''}`, target: placement.scope, verb: 'start', unit: d.stack.top, noBlock: true }]
         : [];
-  const healthy = ctx.manifest.containers.filter((c) => c.health !== undefined).map((c) => ({ container: c.name, unit: serviceUnit(c.name) }));
-  const wait: Action[] =
-    start.length === 0
-      ? []
-      : [{
-          kind: 'stack.wait-healthy',
-          description: `wait until ${units.length} units are active${healthy.length > 0 ? ` and ${healthy.map((h) => h.container).join(', ')} healthy` : ''} (at most ${waitSeconds(ctx)} s)`,
-          target: placement.scope,
-          units,
-          healthy,
-          timeoutSeconds: waitSeconds(ctx),
-        }];
+  const wait: Action[] = start.length === 0 ? [] : [waitHealthyAction(ctx.manifest)];
   return [...changes, ...reload, ...restarts, ...start, ...wait, ...stateAction(facts, ctx, d)];
 };

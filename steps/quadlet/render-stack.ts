@@ -62,7 +62,7 @@ const topSections = (m: Manifest, ctx: RenderContext): UnitSection[] => {
   const wants = [...m.targets.filter((t) => t.name !== name), ...m.containers].map((u) => u.name).filter((n) => !reached.has(n));
   return renderTarget(
     m,
-    { name, description: `${m.stack} ${m.version}: the whole stack (keelson)`, requires, wants, wantedBy: bootTargetFor(m.mode) },
+    { name, description: `${m.stack}: the whole stack (keelson)`, requires, wants, wantedBy: bootTargetFor(m.mode) },
     podmanFeatures(ctx.podman),
   );
 };
@@ -72,7 +72,7 @@ export const renderStack = (m: Manifest, ctx: RenderContext): RenderedStack => {
   const file = (dir: UnitDir, name: string, sections: UnitSection[]): RenderedFile => ({
     dir,
     name,
-    content: withHeader(m.stack, m.version, renderUnit(sections)),
+    content: withHeader(m.stack, renderUnit(sections)),
   });
   const top = topTargetName(m);
   return {

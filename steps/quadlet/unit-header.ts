@@ -6,17 +6,17 @@ export type HeaderState = 'managed-unchanged' | 'managed-edited' | 'foreign';
 
 export interface Header {
   readonly stack: string;
-  readonly version: string;
   readonly hash: string;
 }
 
-const HEADER = /^# Managed by keelson — stack (\S+) (\S+) — sha256:([0-9a-f]{64})$/;
+// The version is not in the header (it is in the deployment record): a version bump alone changes no file. Headers
+// written before that still carry one, and are read the same.
+const HEADER = /^# Managed by keelson — stack (\S+)(?: \S+)? — sha256:([0-9a-f]{64})$/;
 
 export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** Prepends the header line to a unit body. */
-export const withHeader = (stack: string, version: string, body: string): string =>
-  `# Managed by keelson — stack ${stack} ${version} — sha256:${sha256(body)}\n${body}`;
+export const withHeader = (stack: string, body: string): string => `# Managed by keelson — stack ${stack} — sha256:${sha256(body)}\n${body}`;
 
 const split = (content: string): { first: string; rest: string } => {
   const nl = content.indexOf('\n');
@@ -27,8 +27,8 @@ const split = (content: string): { first: string; rest: string } => {
 export const readHeader = (content: string): Header | null => {
   const m = HEADER.exec(split(content).first);
   if (m === null) return null;
-  const [, stack = '', version = '', hash = ''] = m;
-  return { stack, version, hash };
+  const [, stack = '', hash = ''] = m;
+  return { stack, hash };
 };
 
 /** Everything after the header line (the whole file when there is no header). */

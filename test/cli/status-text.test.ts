@@ -2,13 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import type { JournaledRun } from '../../src/apply/last-run.js';
 import { statusText } from '../../src/cli/status-text.js';
-import { renderHostState, stackState } from '../../steps/quadlet/host-state.js';
+import { renderRecord, stackRecord } from '../../src/state/stack-record.js';
 import { loadStack, resolved } from '../steps/quadlet/fixtures.js';
 
-const state = renderHostState(
+const state = renderRecord(
   { kind: 'absent' },
-  stackState({
+  stackRecord({
     manifest: loadStack('demo'),
+    answers: { greeting: 'Hello' },
+    previous: null,
     resolved,
     keelsonVersion: '0.1.0',
     top: 'demo.target',
@@ -51,7 +53,7 @@ describe('statusText', () => {
   it('nothing deployed, an unreadable file, an interrupted run', () => {
     expect(statusText('h', null, null)).toBe('keelson status on h\n  nothing deployed by keelson yet\n  no runs journaled\n');
     const interrupted = { ...run, state: 'interrupted' as const, finished: 2, stoppedAt: { index: 2, description: 'write /etc/x' } };
-    expect(statusText('h', '{oops', interrupted)).toContain('unreadable: it is not JSON');
+    expect(statusText('h', '{oops', interrupted)).toContain('the deployment record is unreadable: /var/lib/keelson/state.json is not JSON');
     expect(statusText('h', '{oops', interrupted)).toContain('last run: INTERRUPTED at action 3 of 5 (write /etc/x), 2 of 5 actions finished, started 2026-01-01T00:00:00.000Z — /var/lib/keelson/journal/r1.jsonl');
     expect(statusText('h', null, { ...interrupted, rolledBack: true })).toContain(', rolled back — ');
     expect(statusText('h', null, { ...run, state: 'failed', finished: 0, stoppedAt: { index: 0, description: 'install podman', error: 'apt-get exited with 100' } })).toContain(

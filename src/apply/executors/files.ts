@@ -4,6 +4,8 @@ import { posix } from 'node:path';
 import type { Executor, ExecutorContext } from '../executor.js';
 import { backupDir } from '../journal.js';
 import { runChecked } from '../run-checked.js';
+import { parseRecord } from '../../state/parse-record.js';
+import { withRun } from '../../state/stack-record.js';
 
 export class FileDriftError extends Error {
   constructor(path: string) {
@@ -47,6 +49,8 @@ export const dirEnsure: Executor<'dir.ensure'> = async (a, ctx) => {
 
 export const stateWrite: Executor<'state.write'> = async (a, ctx) => {
   await runChecked(ctx.host, ['install', '-d', '-m', '0700', posix.dirname(a.path)]);
-  await ctx.host.writeFile(a.path, a.content, { mode: 0o600, owner: 'root', group: 'root' });
+  // The history entry needs the run's id and time, which no plan knows: added here, to exactly the planned record.
+  const content = a.run === undefined ? a.content : (withRun(parseRecord(a.content, a.path), a.run, ctx.runId, new Date().toISOString()) ?? a.content);
+  await ctx.host.writeFile(a.path, content, { mode: 0o600, owner: 'root', group: 'root' });
   return 'done';
 };

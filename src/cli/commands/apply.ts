@@ -39,7 +39,7 @@ const readSavedPlan = async (file: string): Promise<Plan> => {
   return r.plan;
 };
 
-const confirm = async (count: number): Promise<boolean> => {
+export const confirm = async (count: number): Promise<boolean> => {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`Apply ${count} action${count === 1 ? '' : 's'} to this host? Type "yes" to go on: `);
@@ -49,7 +49,7 @@ const confirm = async (count: number): Promise<boolean> => {
   }
 };
 
-const printEvent = (plan: Plan) => {
+export const printEvent = (plan: Plan) => {
   const actions = planActions(plan);
   return (e: ApplyEvent): void => {
     const label = `[${e.index + 1}/${actions.length}]`;
@@ -95,7 +95,7 @@ const freshOrSaved = async (host: Host, planFile: string | undefined, flags: App
  * as stopped — half-done actions are what make a re-run hard. A second signal stops at once (the journal still
  * shows which action was cut off, and a re-run converges).
  */
-const stopOnSignals = (): { readonly signal: AbortSignal; readonly dispose: () => void } => {
+export const stopOnSignals = (): { readonly signal: AbortSignal; readonly dispose: () => void } => {
   const stop = new AbortController();
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   const onSignal = (name: NodeJS.Signals) => {

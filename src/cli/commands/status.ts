@@ -2,12 +2,13 @@
 // so any workstation — or support staff — sees the same).
 import type { Host } from '../../host/host.js';
 import { readLastRun, type JournaledRun } from '../../apply/last-run.js';
-import { parseStateFile, STATE_PATH } from '../../../steps/quadlet/host-state.js';
+import { parseRecord } from '../../state/parse-record.js';
+import { RECORD_PATH } from '../../state/record-schema.js';
 import { openHost, type HostFlags } from '../open-host.js';
 import { statusText } from '../status-text.js';
 
-/** Written by the Quadlet step's state.write at the end of a successful apply (steps/quadlet/host-state.ts). */
-export const STATE_FILE = STATE_PATH;
+/** Written by the Quadlet step's state.write at the end of a successful apply (src/state). */
+export const STATE_FILE = RECORD_PATH;
 
 export interface StatusReport {
   readonly host: string;
@@ -22,9 +23,9 @@ export interface StatusReport {
 export const statusReport = async (host: Host): Promise<StatusReport> => {
   const stateFile = await host.readFile(STATE_FILE);
   const stateText = stateFile.kind === 'present' ? stateFile.content : null;
-  const parsed = parseStateFile(stateText);
+  const parsed = parseRecord(stateText);
   const lastRun = await readLastRun(host);
-  return { host: host.label, state: parsed.kind === 'present' ? parsed.state : null, lastRun, roundTrips: host.roundTrips, stateText };
+  return { host: host.label, state: parsed.kind === 'present' ? parsed.record : null, lastRun, roundTrips: host.roundTrips, stateText };
 };
 
 export const statusCommand = async (flags: HostFlags & { json?: boolean }): Promise<void> => {

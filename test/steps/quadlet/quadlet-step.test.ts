@@ -109,7 +109,7 @@ describe('quadlet plan', () => {
     ['deployed by an older keelson without a state file: record it', deployedNoState, ctxFor(), ['state.write']],
     [
       'a container left the manifest: stop it, remove its file, reload, start',
-      withFiles([...deployed(), { dir: 'quadlet', name: 'old.container', content: withHeader('demo', '0.9.0', '[Container]\nImage=x\n') }]),
+      withFiles([...deployed(), { dir: 'quadlet', name: 'old.container', content: withHeader('demo', '[Container]\nImage=x\n') }]),
       ctxFor(),
       ['stop old.service', `- ${Q}/old.container`, 'systemd.daemon-reload', 'start demo.target (no-block)', 'wait api.service web.service page.service demo.target healthy api web'],
     ],
@@ -120,21 +120,11 @@ describe('quadlet plan', () => {
       [`~ ${Q}/web.container`, 'systemd.daemon-reload', 'restart web.service (no-block)', 'start demo.target (no-block)', 'wait api.service web.service page.service demo.target healthy api web'],
     ],
     [
-      'only the version changed: headers rewritten, nothing restarted',
-      withFiles(deployed({ ...demo, version: '0.9.0' })),
+      // The version is in the record only, not in any unit file: a bump alone rewrites nothing and restarts nothing.
+      'only the version changed: no file is rewritten, nothing restarts, only the record moves',
+      { ...unchanged, state: { kind: 'present', content: stateAfterApply(deployedNoState, ctxFor({ ...demo, version: '0.9.0' })) } },
       ctxFor(),
-      [
-        `~ ${Q}/api.container`,
-        `~ ${Q}/web.container`,
-        `~ ${Q}/page.container`,
-        `~ ${Q}/demo-backend.network`,
-        `~ ${Q}/demo-edge.network`,
-        `~ ${Q}/demo-content.volume`,
-        `~ ${S}/demo.target`,
-        'systemd.daemon-reload',
-        'start demo.target (no-block)',
-        'wait api.service web.service page.service demo.target healthy api web',
-      ],
+      ['state.write'],
     ],
     ['a hand-edited file is never overwritten', withFiles(edit('web.container', (c) => `${c}Environment=X=1\n`)), ctxFor(), []],
     ['Podman unknown: nothing can be planned', { ...fresh, podmanPackage: [] }, ctxFor(), []],
@@ -202,26 +192,36 @@ describe('quadlet plan', () => {
   });
 
   it('a changed file records what it replaces, so apply can refuse a file that drifted', () => {
-    const before = deployed({ ...demo, version: '0.9.0' }).find((f) => f.name === 'web.container')?.content;
-    const write = planQuadlet(withFiles(deployed({ ...demo, version: '0.9.0' })), ctxFor()).find((a) => a.kind === 'file.write' && a.path.endsWith('/web.container'));
+    const older = { ...demo, containers: demo.containers.map((c) => (c.name === 'web' ? { ...c, env: { DEMO_ROLE: 'old' } } : c)) };
+    const before = deployed(older).find((f) => f.name === 'web.container')?.content;
+    const write = planQuadlet(withFiles(deployed(older)), ctxFor()).find((a) => a.kind === 'file.write' && a.path.endsWith('/web.container'));
     expect(write).toMatchObject({ before });
+  });
+
+  it('the record write says which run it is: install, then apply, then upgrade when the version moves', () => {
+    const runOf = (facts: QuadletFacts, ctx: StepContext) => planQuadlet(facts, ctx).flatMap((a) => (a.kind === 'state.write' ? [a.run] : []));
+    expect(runOf(fresh, ctxFor())).toEqual([{ stack: 'demo', kind: 'install', from: null, to: '1.0.0' }]);
+    const was = { ...unchanged, state: { kind: 'present' as const, content: stateAfterApply(deployedNoState, ctxFor({ ...demo, version: '0.9.0' })) } };
+    expect(runOf(was, ctxFor())).toEqual([{ stack: 'demo', kind: 'upgrade', from: '0.9.0', to: '1.0.0' }]);
   });
 });
 
 describe('quadlet check', () => {
   const table: [string, QuadletFacts, string[]][] = [
     ['a fresh host', fresh, ['info:quadlet-podman']],
+    ['a record written by a newer keelson: nothing is applied over it', { ...unchanged, state: { kind: 'present', content: '{"format":"keelson-state/3","stacks":{}}' } }, ['blocker:record-newer', 'info:quadlet-podman']],
+    ['a corrupt record: nothing is applied over it', { ...unchanged, state: { kind: 'present', content: '{"format":"keelson-state/2"' } }, ['blocker:record-unreadable', 'info:quadlet-podman']],
     ['a hand-edited managed file', withFiles(edit('web.container', (c) => c.replace('DEMO_ROLE=web', 'DEMO_ROLE=mine'))), ['info:quadlet-podman', 'blocker:quadlet-file-edited']],
     ['a foreign file with the same name', withFiles(edit('api.container', (c) => c.split('\n').slice(1).join('\n'))), ['info:quadlet-podman', 'blocker:quadlet-file-foreign']],
     ['a symlink with the same name', withFiles(deployed().map((f) => (f.name === 'demo-edge.network' ? { ...f, content: null } : f))), ['info:quadlet-podman', 'blocker:quadlet-file-foreign']],
     [
       'another stack\'s file with the same name',
-      withFiles(deployed().map((f) => (f.name === 'api.container' ? { ...f, content: withHeader('other', '1.0.0', '[Container]\nImage=x\n') } : f))),
+      withFiles(deployed().map((f) => (f.name === 'api.container' ? { ...f, content: withHeader('other', '[Container]\nImage=x\n') } : f))),
       ['info:quadlet-podman', 'blocker:quadlet-file-other-stack'],
     ],
     [
       'a stale file of this stack, edited by hand',
-      withFiles([...deployed(), { dir: 'quadlet', name: 'old.container', content: `${withHeader('demo', '0.9.0', '[Container]\nImage=x\n')}# mine\n` }]),
+      withFiles([...deployed(), { dir: 'quadlet', name: 'old.container', content: `${withHeader('demo', '[Container]\nImage=x\n')}# mine\n` }]),
       ['info:quadlet-podman', 'blocker:quadlet-file-edited'],
     ],
     ['Podman neither installed nor offered', { ...fresh, podmanPackage: [] }, ['blocker:quadlet-podman-unknown']],

@@ -34,11 +34,14 @@ describe('renderUnit', () => {
 
 describe('the managed-file header', () => {
   const body = '[Unit]\nDescription=x\n';
-  const file = withHeader('demo', '1.0.0', body);
+  const file = withHeader('demo', body);
 
-  it('names the stack and version and hashes the rest', () => {
-    expect(file.split('\n')[0]).toMatch(/^# Managed by keelson — stack demo 1\.0\.0 — sha256:[0-9a-f]{64}$/);
-    expect(readHeader(file)).toMatchObject({ stack: 'demo', version: '1.0.0' });
+  it('names the stack, not the version (a version bump alone changes no file), and hashes the rest', () => {
+    expect(file.split('\n')[0]).toMatch(/^# Managed by keelson — stack demo — sha256:[0-9a-f]{64}$/);
+    expect(readHeader(file)).toEqual({ stack: 'demo', hash: file.split('sha256:')[1]?.slice(0, 64) });
+    // Written by an earlier keelson, with the version in it: still ours, still checked.
+    const old = file.replace('stack demo —', 'stack demo 1.0.0 —');
+    expect([readHeader(old)?.stack, headerState(old), headerState(`${old}X=1\n`)]).toEqual(['demo', 'managed-unchanged', 'managed-edited']);
     expect(bodyOf(file)).toBe(body);
   });
 

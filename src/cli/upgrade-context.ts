@@ -1,0 +1,49 @@
+// What `keelson upgrade` reads from the host and the workstation before it decides anything: the record (refused
+// when it is unreadable, newer, or lacks the stack), the answers (kept, new, dropped), the new version's plan, and
+// the rollback plan an interrupted upgrade to the same version left behind. Nothing here changes the host.
+import type { Host } from '../host/host.js';
+import { planHost } from '../engine/plan-host.js';
+import { withMissingSecrets } from '../engine/secret-findings.js';
+import { visibleValue } from '../engine/visible-text.js';
+import type { Manifest } from '../manifest/schema.js';
+import { parseRecord } from '../state/parse-record.js';
+import { RECORD_PATH } from '../state/record-schema.js';
+import { admitUpgrade, type Refusal } from '../flows/upgrade/refusals.js';
+import { upgradeAnswers } from '../flows/upgrade/answers.js';
+import { rollbackPlanPath } from '../flows/upgrade/phases.js';
+import { prepareUpgrade, type PreparedUpgrade } from '../flows/upgrade/prepare.js';
+import { allSteps } from '../../steps/index.js';
+import { UsageError } from './exit-codes.js';
+
+export type UpgradeContext = { readonly ok: true; readonly prepared: PreparedUpgrade } | { readonly ok: false; readonly refusal: Refusal };
+
+/** Units an interrupted upgrade to this same version meant to restart: it may have rewritten their files already. */
+const resumedRestarts = async (host: Host, m: Manifest, deployedVersion: string): Promise<string[]> => {
+  const f = await host.readFile(rollbackPlanPath(m.stack));
+  if (f.kind !== 'present') return [];
+  try {
+    const saved = JSON.parse(f.content) as { from?: unknown; to?: unknown; restarts?: unknown };
+    if (saved.to !== m.version || saved.from !== deployedVersion || !Array.isArray(saved.restarts)) return [];
+    return saved.restarts.filter((u): u is string => typeof u === 'string' && u.endsWith('.service')).map((u) => u.slice(0, -'.service'.length));
+  } catch {
+    return [];
+  }
+};
+
+export const upgradeContext = async (
+  host: Host,
+  manifest: Manifest,
+  provided: Readonly<Record<string, string>>,
+  options: { readonly allowDowngrade?: boolean; readonly secretNames: ReadonlySet<string>; readonly secretSeverity: 'blocker' | 'warning' },
+): Promise<UpgradeContext> => {
+  const file = await host.readFile(RECORD_PATH);
+  const recordText = file.kind === 'present' ? file.content : '';
+  const admitted = admitUpgrade(parseRecord(file.kind === 'present' ? file.content : null), manifest, options);
+  if (!admitted.ok) return admitted;
+  const answers = upgradeAnswers(manifest, admitted.previous.answers, provided);
+  if (!answers.ok) throw new UsageError(`answers for ${manifest.stack} ${manifest.version}:\n${answers.problems.map((p) => `  ${visibleValue(p.id)}: ${p.message}`).join('\n')}`);
+  const made = (await planHost(host, allSteps, manifest, answers.value.answers)).plan;
+  const plan = withMissingSecrets(made, options.secretNames, options.secretSeverity);
+  const resumed = await resumedRestarts(host, manifest, admitted.previous.version);
+  return { ok: true, prepared: prepareUpgrade({ previous: admitted.previous, recordText, manifest, answers: answers.value, plan, resumedRestarts: resumed }) };
+};

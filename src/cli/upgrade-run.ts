@@ -1,0 +1,78 @@
+// Walks a prepared upgrade: the phased plan, and when anything after the prefetch fails (the health gate above all),
+// the rollback made before the first change — files and record back, daemon-reload, the same restarts, the old
+// health gate — timed from the failure to healthy-again. A rollback that fails too marks the stack failed in the
+// record, with the reason, so nothing starts it again before the operator has read why.
+import type { Host } from '../host/host.js';
+import { applyPlan, newRunId, type ApplyResult } from '../apply/apply-plan.js';
+import { planActions, type Plan } from '../engine/plan.js';
+import { visibleText } from '../engine/visible-text.js';
+import type { PreparedUpgrade } from '../flows/upgrade/prepare.js';
+import { parseRecord } from '../state/parse-record.js';
+import { RECORD_PATH } from '../state/record-schema.js';
+import { withRun } from '../state/stack-record.js';
+import { printEvent, stopOnSignals } from './commands/apply.js';
+
+export interface UpgradeOutcome {
+  readonly ok: boolean;
+  readonly runId: string;
+  readonly journalPath: string;
+  readonly failed?: { readonly action: string; readonly error: string };
+  readonly stoppedBefore?: number;
+  readonly rollback?: { readonly ok: boolean; readonly runId: string; readonly seconds: number; readonly error?: string };
+  readonly markedFailed?: string;
+}
+
+const say = (quiet: boolean, text: string): void => {
+  if (!quiet) process.stderr.write(visibleText(text));
+};
+
+const walk = async (host: Host, plan: Plan, o: { readonly secretAnswers: Readonly<Record<string, string>>; readonly quiet: boolean }): Promise<ApplyResult> => {
+  const stop = stopOnSignals();
+  try {
+    return await applyPlan(host, plan, { secretAnswers: o.secretAnswers, signal: stop.signal, ...(o.quiet ? {} : { onEvent: printEvent(plan) }) });
+  } finally {
+    stop.dispose();
+  }
+};
+
+/** The record as it is now, with the failed flag set and the run in its history: one more (tiny) plan. */
+const markFailed = async (host: Host, p: PreparedUpgrade, runId: string, reason: string): Promise<boolean> => {
+  const f = await host.readFile(RECORD_PATH);
+  const run = { stack: p.summary.stack, kind: 'upgrade' as const, from: p.summary.from.version, to: p.summary.to.version, outcome: 'failed' as const };
+  const content = withRun(parseRecord(f.kind === 'present' ? f.content : null), run, runId, new Date().toISOString(), reason);
+  if (content === null) return false;
+  const steps = [{ id: 'failed', title: 'Failed: the stack is marked failed', findings: [], actions: [{ kind: 'state.write' as const, description: `mark ${p.summary.stack} failed in ${RECORD_PATH}`, path: RECORD_PATH, content }] }];
+  return (await applyPlan(host, { ...p.rollback, steps })).ok;
+};
+
+export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: { readonly secretAnswers: Readonly<Record<string, string>>; readonly quiet: boolean }): Promise<UpgradeOutcome> => {
+  const runId = newRunId();
+  const forward = await walk(host, p.plan, o);
+  const base = { runId: forward.runId, journalPath: forward.journalPath };
+  if (forward.ok) {
+    say(o.quiet, `Upgraded ${p.summary.stack} ${p.summary.from.version} → ${p.summary.to.version}. Journal: ${forward.journalPath}\n`);
+    return { ok: true, ...base };
+  }
+  if (forward.stoppedBefore !== undefined) {
+    say(o.quiet, `Stopped before action ${forward.stoppedBefore + 1} of ${planActions(p.plan).length}. Run the same upgrade again: it finishes what is left (or rolls back if that fails).\n`);
+    return { ok: false, ...base, stoppedBefore: forward.stoppedBefore };
+  }
+  const failed = { action: forward.failed?.action.description ?? '', error: forward.failed?.error ?? '' };
+  if ((forward.failed?.index ?? 0) < p.prefetchCount) {
+    say(o.quiet, `The upgrade stopped while fetching images; nothing that runs was changed (${p.summary.from.version} still runs). Journal: ${forward.journalPath}\n`);
+    return { ok: false, ...base, failed };
+  }
+  say(o.quiet, `\nThe upgrade failed at "${failed.action}". Rolling back to ${p.summary.from.version}…\n`);
+  const t0 = performance.now();
+  const back = await walk(host, p.rollback, o);
+  const seconds = Math.round((performance.now() - t0) / 100) / 10;
+  const rollback = { ok: back.ok, runId: back.runId, seconds, ...(back.failed === undefined ? {} : { error: `${back.failed.action.description}: ${back.failed.error}` }) };
+  if (back.ok) {
+    say(o.quiet, `Rolled back: ${p.summary.stack} ${p.summary.from.version} is back and healthy, in ${seconds} s (from the failure to healthy again). What failed: ${failed.action}\n${failed.error}\n`);
+    return { ok: false, ...base, failed, rollback };
+  }
+  const reason = `the upgrade to ${p.summary.to.version} failed (${failed.action}) and its rollback failed too (${rollback.error ?? 'stopped'})`;
+  const marked = await markFailed(host, p, runId, reason).catch(() => false);
+  say(o.quiet, `The ROLLBACK FAILED: ${rollback.error ?? 'stopped'}.\n${marked ? `${p.summary.stack} is marked failed in ${RECORD_PATH}; apply and upgrade refuse until it is cleared.` : `Could not mark ${p.summary.stack} failed in ${RECORD_PATH}.`} Journals: ${forward.journalPath}, ${back.journalPath}\n`);
+  return { ok: false, ...base, failed, rollback, ...(marked ? { markedFailed: reason } : {}) };
+};

@@ -1,0 +1,50 @@
+// The whole upgrade, decided before anything changes: (record, the new version's plan on this host, manifest,
+// answers) → the summary the operator reads, the phased plan apply walks, and the rollback made up front. Pure.
+import type { Action } from '../../engine/action.js';
+import { planVerdict, type Plan } from '../../engine/plan.js';
+import type { Manifest } from '../../manifest/schema.js';
+import type { StackRecord } from '../../state/record-schema.js';
+import type { UpgradeAnswers } from './answers.js';
+import { upgradeActions } from './phases.js';
+import { rollbackActions } from './rollback-plan.js';
+import { recordedManifest, upgradeSummary, type UpgradeSummary } from './summary.js';
+
+export interface PreparedUpgrade {
+  readonly summary: UpgradeSummary;
+  readonly answers: UpgradeAnswers;
+  /** The phased plan (steps = phases) to apply; its findings are the new version's plan's. */
+  readonly plan: Plan;
+  /** The rollback plan, for a failure after the first change. */
+  readonly rollback: Plan;
+  /** Actions of the prefetch phase: a failure among them changed nothing that runs, so nothing is rolled back. */
+  readonly prefetchCount: number;
+}
+
+export interface PrepareInputs {
+  readonly previous: StackRecord;
+  readonly recordText: string;
+  readonly manifest: Manifest;
+  readonly answers: UpgradeAnswers;
+  /** planHost's plan of the new version with those answers. */
+  readonly plan: Plan;
+  /** Containers an interrupted upgrade to the same version already rewrote (from its saved rollback plan). */
+  readonly resumedRestarts?: readonly string[];
+}
+
+const asPlan = (base: Plan, steps: Plan['steps']): Plan => ({ ...base, ...planVerdict(steps), steps });
+
+export const prepareUpgrade = (i: PrepareInputs): PreparedUpgrade => {
+  const summary = upgradeSummary(i.previous, i.manifest, i.plan, i.resumedRestarts ?? []);
+  const rollback: Action[] = rollbackActions({ plan: i.plan, summary, next: i.manifest, deployed: recordedManifest(i.previous), recordText: i.recordText });
+  const { steps } = upgradeActions(i.plan, i.manifest, summary, rollback);
+  // The new version's findings (blockers above all) stay with the plan: a blocked upgrade applies nothing.
+  const findings = i.plan.steps.flatMap((s) => s.findings);
+  const phased = [{ id: 'checks', title: `Checks: ${i.manifest.stack} ${i.manifest.version} on this host`, findings, actions: [] }, ...steps];
+  return {
+    summary,
+    answers: i.answers,
+    plan: asPlan(i.plan, phased),
+    rollback: asPlan(i.plan, [{ id: 'rollback', title: `Rollback: ${i.manifest.stack} back to ${summary.from.version}`, findings: [], actions: rollback }]),
+    prefetchCount: steps.find((s) => s.id === 'prefetch')?.actions.length ?? 0,
+  };
+};

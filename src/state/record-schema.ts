@@ -1,0 +1,56 @@
+// The deployment record's format: what keelson deployed on a host, per stack (/var/lib/keelson/state.json). The one
+// place that says where it lives, what it holds and which formats keelson reads. Format 2 added the canonical manifest
+// and its digest, the answers, a short history of runs and the failed flag; format 1 is read and brought forward.
+import { z } from 'zod';
+
+export const RECORD_PATH = '/var/lib/keelson/state.json';
+export const RECORD_FORMAT = 'keelson-state/2';
+export const RECORD_FORMAT_V1 = 'keelson-state/1';
+/** How many runs a stack's history keeps (newest last). */
+export const HISTORY_LIMIT = 20;
+
+const v1Fields = {
+  stack: z.string(),
+  version: z.string(),
+  mode: z.enum(['rootless', 'rootful']),
+  owner: z.string().nullable(),
+  keelson: z.string(),
+  dataMount: z.looseObject({ path: z.string(), luksUuid: z.string().nullable() }),
+  top: z.string(),
+  files: z.array(z.looseObject({ path: z.string(), sha256: z.string() })),
+  users: z.array(z.looseObject({ name: z.string(), uid: z.number(), gid: z.number(), home: z.string() })),
+  groups: z.array(z.looseObject({ name: z.string(), gid: z.number() })),
+  secrets: z.array(z.string()),
+  images: z.array(z.string()),
+};
+
+export const runKindSchema = z.enum(['install', 'upgrade', 'apply', 'rollback']);
+export type RunKind = z.infer<typeof runKindSchema>;
+
+export const historyEntrySchema = z.looseObject({
+  runId: z.string(),
+  kind: runKindSchema,
+  from: z.string().nullable(),
+  to: z.string(),
+  outcome: z.enum(['ok', 'rolled-back', 'failed']),
+  at: z.string(),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+export const stackRecordSchema = z.looseObject({
+  ...v1Fields,
+  /** The manifest as deployed, canonical JSON (keys sorted; secrets are names and rules, never values). Null: migrated from format 1. */
+  manifest: z.unknown().nullable(),
+  manifestDigest: z.string().nullable(),
+  /** The answers to the stack's questions (never secrets, never keelson.* options). Null: migrated from format 1. */
+  answers: z.record(z.string(), z.string()).nullable(),
+  history: z.array(historyEntrySchema),
+  /** Set when a rollback itself failed: apply and upgrade refuse until the operator clears it. */
+  failed: z.looseObject({ reason: z.string(), at: z.string(), runId: z.string() }).nullable(),
+});
+export type StackRecord = z.infer<typeof stackRecordSchema>;
+
+export const hostRecordSchema = z.looseObject({ format: z.literal(RECORD_FORMAT), stacks: z.record(z.string(), stackRecordSchema) });
+export type HostRecord = z.infer<typeof hostRecordSchema>;
+
+export const hostRecordV1Schema = z.looseObject({ format: z.literal(RECORD_FORMAT_V1), stacks: z.record(z.string(), z.looseObject(v1Fields)) });

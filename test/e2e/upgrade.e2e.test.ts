@@ -1,0 +1,128 @@
+// Guided upgrades on a real host: the demo 1.0.0 as keelson installed it in this run (the "demo-installed" state),
+// upgraded to test/fixtures/stacks/demo-1.1.0.yaml (web changed, api removed, status and a question added), then to
+// the broken 1.2.0 (web's new image never passes its health check), which keelson rolls back on its own.
+// Every claim about the host is read from inside the VM over the harness's own SSH, never from keelson's report.
+import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { keelsonCli, REPO_ROOT, type CliOptions } from './support/keelson-cli.js';
+import { DEMO_GREETING, pageOf, useVmFrom } from './support/prepared-states.js';
+import { useTimings } from './support/timings.js';
+
+const SLOW = 30 * 60_000;
+const timer = useTimings(import.meta.url);
+const V110 = join(REPO_ROOT, 'test', 'fixtures', 'stacks', 'demo-1.1.0.yaml');
+const V120 = join(REPO_ROOT, 'test', 'fixtures', 'stacks', 'demo-1.2.0.yaml');
+const USER = 'systemctl --user -M keelson-demo@';
+const Q = '/home/keelson-demo/.config/containers/systemd';
+const S = '/home/keelson-demo/.config/systemd/user';
+const podman = (args: string) => `runuser -u keelson-demo -- sh -c 'cd; XDG_RUNTIME_DIR=/run/user/$(id -u) podman ${args}'`;
+
+interface UpgradeJson {
+  from: { version: string };
+  to: { version: string };
+  upToDate: boolean;
+  restarts: string[];
+  stops: string[];
+  containers: { added: string[]; removed: string[]; changed: string[] };
+  images: string[];
+  files: { path: string; change: string }[];
+  backups: string[];
+  answers: { kept: string[]; asked: string[]; dropped: string[] };
+  steps: { id: string; actions: { kind: string; description: string }[] }[];
+}
+
+describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () => {
+  const theVm = useVmFrom('demo-installed', 'upgrade', timer);
+  const sh = (cmd: string) => theVm().sshOk(cmd, { timeoutMs: 10 * 60_000 });
+  const keelson = (args: string[], o: CliOptions = {}) => keelsonCli(theVm(), args, { timer, ...o });
+  const invocations = async (units: string[]): Promise<Record<string, string>> => {
+    const ids = (await sh(`${USER} show -p InvocationID --value ${units.join(' ')}`)).split('\n').filter((l) => l.trim() !== '');
+    return Object.fromEntries(units.map((u, i) => [u, ids[i] ?? '']));
+  };
+  const fingerprint = () => sh(`sha256sum /var/lib/keelson/state.json ${Q}/* ${S}/demo.target; ${USER} show -p InvocationID --value page.service api.service web.service`);
+  const record = async () => JSON.parse(await sh('cat /var/lib/keelson/state.json')) as { format: string; stacks: Record<string, { version: string; answers: Record<string, string>; history: { kind: string; from: string | null; to: string; outcome: string }[] }> };
+
+  it('--check lists exactly the changes and restarts of 1.1.0, and changes nothing (exit 4)', async () => {
+    const before = await fingerprint();
+    const r = await keelson(['upgrade', '--stack', V110, '--check', '--json'], { label: 'upgrade --check 1.1.0' });
+    expect(r.code, r.stderr).toBe(4);
+    const j = JSON.parse(r.stdout) as UpgradeJson;
+    expect([j.from.version, j.to.version, j.upToDate]).toEqual(['1.0.0', '1.1.0', false]);
+    expect(j.containers).toEqual({ added: ['status'], removed: ['api'], changed: ['web'] });
+    expect(j.restarts).toEqual(['web.service']);
+    expect(j.stops).toEqual(['api.service']);
+    expect(j.files.map((f) => `${f.change} ${f.path}`).sort()).toEqual([`add ${Q}/status.container`, `change ${Q}/web.container`, `change ${S}/demo.target`, `remove ${Q}/api.container`].sort());
+    expect(j.answers).toEqual({ kept: ['greeting'], asked: ['motto'], dropped: [] });
+    expect(j.backups.sort()).toEqual(['/var/lib/keelson/state.json', `${Q}/api.container`, `${Q}/web.container`, `${S}/demo.target`].sort());
+    expect(j.steps.map((s) => s.id)).toEqual(['checks', 'prefetch', 'backup', 'write', 'reload', 'restart', 'health', 'record']);
+    expect(await fingerprint()).toBe(before);
+  }, SLOW);
+
+  it('--yes: only web restarts (page keeps its InvocationID), api goes, status comes; kept answer in effect, data intact', async () => {
+    const mount = (await sh(podman('volume inspect demo-content --format {{.Mountpoint}}'))).trim();
+    await sh(`printf 'kept across upgrades\\n' > ${mount}/marker.txt`);
+    const before = await invocations(['page.service', 'web.service']);
+    const r = await keelson(['upgrade', '--stack', V110, '--yes'], { label: 'upgrade --yes 1.1.0' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^Upgraded demo 1\.0\.0 → 1\.1\.0\. Journal: /m);
+    const after = await invocations(['page.service', 'web.service']);
+    expect(after['page.service']).toBe(before['page.service']);
+    expect(after['web.service']).not.toBe(before['web.service']);
+    expect((await sh(`${USER} is-active web.service status.service page.service demo.target | sort -u`)).trim()).toBe('active');
+    expect((await theVm().ssh(`${USER} is-active api.service`)).stdout.trim()).not.toBe('active');
+    expect((await theVm().ssh(`ls ${Q}/api.container`)).code).not.toBe(0);
+    // The greeting given at install (1.0.0's default), not 1.1.0's new default; the new question got its default.
+    expect(await pageOf(theVm(), 18080, 120_000)).toContain(`<h1>${DEMO_GREETING}</h1>`);
+    expect(await sh(podman('inspect status --format "{{range .Config.Env}}{{println .}}{{end}}"'))).toMatch(/^DEMO_MOTTO=Upgraded in place$/m);
+    expect((await sh(`cat ${mount}/marker.txt`)).trim()).toBe('kept across upgrades');
+    const rec = await record();
+    expect(rec.format).toBe('keelson-state/2');
+    expect(rec.stacks.demo?.version).toBe('1.1.0');
+    expect(rec.stacks.demo?.answers).toEqual({ greeting: DEMO_GREETING, motto: 'Upgraded in place' });
+    expect(rec.stacks.demo?.history.at(-1)).toMatchObject({ kind: 'upgrade', from: '1.0.0', to: '1.1.0', outcome: 'ok' });
+  }, SLOW);
+
+  it('then: a second --check is up to date (exit 0), a plan with the kept answers has zero actions, a downgrade is refused', async () => {
+    const again = await keelson(['upgrade', '--stack', V110, '--check'], { label: 'upgrade --check again' });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe('demo 1.1.0 is deployed and up to date: nothing to do.\n');
+    const dir = mkdtempSync(join(tmpdir(), 'keelson-upgrade-e2e-'));
+    writeFileSync(join(dir, 'answers.yaml'), `stack: demo\nanswers:\n  greeting: ${DEMO_GREETING}\n`);
+    const plan = await keelson(['plan', '--stack', V110, '--answers', join(dir, 'answers.yaml'), '--json'], { label: 'plan 1.1.0' });
+    expect(plan.code, plan.stderr).toBe(0);
+    const steps = (JSON.parse(plan.stdout) as { steps: { actions: unknown[] }[] }).steps;
+    expect(steps.flatMap((s) => s.actions)).toEqual([]);
+    const down = await keelson(['upgrade', '--stack', 'demo', '--check'], { label: 'upgrade --check downgrade' });
+    expect(down.code).toBe(3);
+    expect(down.stderr).toContain('keelson: upgrade refused: demo 1.1.0 is installed; the manifest is the older 1.0.0.');
+    expect(down.stderr).toContain('→ Pass --allow-downgrade if you mean it');
+  }, SLOW);
+
+  it('1.1.0 → 1.2.0 fails its health gate and is rolled back on its own: 1.1.0 files, record and units back and healthy', async () => {
+    const files = await sh(`sha256sum ${Q}/* ${S}/demo.target`);
+    const t: Record<string, number> = {};
+    const r = await keelson(['upgrade', '--stack', V120, '--yes'], {
+      label: 'upgrade --yes 1.2.0 (rolled back)',
+      onLine: (line) => {
+        if (line.startsWith('The upgrade failed at')) t.failed = performance.now();
+      },
+    });
+    t.end = performance.now();
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/The upgrade failed at "wait until/);
+    expect(r.stderr).toMatch(/web\.service (failed|restarted 3 times while starting)/);
+    const said = /^Rolled back: demo 1\.1\.0 is back and healthy, in ([0-9.]+) s/m.exec(r.stderr);
+    expect(said, r.stderr).not.toBeNull();
+    const measured = (t.end - (t.failed ?? t.end)) / 1000;
+    timer.record('keelson', `rollback: failed gate → healthy again (keelson said ${said?.[1] ?? '?'} s)`, measured * 1000);
+    expect(await sh(`sha256sum ${Q}/* ${S}/demo.target`)).toBe(files);
+    expect((await sh(`${USER} is-active web.service status.service page.service demo.target | sort -u`)).trim()).toBe('active');
+    expect(await pageOf(theVm(), 18080, 120_000)).toContain(`<h1>${DEMO_GREETING}</h1>`);
+    expect((await sh(podman('inspect web --format "{{.State.Health.Status}} {{.ImageName}}"'))).trim()).toBe('healthy localhost/keelson-demo:1');
+    const rec = await record();
+    expect(rec.stacks.demo?.version).toBe('1.1.0');
+    expect(rec.stacks.demo?.history.at(-1)).toMatchObject({ kind: 'upgrade', from: '1.1.0', to: '1.2.0', outcome: 'rolled-back' });
+  }, SLOW);
+});
