@@ -13,6 +13,7 @@ export const EXIT_MEANINGS: readonly { readonly code: number; readonly meaning: 
   { code: EXIT.failed, meaning: 'failed (the message says what; the journal on the host says how far it got)' },
   { code: EXIT.usage, meaning: 'bad usage or bad input (a manifest, an answers file, a flag)' },
   { code: EXIT.blocked, meaning: 'blockers found: nothing was applied' },
+  { code: EXIT.upgradeAvailable, meaning: 'upgrade --check: an upgrade is available (nothing was changed)' },
 ];
 
 /** Bad input the operator can fix: exit 2 and a message, never a stack trace. */

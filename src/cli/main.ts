@@ -43,6 +43,7 @@ const EXAMPLES: Record<string, string> & { keelson: string } = {
   wizard: 'keelson wizard --host admin@192.0.2.10 --identity ~/.ssh/id_ed25519',
   completion: 'source <(keelson completion bash)',
   man: 'keelson man | man -l -',
+  upgrade: 'keelson upgrade --stack demo-1.1.0.yaml --host admin@192.0.2.10 --check',
 };
 
 export const buildProgram = (): Command => {
