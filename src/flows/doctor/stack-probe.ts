@@ -37,15 +37,16 @@ for p in $paths; do
   esac
   case $p in /etc/tmpfiles.d/*.conf) [ -f "$p" ] && for d in $(awk '$1 == "d" { print $2 }' "$p"); do k_run "stat:$d" stat -c '%U %G %a %F' -- "$d"; done ;; esac
 done
-journal() { k=$1; u=$2; shift 2; st=$("$@" show -p ActiveState --value -- "$u" 2>/dev/null); nr=$("$@" show -p NRestarts --value -- "$u" 2>/dev/null)
+# A user unit's lines are matched by the owner's UID: journalctl --user-unit would match root's own user units.
+journal() { k=$1; u=$2; id=$3; shift 3; st=$("$@" show -p ActiveState --value -- "$u" 2>/dev/null); nr=$("$@" show -p NRestarts --value -- "$u" 2>/dev/null)
   if [ "$st" != active ] || [ "\${nr:-0}" != 0 ]; then
     if [ "$k" = system ]; then k_run "journal:$k:$u" journalctl -u "$u" -n "$JL" --no-pager -o short-iso
-    else k_run "journal:$k:$u" journalctl --user-unit "$u" -n "$JL" --no-pager -o short-iso; fi
+    else k_run "journal:$k:$u" journalctl -n "$JL" --no-pager -o short-iso "_SYSTEMD_USER_UNIT=$u" "_UID=$id" + "USER_UNIT=$u" "_UID=$id"; fi
   fi; }
 units=$(units_of /etc)
 if [ -n "$units" ]; then
   k_run units:system systemctl show $props -- $units
-  for u in $units; do journal system "$u" systemctl; done
+  for u in $units; do journal system "$u" 0 systemctl; done
 fi
 k_run generator:system "$GEN" -dryrun
 k_run podman-ps:system podman ps -a --format json
@@ -58,7 +59,7 @@ for o in $owners; do
   home=$(getent passwd "$o" | cut -d: -f6); units=; [ -n "$home" ] && units=$(units_of "$home")
   if [ -n "$units" ]; then
     k_run "units:user:$o" systemctl --user -M "$o@" show $props -- $units
-    for u in $units; do journal "user:$o" "$u" systemctl --user -M "$o@"; done
+    for u in $units; do journal "user:$o" "$u" "$uid" systemctl --user -M "$o@"; done
   fi
   k_run "generator:user:$o" asu "$o" "$GEN" -dryrun -user
   k_run "podman-ps:user:$o" asu "$o" podman ps -a --format json

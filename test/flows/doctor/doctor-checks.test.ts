@@ -89,7 +89,10 @@ describe('doctor on the demo as the VM recorded it', () => {
     const web = get(checks, 'unit:demo:web.service');
     expect([web.status, web.summary]).toEqual(['fail', 'web.service is failed/failed']);
     expect(web.evidence).toContain('journal: 2026-12-02T08:00:00+00:00 vm web[1]: Error: address already in use');
-    expect(web.remedy).toEqual(['journalctl --user-unit web.service -n 100 --no-pager', 'systemctl --user -M keelson-demo@ start web.service']);
+    expect(web.remedy).toEqual([
+      'journalctl -n 100 --no-pager _SYSTEMD_USER_UNIT=web.service _UID=$(id -u keelson-demo) + USER_UNIT=web.service _UID=$(id -u keelson-demo)',
+      'systemctl --user -M keelson-demo@ start web.service',
+    ]);
     expect(get(checks, 'unit:demo:api.service').summary).toBe('api.service is active/running after 2 automatic restarts');
     const drift = get(checks, 'drift:demo');
     expect(drift.status).toBe('fail');
