@@ -1,5 +1,6 @@
 // How the last run on a host ended, read from its journal: finished, failed, or interrupted (no run-end) —
 // and what a roll back could restore. One round trip: the newest journal and its roll-back mark together.
+import type { Fact } from '../facts/fact.js';
 import type { Host } from '../host/host.js';
 import { CommandFailedError } from '../host/host-error.js';
 import { journalDir, KEELSON_STATE_DIR, parseJournal, type JournalEntry } from './journal.js';
@@ -81,10 +82,22 @@ const NEWEST = [
   'cat -- "$f"',
 ].join('\n');
 
+const parseNewest = (stdout: string): JournaledRun | null => {
+  const [path = '', mark = '0', ...rest] = stdout.split('\n');
+  if (path === '') return null;
+  return summarizeJournal(path, parseJournal(rest.join('\n')), mark === '1');
+};
+
+/** The same read as a fact, for a batch that gathers it with others (doctor). */
+export const lastRunFact: Fact<JournaledRun | null> = {
+  id: 'last-run',
+  probe: { sh: NEWEST, args: [journalDir, rollbackDir] },
+  parse: (o) => (o.exitCode === 0 ? parseNewest(o.stdout) : null),
+  volatile: true,
+};
+
 export const readLastRun = async (host: Host): Promise<JournaledRun | null> => {
   const r = await host.run(['sh', '-c', NEWEST, 'keelson-last-run', journalDir, rollbackDir]);
   if (r.exitCode !== 0) throw new CommandFailedError(['read the newest journal in', journalDir], r.exitCode, r.stderr);
-  const [path = '', mark = '0', ...rest] = r.stdout.split('\n');
-  if (path === '') return null;
-  return summarizeJournal(path, parseJournal(rest.join('\n')), mark === '1');
+  return parseNewest(r.stdout);
 };

@@ -11,6 +11,7 @@ import type { UpgradeFlags } from './commands/upgrade.js';
 import type { HostFlags } from './open-host.js';
 import { addHelpFooters, withExample } from './help-text.js';
 import { SHELLS, type Shell } from './completion-shells.js';
+import type { DoctorFlags } from './commands/doctor.js';
 
 // Each command is loaded only when it runs: the engine, ssh2 and Ink are heavy, and --version or the
 // wizard's first frame should not wait for the code of the other commands.
@@ -18,6 +19,7 @@ const planCommand = async (flags: PlanFlags) => (await import('./commands/plan.j
 const applyCommand = async (file: string | undefined, flags: ApplyFlags) => (await import('./commands/apply.js')).applyCommand(file, flags);
 const upgradeCommand = async (flags: UpgradeFlags) => (await import('./commands/upgrade.js')).upgradeCommand(flags);
 const statusCommand = async (flags: HostFlags & { json?: boolean }) => (await import('./commands/status.js')).statusCommand(flags);
+const doctorCommand = async (flags: DoctorFlags) => (await import('./commands/doctor.js')).doctorCommand(flags);
 const schemaCommand = async () => { (await import('./commands/schema.js')).schemaCommand(); };
 const wizardCommand = async (flags: HostFlags & { stack?: string }) => (await import('./commands/wizard.js')).wizardCommand(flags);
 // Both are made from the program itself (the root of the command they run in), as --help is.
@@ -43,6 +45,7 @@ const EXAMPLES: Record<string, string> & { keelson: string } = {
   wizard: 'keelson wizard --host admin@192.0.2.10 --identity ~/.ssh/id_ed25519',
   completion: 'source <(keelson completion bash)',
   man: 'keelson man | man -l -',
+  doctor: 'keelson doctor --host admin@192.0.2.10 --json --only unit,storage',
   upgrade: 'keelson upgrade --stack demo-1.1.0.yaml --host admin@192.0.2.10 --check',
 };
 
@@ -96,6 +99,16 @@ export const buildProgram = (): Command => {
   hostOptions(
     program.command('status').description('what keelson deployed on the host, and how the last run ended').option('--json', 'JSON output'),
   ).action(statusCommand);
+
+  hostOptions(
+    program
+      .command('doctor')
+      .description("what is wrong with the deployed stacks: read-only checks from the host's record, in one round trip")
+      .option('--json', 'print the checks as JSON')
+      .option('--only <ids>', 'only these checks: ids or their leading parts, comma-separated (e.g. unit,storage:auditd)')
+      .option('--skip <ids>', 'leave these checks out (same form as --only)')
+      .addHelpText('after', '\nDoctor changes nothing on the host; each remedy is printed for you to run.\nExit codes: 0 no check fails, 3 at least one check fails, 1 doctor could not run (the message says why).'),
+  ).action(doctorCommand);
 
   program.command('schema').description('print the manifest JSON Schema (for editors)').action(schemaCommand);
 

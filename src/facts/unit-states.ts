@@ -11,15 +11,20 @@ export interface UnitState {
   readonly restarts: number;
 }
 
+/** Each unit's block as KEY → VALUE (values trimmed). */
+export const parseShowBlocks = (stdout: string): ReadonlyMap<string, string>[] =>
+  stdout.split(/\n\s*\n/).map((block) => {
+    const props = new Map<string, string>();
+    for (const line of block.split('\n')) {
+      const eq = line.indexOf('=');
+      if (eq > 0) props.set(line.slice(0, eq), line.slice(eq + 1).trim());
+    }
+    return props;
+  });
+
 export const parseUnitStates = (stdout: string): UnitState[] =>
-  stdout
-    .split(/\n\s*\n/)
-    .map((block) => {
-      const props = new Map<string, string>();
-      for (const line of block.split('\n')) {
-        const eq = line.indexOf('=');
-        if (eq > 0) props.set(line.slice(0, eq), line.slice(eq + 1).trim());
-      }
+  parseShowBlocks(stdout)
+    .map((props) => {
       const restarts = Number(props.get('NRestarts') ?? '0');
       return {
         id: props.get('Id') ?? '',

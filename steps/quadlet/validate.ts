@@ -111,6 +111,9 @@ export const validateArgs = (actions: readonly Action[], ctx: StepContext): Vali
 const GENERATOR_NOISE = /Loading source unit file|^\s*$/;
 const PREFIX = /^quadlet-generator\[\d+\]:\s*/;
 
+/** A line the generator logged → its complaint without the "quadlet-generator[PID]:" prefix, or null for noise. */
+export const generatorComplaint = (line: string): string | null => (GENERATOR_NOISE.test(line) ? null : line.replace(PREFIX, ''));
+
 export interface ValidationReport {
   readonly generator: boolean;
   readonly generatorExit: number | null;
@@ -145,7 +148,7 @@ export const parseValidation = (o: ProbeOutput, dirs: Readonly<Record<UnitDir, s
     if (tag === 'stage') stage = rest;
     else if (tag === 'no-generator') generator = false;
     else if (tag === 'generator-exit') generatorExit = Number(rest);
-    else if (tag === 'generator' && !GENERATOR_NOISE.test(rest)) complaints.push(real(rest.replace(PREFIX, '')));
+    else if (tag === 'generator' && generatorComplaint(rest) !== null) complaints.push(real(generatorComplaint(rest) ?? ''));
     else if (tag === 'produced' && rest.endsWith(' no')) notProduced.push(rest.slice(0, -3));
     else if (tag === 'verify-exit') verifyExit = Number(rest);
     else if (tag === 'verify' && rest.trim() !== '') verify.push(real(rest));
