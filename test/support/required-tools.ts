@@ -23,6 +23,7 @@ export const TOOLS: readonly Tool[] = [
   { command: 'getent', pkg: 'libc-bin', why: 'account facts and the accounts executor read the user database' },
   { command: 'systemd-tmpfiles', pkg: 'systemd', why: 'the tmpfiles executor creates socket directories for real' },
   { command: 'busybox', pkg: 'busybox-static', why: 'the image executor builds its image from a real busybox' },
+  { command: 'minisign', pkg: 'minisign', why: 'stack archives: keelson and the real minisign check each other' },
 ];
 
 const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
