@@ -8,6 +8,9 @@ import { visibleText } from '../engine/visible-text.js';
 import type { PlanFlags } from './commands/plan.js';
 import type { ApplyFlags } from './commands/apply.js';
 import type { HostFlags } from './open-host.js';
+import type { KeygenFlags } from './commands/keygen.js';
+import type { PackFlags } from './commands/pack.js';
+import type { VerifyFlags } from './commands/verify.js';
 
 // Each command is loaded only when it runs: the engine, ssh2 and Ink are heavy, and --version or the
 // wizard's first frame should not wait for the code of the other commands.
@@ -15,6 +18,9 @@ const planCommand = async (flags: PlanFlags) => (await import('./commands/plan.j
 const applyCommand = async (file: string | undefined, flags: ApplyFlags) => (await import('./commands/apply.js')).applyCommand(file, flags);
 const statusCommand = async (flags: HostFlags & { json?: boolean }) => (await import('./commands/status.js')).statusCommand(flags);
 const schemaCommand = async () => { (await import('./commands/schema.js')).schemaCommand(); };
+const keygenCommand = async (flags: KeygenFlags) => (await import('./commands/keygen.js')).keygenCommand(flags);
+const packCommand = async (dir: string, flags: PackFlags) => (await import('./commands/pack.js')).packCommand(dir, flags);
+const verifyCommand = async (file: string, flags: VerifyFlags) => (await import('./commands/verify.js')).verifyCommand(file, flags);
 const wizardCommand = async (flags: HostFlags & { stack?: string }) => (await import('./commands/wizard.js')).wizardCommand(flags);
 
 const hostOptions = (cmd: Command): Command =>
@@ -26,6 +32,15 @@ const hostOptions = (cmd: Command): Command =>
     .option('--known-hosts <file>', 'known_hosts file to verify against (default: ~/.ssh/known_hosts)')
     .option('--connect-timeout <seconds>', 'how long the SSH handshake may take (default 20; a slow link or a busy host)');
 
+// A stack archive (FILE.keelson) is verified against a trusted key before anything of it is read further.
+const trustOptions = (cmd: Command): Command =>
+  cmd
+    .option('--trust <pubkey>', 'the minisign public key a stack archive must be signed by (default: ~/.config/keelson/trusted.pub)')
+    .option('--allow-unsigned', "do not check a stack archive's signature (its checksums still are); the plan and the journal say so");
+
+const passphraseOption = (cmd: Command): Command =>
+  cmd.option('--passphrase-fd <n>', "read the secret key's passphrase from this file descriptor (e.g. --passphrase-fd 3 3<file); default: typed on the terminal");
+
 export const buildProgram = (): Command => {
   const program = new Command('keelson')
     .description('Bring a hardened Podman Quadlet stack onto a Linux host: checks, plan, apply.')
@@ -33,7 +48,7 @@ export const buildProgram = (): Command => {
     .showHelpAfterError('(keelson --help lists the commands)')
     .exitOverride();
 
-  hostOptions(
+  hostOptions(trustOptions(
     program
       .command('plan')
       .description('gather facts (one round trip), check the host and show what apply would change')
@@ -43,9 +58,9 @@ export const buildProgram = (): Command => {
       .option('--out <file>', 'also save the plan as JSON, to apply later')
       .option('--setup-luks <device>', 'set up LUKS2 on this EMPTY disk for the data mount (refused if it holds anything)')
       .option('--luks-key-file <path>', 'where on the host the generated LUKS key is kept (default /etc/cryptsetup-keys.d/NAME.key)'),
-  ).action(planCommand);
+  )).action(planCommand);
 
-  hostOptions(
+  hostOptions(trustOptions(
     program
       .command('apply')
       .description('apply a fresh plan, or a saved one (refused if the host changed since)')
@@ -57,7 +72,32 @@ export const buildProgram = (): Command => {
       .option('--luks-key-file <path>', 'where on the host the generated LUKS key is kept')
       .option('--yes', 'apply without asking (headless)')
       .option('--json', 'print the result as JSON'),
-  ).action(applyCommand);
+  )).action(applyCommand);
+
+  passphraseOption(
+    program
+      .command('keygen')
+      .description('make a signing key pair: NAME.pub and NAME.key (0600, encrypted with a passphrase; never printed)')
+      .requiredOption('--out <name>', 'write NAME.pub and NAME.key (never replaces existing files)')
+      .option('--unencrypted', 'do not encrypt the secret key (keep it somewhere safe: anyone who reads it can sign)'),
+  ).action(keygenCommand);
+
+  passphraseOption(
+    program
+      .command('pack')
+      .description("build a signed stack archive: the manifest, its image archives (imageFile) and a minisign signature")
+      .argument('<stack-dir>', 'the directory holding manifest.yaml and images/*.tar')
+      .requiredOption('--key <secret-key>', 'the minisign secret key to sign with (keelson keygen, or minisign -G)')
+      .requiredOption('--out <file.keelson>', 'the archive to write'),
+  ).action(packCommand);
+
+  program
+    .command('verify')
+    .description("check a stack archive's signature and every checksum, as plan and apply do")
+    .argument('<file.keelson>', 'the stack archive')
+    .option('--trust <pubkey>', 'the minisign public key it must be signed by (default: ~/.config/keelson/trusted.pub)')
+    .option('--json', 'JSON output')
+    .action(verifyCommand);
 
   hostOptions(
     program.command('status').description('what keelson deployed on the host, and how the last run ended').option('--json', 'JSON output'),
