@@ -25,6 +25,8 @@ export interface ApplyOptions {
    * no further action begins, and the journal records the run as stopped, for resume or roll back.
    */
   readonly signal?: AbortSignal;
+  /** The verified stack archive the plan was made from: where packed images are read (podman.image-load-packed). */
+  readonly stackArchive?: ExecutorContext['stackArchive'];
 }
 
 export interface ApplyResult {
@@ -83,7 +85,7 @@ const walk = async (host: Host, plan: Plan, actions: readonly Action[], options:
   let done = 0;
   let skipped = 0;
   // One action's end and the next one's begin happen back to back: journaled in one append, not one exec each.
-  let pending: JournalEvent[] = [{ event: 'run-start', runId, stack: plan.stack.name, actions: actions.length, factsHash: plan.factsHash }];
+  let pending: JournalEvent[] = [{ event: 'run-start', runId, stack: plan.stack.name, actions: actions.length, factsHash: plan.factsHash, ...(plan.archive !== undefined ? { archive: plan.archive } : {}) }];
   for (const [index, action] of actions.entries()) {
     if (options.signal?.aborted === true) {
       await journal.write(...pending, { event: 'run-end', ok: false, stopped: true, before: index, next: action.description });
@@ -101,6 +103,7 @@ const walk = async (host: Host, plan: Plan, actions: readonly Action[], options:
         stack: plan.stack.name,
         secretAnswers: options.secretAnswers ?? {},
         ...(options.onReveal !== undefined ? { reveal: options.onReveal } : {}),
+        ...(options.stackArchive !== undefined ? { stackArchive: options.stackArchive } : {}),
         onLine: (line) => {
           emit({ type: 'line', index, line });
         },

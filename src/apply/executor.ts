@@ -17,6 +17,8 @@ export interface ExecutorContext {
    * says where the secret is kept instead.
    */
   readonly reveal?: (message: string, secret: string) => void;
+  /** The verified stack archive the plan was made from (--stack FILE.keelson): its entries, re-checked as they are read. */
+  readonly stackArchive?: { readonly readEntry: (entry: string) => Promise<Uint8Array> };
   /** Secret values the operator typed (answers kept apart from the plan), by id. */
   readonly secretAnswers: Readonly<Record<string, string>>;
 }

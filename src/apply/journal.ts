@@ -8,7 +8,15 @@ export const journalDir = `${KEELSON_STATE_DIR}/journal`;
 export const backupDir = (runId: string) => `${KEELSON_STATE_DIR}/backups/${runId}`;
 
 export type JournalEvent =
-  | { readonly event: 'run-start'; readonly runId: string; readonly stack: string; readonly actions: number; readonly factsHash: string }
+  | {
+      readonly event: 'run-start';
+      readonly runId: string;
+      readonly stack: string;
+      readonly actions: number;
+      readonly factsHash: string;
+      /** From a stack archive: which one and which key signed it (signedBy null: --allow-unsigned). */
+      readonly archive?: { readonly file: string; readonly sumsSha256: string; readonly signedBy: string | null; readonly trustedComment: string | null };
+    }
   | { readonly event: 'begin'; readonly index: number; readonly kind: string; readonly description: string }
   | { readonly event: 'done'; readonly index: number; readonly skipped?: boolean }
   | { readonly event: 'backup'; readonly index: number; readonly path: string; readonly backup: string }

@@ -12,6 +12,8 @@ import { bundledManifestPath, bundledStacksDir, resolveStackRef, stackNotFoundMe
 import { isSingleExecutable, singleExecutableText } from '../host/single-executable.js';
 import { UsageError } from './exit-codes.js';
 import { DIST_DIR, entryPoints, SEA_STACK_INDEX, SEA_STACKS } from '../build/bundle-options.mjs';
+import { isArchivePath } from '../manifest/archive/archive-layout.js';
+import { loadArchiveStack, type ArchiveStack, type TrustFlags } from './stack-archive.js';
 import { parseValuesFile } from './values-file.js';
 import { LUKS_DEVICE_ANSWER, LUKS_KEY_FILE_ANSWER } from '../../steps/storage/setup-request.js';
 
@@ -44,6 +46,8 @@ export const STACKS_DIR = bundledStacksDir(PACKAGE_ROOT);
 export interface LoadedStack {
   readonly manifest: Manifest;
   readonly source: string;
+  /** Set when the stack came from a verified stack archive (--stack FILE.keelson). */
+  readonly archive?: ArchiveStack;
 }
 
 /** Where a bundled stack's manifest is in the single executable (the build puts assets/stacks/ under SEA_STACKS). */
@@ -61,7 +65,12 @@ export const bundledStacks = async (): Promise<string[]> => {
 };
 
 /** A bundled stack's name (assets/stacks/NAME/manifest.yaml), or a manifest file's path. */
-export const loadStack = async (stack: string, cwd: string = process.cwd()): Promise<LoadedStack> => {
+export const loadStack = async (stack: string, cwd: string = process.cwd(), trust: TrustFlags = {}): Promise<LoadedStack> => {
+  if (isArchivePath(stack)) {
+    const archive = await loadArchiveStack(resolve(cwd, stack), trust);
+    return { manifest: archive.manifest, source: stack, archive };
+  }
+  if (trust.trust !== undefined || trust.allowUnsigned === true) throw new UsageError('--trust and --allow-unsigned are for a stack archive (--stack FILE.keelson)');
   const bundled = await bundledStacks();
   let ref = resolveStackRef(stack, { bundled, stacksDir: STACKS_DIR, cwd });
   if (ref.kind === 'bundled') return parsedStack(await readBundledManifest(ref.name, ref.path), stack, bundled, ref);
@@ -83,6 +92,10 @@ const parsedStack = (text: string | null, stack: string, bundled: readonly strin
   if (text === null) throw new UsageError(stackNotFoundMessage(stack, bundled));
   const parsed = parseManifest(text, ref.displayName);
   if (!parsed.ok) throw new UsageError(`the stack manifest has errors:\n${formatManifestErrors(parsed.errors, ref.displayName)}`);
+  const packed = parsed.manifest.containers.findIndex((c) => c.imageFile !== undefined);
+  if (packed >= 0) {
+    throw new UsageError(`${ref.displayName}: containers[${packed}].imageFile ships an image with the stack: pack it first (keelson pack DIR --key KEY --out FILE.keelson) and plan with --stack FILE.keelson --trust PUBKEY`);
+  }
   return { manifest: parsed.manifest, source: ref.path };
 };
 

@@ -12,6 +12,9 @@ import type { HostFlags } from './open-host.js';
 import { addHelpFooters, withExample } from './help-text.js';
 import { SHELLS, type Shell } from './completion-shells.js';
 import type { DoctorFlags } from './commands/doctor.js';
+import type { KeygenFlags } from './commands/keygen.js';
+import type { PackFlags } from './commands/pack.js';
+import type { VerifyFlags } from './commands/verify.js';
 
 // Each command is loaded only when it runs: the engine, ssh2 and Ink are heavy, and --version or the
 // wizard's first frame should not wait for the code of the other commands.
@@ -21,6 +24,9 @@ const upgradeCommand = async (flags: UpgradeFlags) => (await import('./commands/
 const statusCommand = async (flags: HostFlags & { json?: boolean }) => (await import('./commands/status.js')).statusCommand(flags);
 const doctorCommand = async (flags: DoctorFlags) => (await import('./commands/doctor.js')).doctorCommand(flags);
 const schemaCommand = async () => { (await import('./commands/schema.js')).schemaCommand(); };
+const keygenCommand = async (flags: KeygenFlags) => (await import('./commands/keygen.js')).keygenCommand(flags);
+const packCommand = async (dir: string, flags: PackFlags) => (await import('./commands/pack.js')).packCommand(dir, flags);
+const verifyCommand = async (file: string, flags: VerifyFlags) => (await import('./commands/verify.js')).verifyCommand(file, flags);
 const wizardCommand = async (flags: HostFlags & { stack?: string }) => (await import('./commands/wizard.js')).wizardCommand(flags);
 // Both are made from the program itself (the root of the command they run in), as --help is.
 const completionCommand = async (shell: Shell, _flags: unknown, cmd: Command) => { (await import('./commands/completion.js')).completionCommand(shell, cmd.parent ?? cmd); };
@@ -46,8 +52,20 @@ const EXAMPLES: Record<string, string> & { keelson: string } = {
   completion: 'source <(keelson completion bash)',
   man: 'keelson man | man -l -',
   doctor: 'keelson doctor --host admin@192.0.2.10 --json --only unit,storage',
+  keygen: 'keelson keygen --out vendor-2026',
+  pack: 'keelson pack ./my-stack --key vendor-2026.key --out my-stack-1.0.0.keelson',
+  verify: 'keelson verify my-stack-1.0.0.keelson --trust vendor-2026.pub',
   upgrade: 'keelson upgrade --stack demo-1.1.0.yaml --host admin@192.0.2.10 --check',
 };
+
+// A stack archive (FILE.keelson) is verified against a trusted key before anything of it is read further.
+const trustOptions = (cmd: Command): Command =>
+  cmd
+    .option('--trust <pubkey>', 'the minisign public key a stack archive must be signed by (default: ~/.config/keelson/trusted.pub)')
+    .option('--allow-unsigned', "do not check a stack archive's signature (its checksums still are); the plan and the journal say so");
+
+const passphraseOption = (cmd: Command): Command =>
+  cmd.option('--passphrase-fd <n>', "read the secret key's passphrase from this file descriptor (e.g. --passphrase-fd 3 3<file); default: typed on the terminal");
 
 export const buildProgram = (): Command => {
   const program = new Command('keelson')
@@ -56,7 +74,7 @@ export const buildProgram = (): Command => {
     .showHelpAfterError('(keelson --help lists the commands)')
     .exitOverride();
 
-  hostOptions(
+  hostOptions(trustOptions(
     program
       .command('plan')
       .description('gather facts (one round trip), check the host and show what apply would change')
@@ -67,9 +85,9 @@ export const buildProgram = (): Command => {
       .option('--timings', "show where the time went: the fact script's round trip and each probe's own time, slowest first")
       .option('--setup-luks <device>', 'set up LUKS2 on this EMPTY disk for the data mount (refused if it holds anything)')
       .option('--luks-key-file <path>', 'where on the host the generated LUKS key is kept (default /etc/cryptsetup-keys.d/NAME.key)'),
-  ).action(planCommand);
+  )).action(planCommand);
 
-  hostOptions(
+  hostOptions(trustOptions(
     program
       .command('apply')
       .description('apply a fresh plan, or a saved one (refused if the host changed since)')
@@ -81,7 +99,32 @@ export const buildProgram = (): Command => {
       .option('--luks-key-file <path>', 'where on the host the generated LUKS key is kept')
       .option('--yes', 'apply without asking (headless)')
       .option('--json', 'print the result as JSON'),
-  ).action(applyCommand);
+  )).action(applyCommand);
+
+  passphraseOption(
+    program
+      .command('keygen')
+      .description('make a signing key pair: NAME.pub and NAME.key (0600, encrypted with a passphrase; never printed)')
+      .requiredOption('--out <name>', 'write NAME.pub and NAME.key (never replaces existing files)')
+      .option('--unencrypted', 'do not encrypt the secret key (keep it somewhere safe: anyone who reads it can sign)'),
+  ).action(keygenCommand);
+
+  passphraseOption(
+    program
+      .command('pack')
+      .description("build a signed stack archive: the manifest, its image archives (imageFile) and a minisign signature")
+      .argument('<stack-dir>', 'the directory holding manifest.yaml and images/*.tar')
+      .requiredOption('--key <secret-key>', 'the minisign secret key to sign with (keelson keygen, or minisign -G)')
+      .requiredOption('--out <file.keelson>', 'the archive to write'),
+  ).action(packCommand);
+
+  program
+    .command('verify')
+    .description("check a stack archive's signature and every checksum, as plan and apply do")
+    .argument('<file.keelson>', 'the stack archive')
+    .option('--trust <pubkey>', 'the minisign public key it must be signed by (default: ~/.config/keelson/trusted.pub)')
+    .option('--json', 'JSON output')
+    .action(verifyCommand);
 
   hostOptions(
     program

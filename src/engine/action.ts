@@ -86,6 +86,8 @@ export const actionSchema = z.discriminatedUnion('kind', [
     ]),
   }),
   z.strictObject({ kind: z.literal('podman.image-load'), ...base, target: scopeSchema, archive: path, image: z.string() }),
+  /** An image archive carried by a verified stack archive (entry): sent to `podman load` on stdin, then proven to be id. */
+  z.strictObject({ kind: z.literal('podman.image-load-packed'), ...base, target: scopeSchema, image: z.string(), id: z.string(), entry: z.string() }),
   /**
    * A registry image pulled in the stack's scope before anything starts: its progress reaches the operator, and a
    * large image is not pulled inside the first start's timeout (nor on every boot that finds it missing).
@@ -211,6 +213,7 @@ export const actionOp = (a: Action): ActionOp => {
     case 'systemd.unit':
     case 'systemd.signal':
     case 'podman.image-load':
+    case 'podman.image-load-packed':
     case 'podman.image-pull':
     case 'stack.wait-healthy':
     case 'probe.socket-access':

@@ -25,6 +25,16 @@ export const stepPlanSchema = z.strictObject({
  */
 export const PLAN_FORMAT = 'keelson-plan/2';
 
+/** A plan made from a stack archive: which one, and who signed it (null: --allow-unsigned, not checked). */
+export const planArchiveSchema = z.strictObject({
+  file: z.string(),
+  /** sha256 of the archive's SHA256SUMS: a saved plan applies only with this same archive content. */
+  sumsSha256: z.string().regex(/^[a-f0-9]{64}$/),
+  signedBy: z.string().nullable(),
+  trustedComment: z.string().nullable(),
+});
+export type PlanArchive = z.infer<typeof planArchiveSchema>;
+
 const planFields = {
   keelsonVersion: z.string(),
   createdAt: z.string(),
@@ -41,6 +51,7 @@ const planFields = {
   /** Crossings for checks that need the planned actions (0 or 1), still before anything changed. */
   validationRoundTrips: z.number().int().nonnegative(),
   steps: z.array(stepPlanSchema),
+  archive: planArchiveSchema.optional(),
 };
 
 /**

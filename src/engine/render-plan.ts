@@ -28,10 +28,18 @@ export const renderAction = (a: Action): string => {
   return diff === null ? head : `${head}\n${diff.split('\n').map((l) => `      ${l}`).join('\n')}`;
 };
 
+const archiveLines = (plan: Plan): string[] => {
+  const a = plan.archive;
+  if (a === undefined) return [];
+  if (a.signedBy === null) return [`stack archive ${a.file}: UNSIGNED — its signature was not checked (--allow-unsigned); its checksums were`];
+  return [`stack archive ${a.file}: signed by key ${a.signedBy} (${a.trustedComment ?? ''}), every checksum verified`];
+};
+
 export const renderPlanText = (plan: Plan): string => {
   const out: string[] = [
     `keelson plan for ${plan.stack.name} ${plan.stack.version} (${plan.stack.mode}) on ${plan.host}`,
     `facts gathered in ${plan.roundTrips} round trip${plan.roundTrips === 1 ? '' : 's'}`,
+    ...archiveLines(plan),
     '',
   ];
   let total = 0;

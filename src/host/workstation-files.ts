@@ -1,6 +1,8 @@
 // The operator's own files (manifests, answers, saved plans). Kept apart from Host: these never touch the target.
-import { constants } from 'node:fs';
-import { access, mkdir, readdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { dirname, join, basename } from 'node:path';
 
 export const readWorkstationText = async (path: string): Promise<string | null> => {
@@ -60,4 +62,42 @@ export const findOnPath = async (name: string, pathEnv: string | undefined): Pro
     }
   }
   return null;
+};
+
+/** A file of the operator's, read as a stream from its start (stack archives and the image archives packed into them). */
+export const openWorkstationStream = (path: string): Readable => createReadStream(path);
+
+/** Writes a stream atomically (temp file, then rename): an interrupted pack leaves no half archive under the name. */
+export const writeWorkstationStream = async (path: string, input: Readable, mode = 0o644): Promise<void> => {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    await pipeline(input, createWriteStream(tmp, { mode }));
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+};
+
+/** Creates a new file and refuses to replace one (a key pair is never overwritten by accident). */
+export const createWorkstationFile = async (path: string, content: string, mode: number): Promise<'created' | 'exists'> => {
+  try {
+    await writeFile(path, content, { mode, flag: 'wx' });
+    return 'created';
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+    throw e;
+  }
+};
+
+/** Size in bytes of a regular file, or null when there is none. */
+export const workstationFileSize = async (path: string): Promise<number | null> => {
+  try {
+    const s = await stat(path);
+    return s.isFile() ? s.size : null;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
 };

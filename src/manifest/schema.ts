@@ -10,6 +10,7 @@ import { dependencyCycles } from './dependency-cycles.js';
 import { nameClashes } from './generated-names.js';
 import { parsePublish, PUBLISH } from './publish.js';
 import { privilegedGroupReason, reservedRunDir } from './reserved.js';
+import { IMAGE_FILE } from './archive/archive-layout.js';
 
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
 const NAME_HINT = 'lower-case letters, digits and "-", starting with a letter, at most 31 characters';
@@ -128,6 +129,14 @@ const containerSchema = z.strictObject({
     .describe('The image reference, e.g. "localhost/app:1".'),
   /** A docker-archive or OCI archive on the target host, loaded instead of pulled (air-gapped hosts). */
   imageArchive: absPathSchema.optional().describe('A docker/OCI archive on the target host, loaded instead of pulled.'),
+  /** A docker/OCI archive shipped with the stack (images/NAME.tar in its directory): `keelson pack` signs it into the stack archive. */
+  imageFile: z
+    .string()
+    .regex(IMAGE_FILE, '"images/NAME.tar", a file in the stack\'s directory')
+    .optional()
+    .describe('A docker/OCI archive in the stack directory (images/NAME.tar), carried by the signed stack archive and loaded on the host.'),
+  /** The image ID the unit runs: keelson sets it from a verified stack archive; write it to pin an image. */
+  imageId: z.string().regex(/^[a-f0-9]{64}$/, '64 lower-case hex digits (the image ID podman prints)').optional().describe('The exact image ID the unit runs (set from a verified stack archive).'),
   /** Built on the host from its static busybox (Debian: busybox-static), for stacks that must run with no registry or archive. */
   imageBuild: z.literal('busybox').optional().describe('"busybox": build the image on the host from its static busybox (offline demos); image must be localhost/….'),
   /** "UID:GID" inside the container, or a service user's name (rootful). */
@@ -249,8 +258,8 @@ export const manifestSchema = z
           if (!units.has(r) || r === c.name) issue(at(key, j), `"${r}" is not another container or target of this stack`);
         });
       }
-      if (c.imageBuild !== undefined && c.imageArchive !== undefined) {
-        issue(at('imageBuild'), 'an image is either built on the host (imageBuild) or loaded from an archive (imageArchive), not both');
+      if ([c.imageBuild, c.imageArchive, c.imageFile].filter((x) => x !== undefined).length > 1) {
+        issue(at(c.imageFile !== undefined ? 'imageFile' : 'imageBuild'), 'an image is built on the host (imageBuild), loaded from an archive on the host (imageArchive) or shipped with the stack (imageFile): one of them');
       }
       if (c.imageBuild !== undefined && !c.image.startsWith('localhost/')) {
         issue(at('image'), `an image built on the host is named "localhost/…", e.g. "localhost/${c.name}:1"`);

@@ -89,7 +89,7 @@ const failed = (o: ProbeOutput): PodmanList => ({
   detail: (o.stderr.trim().split('\n')[0] ?? '') || `exit code ${o.exitCode}`,
 });
 
-const imageList = z.array(z.looseObject({ Names: z.array(z.string()).nullish() }));
+const imageList = z.array(z.looseObject({ Names: z.array(z.string()).nullish(), Id: z.string().optional() }));
 
 const parseJson = <T>(o: ProbeOutput, schema: z.ZodType<T>, names: (v: T) => string[]): PodmanList => {
   if (o.exitCode !== 0) return failed(o);
@@ -125,7 +125,8 @@ export const podmanSecretsFact = (m: Manifest): Fact<PodmanList> => ({
 export const podmanImagesFact = (m: Manifest): Fact<PodmanList> => ({
   id: `podman-images:${scopeId(m)}`,
   probe: { argv: ['podman', 'images', '--format', 'json'], ...runAs(stackScope(m)) },
-  parse: (o) => parseJson(o, imageList, (list) => list.flatMap((i) => i.Names ?? [])),
+  // IDs too: an image loaded from a stack archive is named by its ID (manifest imageId).
+  parse: (o) => parseJson(o, imageList, (list) => list.flatMap((i) => [...(i.Names ?? []), ...(i.Id === undefined ? [] : [i.Id])])),
 });
 
 /** The stack's units as systemd sees them now; empty when the manager cannot be asked (no owner, no linger yet). */

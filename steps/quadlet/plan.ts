@@ -42,6 +42,12 @@ const secretActions = (facts: QuadletFacts, ctx: StepContext, d: Desired): Actio
 const imageActions = (facts: QuadletFacts, ctx: StepContext, d: Desired): Action[] => {
   const seen = new Set<string>();
   return ctx.manifest.containers.flatMap((c): Action[] => {
+    if (c.imageFile !== undefined) {
+      const id = c.imageId ?? c.image;
+      if (seen.has(id) || imagePresent(facts.images, id)) return [];
+      seen.add(id);
+      return [{ kind: 'podman.image-load-packed', description: `load image ${c.image} (ID ${id.slice(0, 12)}) from the stack archive's ${c.imageFile}`, target: d.placement.scope, image: c.image, id, entry: c.imageFile }];
+    }
     if (seen.has(c.image) || imagePresent(facts.images, c.image)) return [];
     if (c.imageBuild === 'busybox') {
       seen.add(c.image);

@@ -113,9 +113,10 @@ const containerSection = (m: Manifest, c: ManifestContainer, ctx: RenderContext)
   const id = runAs(m, c, ctx);
   const entries: UnitEntry[] = [
     ['ContainerName', c.name],
-    ['Image', c.image],
+    // A verified stack archive's image by its ID: the unit runs exactly what was loaded, whatever the tag says later.
+    ['Image', c.imageId ?? c.image],
     // Loaded from an archive or built on the host: never reach for a registry the host may not have.
-    ...(c.imageArchive !== undefined || c.imageBuild !== undefined ? [['Pull', 'never'] as const] : []),
+    ...(c.imageArchive !== undefined || c.imageBuild !== undefined || c.imageFile !== undefined ? [['Pull', 'never'] as const] : []),
     ['Label', `keelson.stack=${m.stack}`],
     ['User', id.user],
     ...(id.group !== undefined ? [['Group', id.group] as const] : []),

@@ -15,7 +15,8 @@ describe('containers[].imageBuild', () => {
 
   it.each([
     ['anything but busybox', `${WEB}    imageBuild: alpine\n`, 'containers[0].imageBuild', /busybox/],
-    ['with an archive too', `${WEB}    imageBuild: busybox\n    imageArchive: /var/lib/keelson/shop.tar\n`, 'containers[0].imageBuild', /either built on the host .* or loaded from an archive/],
+    ['with an archive too', `${WEB}    imageBuild: busybox\n    imageArchive: /var/lib/keelson/shop.tar\n`, 'containers[0].imageBuild', /built on the host \(imageBuild\), loaded from an archive on the host \(imageArchive\) or shipped with the stack \(imageFile\): one of them/],
+    ['with a shipped image too', `${WEB}    imageBuild: busybox\n    imageFile: images/web.tar\n`, 'containers[0].imageFile', /one of them/],
     ['for a registry image', '    image: docker.io/library/busybox:1\n    imageBuild: busybox\n', 'containers[0].image', /named "localhost\/…", e\.g\. "localhost\/web:1"/],
   ])('refuses it %s', (_name, replacement, path, message) => {
     expect(errorAt(errorsOf(mutate(WEB, replacement)), path).message).toMatch(message);

@@ -28,6 +28,7 @@ export const TOOLS: readonly Tool[] = [
   { command: 'zsh', pkg: 'zsh', why: "keelson's zsh completion script is checked by zsh" },
   { command: 'fish', pkg: 'fish', why: "keelson's fish completions are completed by the real fish" },
   { command: 'groff', pkg: 'groff-base', why: "keelson's manual page is rendered by groff" },
+  { command: 'minisign', pkg: 'minisign', why: 'stack archives: keelson and the real minisign check each other' },
 ];
 
 const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin'];

@@ -4,7 +4,7 @@ import { groupCreate, lingerEnable, subidAssign, userAddGroups, userCreate } fro
 import { dirEnsure, fileRemove, fileWrite, stateWrite } from './files.js';
 import { podmanImageBuild } from './image-build.js';
 import { luksSetup } from './luks.js';
-import { podmanImageLoad, podmanImagePull, podmanSecret } from './podman.js';
+import { podmanImageLoad, podmanImageLoadPacked, podmanImagePull, podmanSecret } from './podman.js';
 import { probeImage, probeSocketAccess } from './probe.js';
 import { systemdSignal } from './signal.js';
 import { daemonReload, packageInstall, systemdUnit, tmpfilesCreate } from './system.js';
@@ -25,6 +25,7 @@ export const executors: ExecutorTable = {
   'systemd.unit': systemdUnit,
   'podman.secret': podmanSecret,
   'podman.image-load': podmanImageLoad,
+  'podman.image-load-packed': podmanImageLoadPacked,
   'podman.image-pull': podmanImagePull,
   'podman.image-build': podmanImageBuild,
   'stack.wait-healthy': stackWaitHealthy,

@@ -16,8 +16,9 @@ import { loadAnswers, loadStack, type SetupFlags } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { openHost, type HostFlags } from '../open-host.js';
 import { checkSecretNames, loadSecretAnswers } from '../secrets-file.js';
+import type { ArchiveStack, TrustFlags } from '../stack-archive.js';
 
-export interface ApplyFlags extends HostFlags, SetupFlags {
+export interface ApplyFlags extends HostFlags, SetupFlags, TrustFlags {
   readonly stack?: string;
   readonly answers?: string;
   readonly secrets?: string;
@@ -71,9 +72,25 @@ export const printEvent = (plan: Plan) => {
   };
 };
 
-const freshOrSaved = async (host: Host, planFile: string | undefined, flags: ApplyFlags): Promise<Plan> => {
+interface ToApply {
+  readonly plan: Plan;
+  readonly archive?: ArchiveStack;
+}
+
+/** A plan made from a stack archive applies with that same archive, verified again: its images come from there. */
+const savedArchive = async (saved: Plan, planFile: string, flags: ApplyFlags): Promise<ArchiveStack | undefined> => {
+  if (saved.archive === undefined) return undefined;
+  const again = `give it again: apply ${planFile} --stack ${saved.archive.file} --trust PUBKEY`;
+  if (flags.stack === undefined) throw new UsageError(`${planFile} was made from the stack archive ${saved.archive.file}: ${again}`);
+  const { archive } = await loadStack(flags.stack, undefined, flags);
+  if (archive?.archive.sumsSha256 !== saved.archive.sumsSha256) throw new UsageError(`--stack ${flags.stack} is not the archive ${planFile} was made from: ${again}`);
+  return archive;
+};
+
+const freshOrSaved = async (host: Host, planFile: string | undefined, flags: ApplyFlags): Promise<ToApply> => {
   if (planFile !== undefined) {
     const saved = await readSavedPlan(planFile);
+    const archive = await savedArchive(saved, planFile, flags);
     const manifest = manifestSchema.parse(saved.inputs.manifest);
     const { plan: now, digests } = await planHost(host, allSteps, manifest, saved.inputs.answers);
     if (now.factsHash !== saved.factsHash) {
@@ -82,12 +99,13 @@ const freshOrSaved = async (host: Host, planFile: string | undefined, flags: App
         `the host changed since ${planFile} was made (${changed.join(', ') || 'facts differ'}); nothing was applied. Run "keelson plan" again and review it.`,
       );
     }
-    return saved;
+    return { plan: saved, ...(archive !== undefined ? { archive } : {}) };
   }
   if (flags.stack === undefined) throw new UsageError('apply needs a plan file or --stack');
-  const { manifest } = await loadStack(flags.stack);
+  const { manifest, archive } = await loadStack(flags.stack, undefined, flags);
   const answers = await loadAnswers(manifest, flags.answers, flags);
-  return (await planHost(host, allSteps, manifest, answers)).plan;
+  const plan = (await planHost(host, allSteps, manifest, answers)).plan;
+  return archive === undefined ? { plan } : { plan: { ...plan, archive: archive.archive }, archive };
 };
 
 /**
@@ -130,7 +148,7 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
   const secretAnswers = await loadSecretAnswers(flags.secrets, process.env);
   const host = await openHost(flags);
   try {
-    const made = await freshOrSaved(host, planFile, flags);
+    const { plan: made, archive } = await freshOrSaved(host, planFile, flags);
     checkSecretNames(secretAnswers, manifestSchema.parse(made.inputs.manifest));
     // An asked secret without a value stops the run here, before the first action, not at its own action.
     const plan = withMissingSecrets(made, new Set(Object.keys(secretAnswers.values)), 'blocker');
@@ -152,6 +170,7 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
       result = await applyPlan(host, plan, {
         secretAnswers: secretAnswers.values,
         signal: stop.signal,
+        ...(archive !== undefined ? { stackArchive: { readEntry: archive.readEntry } } : {}),
         onEvent: flags.json === true ? undefined : printEvent(plan),
         // Straight to the operator's terminal (stderr), once; never into --json output or any file.
         onReveal: (message, secret) => {

@@ -11,8 +11,9 @@ import { allSteps } from '../../../steps/index.js';
 import { loadAnswers, loadStack, type SetupFlags } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { openHost, type HostFlags } from '../open-host.js';
+import type { TrustFlags } from '../stack-archive.js';
 
-export interface PlanFlags extends HostFlags, SetupFlags {
+export interface PlanFlags extends HostFlags, SetupFlags, TrustFlags {
   readonly stack: string;
   readonly answers?: string;
   readonly json?: boolean;
@@ -23,11 +24,12 @@ export interface PlanFlags extends HostFlags, SetupFlags {
 export const exitCodeForPlan = (plan: Plan): number => (planBlockers(plan).length > 0 ? EXIT.blocked : EXIT.ok);
 
 export const planCommand = async (flags: PlanFlags): Promise<void> => {
-  const { manifest } = await loadStack(flags.stack);
+  const { manifest, archive } = await loadStack(flags.stack, undefined, flags);
   const answers = await loadAnswers(manifest, flags.answers, flags);
   const host = await openHost(flags);
   try {
-    const made = (await planHost(host, allSteps, manifest, answers)).plan;
+    const fresh = (await planHost(host, allSteps, manifest, answers)).plan;
+    const made = archive === undefined ? fresh : { ...fresh, archive: archive.archive };
     // Asked secrets come at apply (--secrets, or the environment): say now which ones it will need.
     const plan = withMissingSecrets(made, new Set(Object.keys((await loadSecretAnswers(undefined, process.env)).values)), 'warning');
     const json = `${JSON.stringify(plan, null, 2)}\n`;

@@ -126,9 +126,9 @@ describe('podman list facts', () => {
     expect(podmanSecretsFact(m).parse(out('', 125, 'Error: no such user\nmore'))).toEqual({ ok: false, detail: 'Error: no such user' });
   });
 
-  it('image names, skipping dangling images', () => {
+  it('image names and IDs (an archive\'s image is named by its ID), skipping dangling images\' missing names', () => {
     const json = JSON.stringify([{ Id: '1', Names: ['localhost/keelson-demo:1'] }, { Id: '2', Names: null }, { Id: '3' }]);
-    expect(podmanImagesFact(m).parse(out(json))).toEqual({ ok: true, names: ['localhost/keelson-demo:1'] });
+    expect(podmanImagesFact(m).parse(out(json))).toEqual({ ok: true, names: ['localhost/keelson-demo:1', '1', '2', '3'] });
   });
 
   it.each([
