@@ -25,8 +25,10 @@ asu() { o=$1; shift; runuser -u "$o" -- sh -c "$ASU" keelson-as-user "$@"; }
 groups_of() { while read -r n pid; do g=; [ "$pid" -gt 0 ] 2>/dev/null && g=$(sed -n 's/^Groups:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null); printf '%s %s\\n' "$n" "$g"; done; }
 files() { for f in "$1"/*; do [ -f "$f" ] && printf '%s\\n' "$f"; done; return 0; }
 paths=$(sed -n 's/^ *"path": "\\([^"\\\\ ]*\\)",\\{0,1\\}$/\\1/p' "$S")
-owners=$(sed -n 's/^ *"owner": "\\([A-Za-z0-9_][A-Za-z0-9_.-]*\\)",\\{0,1\\}$/\\1/p' "$S" | sort -u)
-mounts=$(awk '/"dataMount": [{]/ { getline; if (match($0, /"path": "[^"]*"/)) print substr($0, RSTART + 9, RLENGTH - 10) }' "$S" | sort -u)
+# A stack's own keys sit at six spaces (stacks → NAME → key); the embedded manifest's "owner" keys are deeper.
+owners=$(sed -n 's/^      "owner": "\\([A-Za-z0-9_][A-Za-z0-9_.-]*\\)",\\{0,1\\}$/\\1/p' "$S" | sort -u)
+# The record's keys are sorted: "luksUuid" comes before "path" inside dataMount, so read up to its closing brace.
+mounts=$(awk '/^      "dataMount": [{]/ { while ((getline l) > 0) { if (l ~ /[}]/) break; if (match(l, /"path": "[^"]*"/)) print substr(l, RSTART + 9, RLENGTH - 10) } }' "$S" | sort -u)
 k_run paths printf '%s\\n' $paths
 # The units the managed unit files under $1 become (web.container → web.service, x.target).
 units_of() { for p in $paths; do case $p in "$1"/*) n=\${p##*/}; case $n in *.container) printf '%s ' "\${n%.container}.service" ;; *.target) printf '%s ' "$n" ;; esac ;; esac; done; }
