@@ -13,7 +13,8 @@ export interface Header {
 // written before that still carry one, and are read the same.
 const HEADER = /^# Managed by keelson — stack (\S+)(?: \S+)? — sha256:([0-9a-f]{64})$/;
 
-export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+/** The one sha256 (hex) keelson computes of a text or bytes: record hashes, unit headers, archive checksums. */
+export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 /** Prepends the header line to a unit body. */
 export const withHeader = (stack: string, body: string): string => `# Managed by keelson — stack ${stack} — sha256:${sha256(body)}\n${body}`;

@@ -1,6 +1,7 @@
 // Builds a stack archive from a stack directory: its manifest, the image archives its containers name (imageFile),
 // their IDs and tags, the checksum list and its minisign signature. The file system is the caller's (opener, size).
 import { createHash } from 'node:crypto';
+import { sha256 } from '../../../steps/quadlet/unit-header.js';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { formatManifestErrors, parseManifest } from '../load-manifest.js';
@@ -103,8 +104,7 @@ export const packArchive = async (src: PackSource, sign: Signer, built: Date = n
   const manifest = parsed.manifest;
   const { images, sums: imageSums } = await inspectImages(src, manifest, limits);
   const imagesJson = `${JSON.stringify(images, null, 2)}\n`;
-  const sha = (t: string): string => createHash('sha256').update(t).digest('hex');
-  const sums = new Map<string, string>([[MANIFEST_ENTRY, sha(src.manifestText)], [IMAGES_ENTRY, sha(imagesJson)], ...imageSums]);
+  const sums = new Map<string, string>([[MANIFEST_ENTRY, sha256(src.manifestText)], [IMAGES_ENTRY, sha256(imagesJson)], ...imageSums]);
   const sumsText = formatSums(sums);
   const trusted: TrustedFields = { stack: manifest.stack, version: manifest.version, built: `${built.toISOString().slice(0, 19)}Z` };
   const signature = await sign(Buffer.from(sumsText), formatTrustedComment(trusted));

@@ -2,6 +2,7 @@
 // any content), then every entry's sha256 against that list, then the trusted comment against the manifest. Each
 // refusal is an ArchiveError naming its check. Only a fully verified archive yields its manifest and image list.
 import { createHash } from 'node:crypto';
+import { sha256 } from '../../../steps/quadlet/unit-header.js';
 import type { Readable } from 'node:stream';
 import { extract, type Header } from 'tar-stream';
 import { parse as parseYaml } from 'yaml';
@@ -65,7 +66,7 @@ const readHead = (name: string, index: number, body: Buffer, head: Head, o: Veri
     const sums = parseSums(body.toString('utf8'));
     if (sums === null) throw new ArchiveError('unlisted', `${o.what}: ${SUMS_ENTRY} is not a list of sha256 sums and plain names`);
     head.sums = sums;
-    head.sumsSha256 = createHash('sha256').update(body).digest('hex');
+    head.sumsSha256 = sha256(body);
     head.body = body;
   } else if (name === SIGNATURE_ENTRY && o.trust !== null) {
     try {
@@ -151,7 +152,7 @@ export const verifyArchive = async (input: Readable, o: VerifyOptions): Promise<
         if (want === undefined) throw new ArchiveError('unlisted', `${o.what}: entry ${name} is not in ${SUMS_ENTRY}`);
         const keep = name in SMALL_ENTRY_MAX;
         const body = keep ? await entryBytes(entry) : null;
-        const sha = body !== null ? createHash('sha256').update(body).digest('hex') : await entrySha256(entry);
+        const sha = body !== null ? sha256(body) : await entrySha256(entry);
         if (sha !== want) throw new ArchiveError('checksum', `${o.what}: ${name} does not match its sha256 in ${SUMS_ENTRY} (changed after signing)`);
         if (body !== null) small[name] = body.toString('utf8');
       }

@@ -1,6 +1,6 @@
 // What a docker/OCI image archive holds, read from its own index, so the stack archive records the image ID Podman
 // will know it by (the sha256 of its config) and the tags it carries. One pass; layers are hashed by the caller only.
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../../steps/quadlet/unit-header.js';
 import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import type { PackedImage } from './archive-layout.js';
@@ -21,7 +21,6 @@ const json = (files: ReadonlyMap<string, Buffer>, name: string): unknown => {
   }
 };
 
-const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 const dockerImage = (files: ReadonlyMap<string, Buffer>, file: string): Omit<PackedImage, 'file'> | null => {
   const manifest = json(files, 'manifest.json') as { Config?: string; RepoTags?: string[] | null }[] | undefined;
