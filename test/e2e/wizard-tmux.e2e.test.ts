@@ -244,9 +244,12 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     expect(existsSync(join(work, 'keelson-demo.answers.secrets.yaml'))).toBe(false);
 
     // 60×20, 80×24 and 120×40 are usable: the frame redraws whole, the title on top, two rules, the keys at the bottom.
+    // Wait for the redraw itself: right after a resize tmux shows the old, wider frame rewrapped, whose rule splits
+    // into a line of exactly `cols` dashes and a shorter one, with the title scrolled off the top.
+    const redrawn = (cols: number) => new RegExp(`^keelson {2}Review\\n[\\s\\S]*(?<!─)\\n─{${String(cols)}}\\n(?!─)`);
     for (const [cols, rows] of [[60, 20], [80, 24], [120, 40]] as const) {
       await tmux.resize(W, cols, rows);
-      screen = await wait(W, new RegExp(`^─{${String(cols)}}$`, 'm'), `the Review redrawn at ${String(cols)}×${String(rows)}`, 30_000);
+      screen = await wait(W, redrawn(cols), `the Review redrawn at ${String(cols)}×${String(rows)}`, 30_000);
       const lines = screen.replace(/\n+$/, '').split('\n');
       expect(lines[0], screen).toBe('keelson  Review');
       expect(lines.filter((l) => l === '─'.repeat(cols)), screen).toHaveLength(2);
@@ -256,7 +259,7 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
       expect(screen).toMatch(/enter apply/);
     }
     await tmux.resize(W, COLS, ROWS);
-    await wait(W, new RegExp(`^─{${COLS}}$`, 'm'), 'the Review redrawn at 100 columns', 30_000);
+    await wait(W, redrawn(COLS), 'the Review redrawn at 100 columns', 30_000);
 
     // Enter asks; only y changes the host.
     screen = await press(W, 'Enter', /\? y apply {2}n not yet/, 'the apply confirmation', 30_000);
