@@ -64,9 +64,9 @@ afterAll(async () => {
 });
 
 describe('the packed and installed npm package', () => {
-  itAsRoot('holds what an operator needs and nothing else: dist, the bundled stacks, README, and a shrinkwrap', async () => {
+  itAsRoot('holds what an operator needs and nothing else: dist, the bundled stacks, the licence, README, and a shrinkwrap', async () => {
     const pkg = join(prefix, 'lib', 'node_modules', 'keelson');
-    expect((await readdir(pkg)).sort()).toEqual(['README.md', 'assets', 'dist', 'node_modules', 'npm-shrinkwrap.json', 'package.json']);
+    expect((await readdir(pkg)).sort()).toEqual(['LICENSE', 'README.md', 'assets', 'dist', 'node_modules', 'npm-shrinkwrap.json', 'package.json']);
     const deps = await readdir(join(pkg, 'node_modules'));
     expect(deps).toContain('ink');
     // The build's tools are not the package's: no TypeScript loader, no bundler, no test runner.
