@@ -22,7 +22,7 @@ import { closeWindow, openWindow, verboseSshd, type SessionCounts } from './peer
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ownRunDir = process.env[RUN_DIR_ENV] === undefined;
 process.env[RUN_DIR_ENV] ??= join(process.env.KEELSON_VM_WORK ?? join(tmpdir(), 'keelson-vm'), `bench-peer-${process.pid}`);
-const log = (s: string) => console.error(`[bench:peer ${new Date().toISOString().slice(11, 19)}] ${s}`);
+const log = (s: string) => { console.error(`[bench:peer ${new Date().toISOString().slice(11, 19)}] ${s}`); };
 
 interface Measured<T> {
   readonly ms: number;

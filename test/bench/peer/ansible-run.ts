@@ -73,7 +73,7 @@ export const runPlaybook = async (vm: Vm, o: { pipelining: boolean; check?: bool
       child.stdout.on('data', (b: Buffer) => (out += b.toString()));
       child.stderr.on('data', (b: Buffer) => (out += b.toString()));
       child.on('error', reject);
-      child.on('close', (c) => resolve({ code: c ?? -1, output: out }));
+      child.on('close', (c) => { resolve({ code: c ?? -1, output: out }); });
     });
     const ms = performance.now() - t0;
     const recap = parseRecap(output);
