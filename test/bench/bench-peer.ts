@@ -135,8 +135,9 @@ const ansibleSide = async (withPython: Snapshot) => {
 
 try {
   const prepared = await preparedState('prepared');
-  const k = await keelsonSide(prepared);
+  // Ansible first: a playbook that fails on this host fails the bench in minutes, not after keelson's part.
   const a = await ansibleSide(await preparedWithPython(prepared));
+  const k = await keelsonSide(prepared);
   const table = renderTable([k.install, k.plan, k.apply, a.install, a.installPipelined, a.rerun, a.rerunPipelined, a.checkPipelined]);
   const verdict = renderGoals(goals(k, a));
   const out = join(process.env.KEELSON_BENCH_CACHE ?? '/var/tmp/keelson-bench-peer', `result-${new Date().toISOString().replaceAll(':', '')}.json`);

@@ -61,10 +61,10 @@ export const installGuestPython = async (vm: Vm): Promise<string[]> => {
   if (debs.length === 0) throw new Error(`apt found nothing to download for python3 in ${archives}: is it installed in the guest already?`);
   const tar = await run('tar', ['-C', archives, '-cf', '-', ...debs], { encoding: 'buffer', maxBuffer: 256 << 20 });
   await vm.sshOk('rm -rf /var/tmp/py && mkdir /var/tmp/py && tar -C /var/tmp/py -xf -', { input: tar.stdout });
-  // dpkg -i takes the files in name order, so python3-minimal meets its pre-dependency (python3.13-minimal) unpacked
-  // but not yet configured; the second pass, with everything else configured, installs the two it refused.
+  // dpkg -i takes the files in name order: python3-minimal meets its pre-dependency (python3.13-minimal) unpacked but
+  // not configured, and python3 then meets python3-minimal so; each pass configures what the next one needs.
   const dpkg = 'DEBIAN_FRONTEND=noninteractive dpkg -i /var/tmp/py/*.deb >/var/tmp/py/dpkg.log 2>&1';
-  await vm.sshOk(`${dpkg} || ${dpkg} || { tail -n 30 /var/tmp/py/dpkg.log >&2; exit 1; }; rm -rf /var/tmp/py`, { timeoutMs: 15 * 60_000 });
+  await vm.sshOk(`${dpkg} || ${dpkg} || ${dpkg} || { tail -n 30 /var/tmp/py/dpkg.log >&2; exit 1; }; rm -rf /var/tmp/py`, { timeoutMs: 15 * 60_000 });
   const version = (await vm.sshOk('/usr/bin/python3 --version')).trim();
   return [version, ...debs];
 };
