@@ -154,7 +154,10 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
     checkSecretNames(secretAnswers, manifestSchema.parse(fresh.inputs.manifest));
     // A stack marked failed starts nothing until the operator clears the mark; refused before anything is shown to confirm.
     const gate = await failedGate(host, fresh, 'keelson apply', flags.clearFailed === true);
-    if (!gate.ok) return refused('apply', gate.refusal, flags.json === true);
+    if (!gate.ok) {
+      refused('apply', gate.refusal, flags.json === true);
+      return;
+    }
     // An asked secret without a value stops the run here, before the first action, not at its own action.
     const plan = withMissingSecrets(gate.plan, new Set(Object.keys(secretAnswers.values)), 'blocker');
     if (flags.json !== true) process.stdout.write(visibleText(renderPlanText(plan)));

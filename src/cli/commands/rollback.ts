@@ -46,7 +46,10 @@ export const rollbackCommand = async (flags: RollbackFlags): Promise<void> => {
   const host = await openHost(flags);
   try {
     const r = await decide(host, flags);
-    if (r.kind === 'refused') return refused('rollback', r.refusal, json);
+    if (r.kind === 'refused') {
+      refused('rollback', r.refusal, json);
+      return;
+    }
     if (r.kind === 'nothing') {
       if (json) process.stdout.write(`${JSON.stringify({ ok: true, nothing: true, message: r.message }, null, 2)}\n`);
       else process.stderr.write(`${r.message}\n`);
