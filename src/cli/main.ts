@@ -15,12 +15,14 @@ import type { DoctorFlags } from './commands/doctor.js';
 import type { KeygenFlags } from './commands/keygen.js';
 import type { PackFlags } from './commands/pack.js';
 import type { VerifyFlags } from './commands/verify.js';
+import type { RollbackFlags } from './commands/rollback.js';
 
 // Each command is loaded only when it runs: the engine, ssh2 and Ink are heavy, and --version or the
 // wizard's first frame should not wait for the code of the other commands.
 const planCommand = async (flags: PlanFlags) => (await import('./commands/plan.js')).planCommand(flags);
 const applyCommand = async (file: string | undefined, flags: ApplyFlags) => (await import('./commands/apply.js')).applyCommand(file, flags);
 const upgradeCommand = async (flags: UpgradeFlags) => (await import('./commands/upgrade.js')).upgradeCommand(flags);
+const rollbackCommand = async (flags: RollbackFlags) => (await import('./commands/rollback.js')).rollbackCommand(flags);
 const statusCommand = async (flags: HostFlags & { json?: boolean }) => (await import('./commands/status.js')).statusCommand(flags);
 const doctorCommand = async (flags: DoctorFlags) => (await import('./commands/doctor.js')).doctorCommand(flags);
 const schemaCommand = async () => { (await import('./commands/schema.js')).schemaCommand(); };
@@ -56,7 +58,12 @@ const EXAMPLES: Record<string, string> & { keelson: string } = {
   pack: 'keelson pack ./my-stack --key vendor-2026.key --out my-stack-1.0.0.keelson',
   verify: 'keelson verify my-stack-1.0.0.keelson --trust vendor-2026.pub',
   upgrade: 'keelson upgrade --stack demo-1.1.0.yaml --host admin@192.0.2.10 --check',
+  rollback: 'keelson rollback --host admin@192.0.2.10 --yes',
 };
+
+// The failed mark (a rollback that failed too) stops apply, upgrade and rollback until the operator clears it.
+const clearFailedOption = (cmd: Command): Command =>
+  cmd.option('--clear-failed', 'clear the failed mark of the stack (read why first: keelson status); the clearing is journaled and kept in the history');
 
 // A stack archive (FILE.keelson) is verified against a trusted key before anything of it is read further.
 const trustOptions = (cmd: Command): Command =>
@@ -87,7 +94,7 @@ export const buildProgram = (): Command => {
       .option('--luks-key-file <path>', 'where on the host the generated LUKS key is kept (default /etc/cryptsetup-keys.d/NAME.key)'),
   )).action(planCommand);
 
-  hostOptions(trustOptions(
+  clearFailedOption(hostOptions(trustOptions(
     program
       .command('apply')
       .description('apply a fresh plan, or a saved one (refused if the host changed since)')
@@ -99,7 +106,7 @@ export const buildProgram = (): Command => {
       .option('--luks-key-file <path>', 'where on the host the generated LUKS key is kept')
       .option('--yes', 'apply without asking (headless)')
       .option('--json', 'print the result as JSON'),
-  )).action(applyCommand);
+  ))).action(applyCommand);
 
   passphraseOption(
     program
@@ -126,7 +133,7 @@ export const buildProgram = (): Command => {
     .option('--json', 'JSON output')
     .action(verifyCommand);
 
-  hostOptions(
+  clearFailedOption(hostOptions(
     program
       .command('upgrade')
       .description('upgrade a deployed stack to the manifest\'s version: summary, phases, automatic rollback (exit 0 done or up to date, 1 failed or rolled back, 3 refused or blocked, 4 --check: upgrade available)')
@@ -137,7 +144,16 @@ export const buildProgram = (): Command => {
       .option('--yes', 'upgrade without asking (headless)')
       .option('--json', 'print the summary (and the outcome) as JSON')
       .option('--allow-downgrade', 'allow a manifest older than the deployed version'),
-  ).action(upgradeCommand);
+  )).action(upgradeCommand);
+
+  clearFailedOption(hostOptions(
+    program
+      .command('rollback')
+      .description('roll back an upgrade that did not finish (interrupted, or its own rollback failed) from the plan it saved on the host; the plan is shown first (exit 0 done or nothing to roll back, 1 failed, 3 refused)')
+      .option('--stack <name>', 'the deployed stack (default: the last run\'s, or the only one)')
+      .option('--yes', 'roll back without asking (headless)')
+      .option('--json', 'print the result as JSON'),
+  )).action(rollbackCommand);
 
   hostOptions(
     program.command('status').description('what keelson deployed on the host, and how the last run ended').option('--json', 'JSON output'),

@@ -34,7 +34,7 @@ export const upgradeContext = async (
   host: Host,
   manifest: Manifest,
   provided: Readonly<Record<string, string>>,
-  options: { readonly allowDowngrade?: boolean; readonly secretNames: ReadonlySet<string>; readonly secretSeverity: 'blocker' | 'warning' },
+  options: { readonly allowDowngrade?: boolean; readonly clearFailed?: boolean; readonly secretNames: ReadonlySet<string>; readonly secretSeverity: 'blocker' | 'warning' },
 ): Promise<UpgradeContext> => {
   const file = await host.readFile(RECORD_PATH);
   const recordText = file.kind === 'present' ? file.content : '';
@@ -45,5 +45,5 @@ export const upgradeContext = async (
   const made = (await planHost(host, allSteps, manifest, answers.value.answers)).plan;
   const plan = withMissingSecrets(made, options.secretNames, options.secretSeverity);
   const resumed = await resumedRestarts(host, manifest, admitted.previous.version);
-  return { ok: true, prepared: prepareUpgrade({ previous: admitted.previous, recordText, manifest, answers: answers.value, plan, resumedRestarts: resumed }) };
+  return { ok: true, prepared: prepareUpgrade({ previous: admitted.previous, recordText, manifest, answers: answers.value, plan, resumedRestarts: resumed, clearFailed: options.clearFailed === true }) };
 };

@@ -9,7 +9,7 @@ import { visibleText } from '../engine/visible-text.js';
 import type { PreparedUpgrade } from '../flows/upgrade/prepare.js';
 import { parseRecord } from '../state/parse-record.js';
 import { RECORD_PATH } from '../state/record-schema.js';
-import { withRun } from '../state/stack-record.js';
+import { withRun, type RunNote } from '../state/stack-record.js';
 import { printEvent, stopOnSignals } from './commands/apply.js';
 
 export interface UpgradeOutcome {
@@ -26,7 +26,8 @@ const say = (quiet: boolean, text: string): void => {
   if (!quiet) process.stderr.write(visibleText(text));
 };
 
-const walk = async (host: Host, plan: Plan, o: { readonly secretAnswers: Readonly<Record<string, string>>; readonly quiet: boolean }): Promise<ApplyResult> => {
+/** A plan walked with the operator's terminal told of each action, and Ctrl-C stopping between actions. */
+export const walkPlan = async (host: Host, plan: Plan, o: { readonly secretAnswers: Readonly<Record<string, string>>; readonly quiet: boolean }): Promise<ApplyResult> => {
   const stop = stopOnSignals();
   try {
     return await applyPlan(host, plan, { secretAnswers: o.secretAnswers, signal: stop.signal, ...(o.quiet ? {} : { onEvent: printEvent(plan) }) });
@@ -36,18 +37,17 @@ const walk = async (host: Host, plan: Plan, o: { readonly secretAnswers: Readonl
 };
 
 /** The record as it is now, with the failed flag set and the run in its history: one more (tiny) plan. */
-const markFailed = async (host: Host, p: PreparedUpgrade, runId: string, reason: string): Promise<boolean> => {
+export const markFailed = async (host: Host, base: Plan, run: RunNote, runId: string, reason: string): Promise<boolean> => {
   const f = await host.readFile(RECORD_PATH);
-  const run = { stack: p.summary.stack, kind: 'upgrade' as const, from: p.summary.from.version, to: p.summary.to.version, outcome: 'failed' as const };
   const content = withRun(parseRecord(f.kind === 'present' ? f.content : null), run, runId, new Date().toISOString(), reason);
   if (content === null) return false;
-  const steps = [{ id: 'failed', title: 'Failed: the stack is marked failed', findings: [], actions: [{ kind: 'state.write' as const, description: `mark ${p.summary.stack} failed in ${RECORD_PATH}`, path: RECORD_PATH, content }] }];
-  return (await applyPlan(host, { ...p.rollback, steps })).ok;
+  const steps = [{ id: 'failed', title: 'Failed: the stack is marked failed', findings: [], actions: [{ kind: 'state.write' as const, description: `mark ${run.stack} failed in ${RECORD_PATH}`, path: RECORD_PATH, content }] }];
+  return (await applyPlan(host, { ...base, steps })).ok;
 };
 
 export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: { readonly secretAnswers: Readonly<Record<string, string>>; readonly quiet: boolean }): Promise<UpgradeOutcome> => {
   const runId = newRunId();
-  const forward = await walk(host, p.plan, o);
+  const forward = await walkPlan(host, p.plan, o);
   const base = { runId: forward.runId, journalPath: forward.journalPath };
   if (forward.ok) {
     say(o.quiet, `Upgraded ${p.summary.stack} ${p.summary.from.version} → ${p.summary.to.version}. Journal: ${forward.journalPath}\n`);
@@ -64,7 +64,7 @@ export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: { readonly s
   }
   say(o.quiet, `\nThe upgrade failed at "${failed.action}". Rolling back to ${p.summary.from.version}…\n`);
   const t0 = performance.now();
-  const back = await walk(host, p.rollback, o);
+  const back = await walkPlan(host, p.rollback, o);
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   const rollback = { ok: back.ok, runId: back.runId, seconds, ...(back.failed === undefined ? {} : { error: `${back.failed.action.description}: ${back.failed.error}` }) };
   if (back.ok) {
@@ -72,7 +72,8 @@ export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: { readonly s
     return { ok: false, ...base, failed, rollback };
   }
   const reason = `the upgrade to ${p.summary.to.version} failed (${failed.action}) and its rollback failed too (${rollback.error ?? 'stopped'})`;
-  const marked = await markFailed(host, p, runId, reason).catch(() => false);
+  const run = { stack: p.summary.stack, kind: 'upgrade' as const, from: p.summary.from.version, to: p.summary.to.version, outcome: 'failed' as const };
+  const marked = await markFailed(host, p.rollback, run, runId, reason).catch(() => false);
   say(o.quiet, `The ROLLBACK FAILED: ${rollback.error ?? 'stopped'}.\n${marked ? `${p.summary.stack} is marked failed in ${RECORD_PATH}; apply and upgrade refuse until it is cleared.` : `Could not mark ${p.summary.stack} failed in ${RECORD_PATH}.`} Journals: ${forward.journalPath}, ${back.journalPath}\n`);
   return { ok: false, ...base, failed, rollback, ...(marked ? { markedFailed: reason } : {}) };
 };

@@ -131,6 +131,8 @@ export const actionSchema = z.discriminatedUnion('kind', [
         from: z.string().nullable(),
         to: z.string(),
         outcome: z.enum(['ok', 'rolled-back', 'failed']).optional(),
+        /** The failed mark this write clears (--clear-failed): why it was set and since when. */
+        cleared: z.string().optional(),
       })
       .optional(),
   }),

@@ -34,6 +34,8 @@ export const historyEntrySchema = z.looseObject({
   to: z.string(),
   outcome: z.enum(['ok', 'rolled-back', 'failed']),
   at: z.string(),
+  /** The failed mark this run cleared (--clear-failed): its reason and since when, kept for whoever reads later. */
+  cleared: z.string().optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 

@@ -89,6 +89,8 @@ export interface RunNote {
   readonly from: string | null;
   readonly to: string;
   readonly outcome?: HistoryEntry['outcome'];
+  /** The failed mark this run clears (its reason and time); the written record has failed: null. */
+  readonly cleared?: string;
 }
 
 /** The record text with one more history entry (oldest dropped past HISTORY_LIMIT) and, optionally, the failed flag set. */
@@ -96,7 +98,8 @@ export const withRun = (current: RecordFile, note: RunNote, runId: string, at: s
   if (current.kind !== 'present') return null;
   const entry = current.record.stacks[note.stack];
   if (entry === undefined) return null;
-  const history = [...entry.history, { runId, kind: note.kind, from: note.from, to: note.to, outcome: note.outcome ?? 'ok', at }].slice(-HISTORY_LIMIT);
+  const cleared = note.cleared === undefined ? {} : { cleared: note.cleared };
+  const history = [...entry.history, { runId, kind: note.kind, from: note.from, to: note.to, outcome: note.outcome ?? 'ok', at, ...cleared }].slice(-HISTORY_LIMIT);
   const updated: StackRecord = { ...entry, history, ...(failed === undefined ? {} : { failed: { reason: failed, at, runId } }) };
   return renderRecord(current, updated);
 };

@@ -1,6 +1,9 @@
 // Guided upgrades on a real host: the demo 1.0.0 as keelson installed it in this run (the "demo-installed" state),
 // upgraded to test/fixtures/stacks/demo-1.1.0.yaml (web changed, api removed, status and a question added), then to
-// the broken 1.2.0 (web's new image never passes its health check), which keelson rolls back on its own.
+// the broken 1.2.0 (web's new image never passes its health check), which keelson rolls back on its own; then the
+// same 1.2.0 with a rollback that fails too (web.container made immutable mid-upgrade, chattr +i, as a hardening
+// agent might): the stack is marked failed, apply refuses until --clear-failed; then an upgrade killed (SIGKILL)
+// right after it rewrote web.container, put back by `keelson rollback --yes`.
 // Every claim about the host is read from inside the VM over the harness's own SSH, never from keelson's report.
 import { join } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -42,7 +45,12 @@ describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () 
     return Object.fromEntries(units.map((u, i) => [u, ids[i] ?? '']));
   };
   const fingerprint = () => sh(`sha256sum /var/lib/keelson/state.json ${Q}/* ${S}/demo.target; ${USER} show -p InvocationID --value page.service api.service web.service`);
-  const record = async () => JSON.parse(await sh('cat /var/lib/keelson/state.json')) as { format: string; stacks: Record<string, { version: string; answers: Record<string, string>; history: { kind: string; from: string | null; to: string; outcome: string }[] }> };
+  const record = async () => JSON.parse(await sh('cat /var/lib/keelson/state.json')) as { format: string; stacks: Record<string, { version: string; answers: Record<string, string>; failed: { reason: string } | null; history: { kind: string; from: string | null; to: string; outcome: string; cleared?: string }[] }> };
+  const healthy110 = async () => {
+    expect((await sh(`${USER} is-active web.service status.service page.service demo.target | sort -u`)).trim()).toBe('active');
+    expect(await pageOf(theVm(), 18080, 120_000)).toContain(`<h1>${DEMO_GREETING}</h1>`);
+    expect((await sh(podman('inspect web --format "{{.State.Health.Status}} {{.ImageName}}"'))).trim()).toBe('healthy localhost/keelson-demo:1');
+  };
 
   it('--check lists exactly the changes and restarts of 1.1.0, and changes nothing (exit 4)', async () => {
     const before = await fingerprint();
@@ -124,5 +132,95 @@ describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () 
     const rec = await record();
     expect(rec.stacks.demo?.version).toBe('1.1.0');
     expect(rec.stacks.demo?.history.at(-1)).toMatchObject({ kind: 'upgrade', from: '1.1.0', to: '1.2.0', outcome: 'rolled-back' });
+  }, SLOW);
+
+  it('1.2.0 again, and its rollback fails too (web.container immutable): marked failed; apply refuses and changes nothing; --clear-failed converges', async () => {
+    const files = await sh(`sha256sum ${Q}/* ${S}/demo.target`);
+    let fault: Promise<string> | undefined;
+    const r = await keelson(['upgrade', '--stack', V120, '--yes'], {
+      label: 'upgrade --yes 1.2.0 (rollback fails)',
+      onLine: (line) => {
+        // After the forward write, before its health gate fails: the rollback cannot put web.container back.
+        if (fault === undefined && /^\[[0-9]+\/[0-9]+\] let Quadlet generate the units$/.test(line)) fault = sh(`chattr +i ${Q}/web.container`);
+      },
+    });
+    await fault;
+    expect(fault, r.stderr).toBeDefined();
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/The ROLLBACK FAILED: .*web\.container/);
+    expect(r.stderr).toContain('demo is marked failed in /var/lib/keelson/state.json; apply and upgrade refuse until it is cleared.');
+    const marked = await record();
+    expect(marked.stacks.demo?.failed?.reason).toMatch(/^the upgrade to 1\.2\.0 failed \(wait until .*\) and its rollback failed too \(put back .*web\.container/);
+    expect(marked.stacks.demo?.history.at(-1)).toMatchObject({ kind: 'upgrade', from: '1.1.0', to: '1.2.0', outcome: 'failed' });
+    const status = await keelson(['status'], { label: 'status (failed)' });
+    expect(status.stdout.split('\n')[1]).toMatch(/^ {2}demo: FAILED — the upgrade to 1\.2\.0 failed/);
+    const doctor = await keelson(['doctor', '--only', 'record', '--json'], { label: 'doctor --only record (failed)' });
+    expect(doctor.code).toBe(3);
+    expect(doctor.stdout).toContain('FAILED: demo: the upgrade to 1.2.0 failed');
+
+    const dir = mkdtempSync(join(tmpdir(), 'keelson-failed-e2e-'));
+    writeFileSync(join(dir, 'answers.yaml'), `stack: demo\nanswers:\n  greeting: ${DEMO_GREETING}\n`);
+    const apply = ['apply', '--stack', V110, '--answers', join(dir, 'answers.yaml'), '--yes'];
+    // Files, record and journals: the failing 1.2.0 web may still be restarted by systemd itself meanwhile.
+    const untouched = () => sh(`sha256sum /var/lib/keelson/state.json ${Q}/* ${S}/demo.target; ls /var/lib/keelson/journal | wc -l`);
+    const before = await untouched();
+    const refusedApply = await keelson(apply, { label: 'apply --yes (refused: failed)' });
+    expect(refusedApply.code, refusedApply.stderr).toBe(3);
+    expect(refusedApply.stderr).toMatch(/^keelson: apply refused: demo is marked failed since 20[0-9-]+T[0-9:.]+Z \(run [0-9T-]+[a-f0-9]+\): the upgrade to 1\.2\.0 failed/m);
+    expect(refusedApply.stderr).toContain('then run keelson apply again with --clear-failed');
+    expect(await untouched()).toBe(before);
+    const refusedUpgrade = await keelson(['upgrade', '--stack', V120, '--check'], { label: 'upgrade --check (refused: failed)' });
+    expect(refusedUpgrade.code).toBe(3);
+    expect(refusedUpgrade.stderr).toContain('keelson: upgrade refused: demo is marked failed since');
+    expect(await untouched()).toBe(before);
+
+    // The operator reads why and repairs the host; then clears the mark with the run that puts 1.1.0 back.
+    await sh(`chattr -i ${Q}/web.container`);
+    const cleared = await keelson([...apply, '--clear-failed'], { label: 'apply --yes --clear-failed' });
+    expect(cleared.code, cleared.stderr).toBe(0);
+    expect(cleared.stdout).toMatch(/clear the failed mark of demo/);
+    expect(await sh(`sha256sum ${Q}/* ${S}/demo.target`)).toBe(files);
+    await healthy110();
+    const rec = await record();
+    expect(rec.stacks.demo?.failed).toBeNull();
+    expect(rec.stacks.demo?.history.at(-1)).toMatchObject({ kind: 'apply', from: '1.1.0', to: '1.1.0', outcome: 'ok' });
+    expect(rec.stacks.demo?.history.at(-1)?.cleared).toBe(`${marked.stacks.demo?.failed?.reason ?? '?'} (marked failed ${(marked.stacks.demo?.failed as { at?: string } | null)?.at ?? '?'}, run ${(marked.stacks.demo?.failed as { runId?: string } | null)?.runId ?? '?'})`);
+  }, SLOW);
+
+  it('an upgrade killed (SIGKILL) right after it rewrote web.container: keelson rollback --yes brings 1.1.0 back healthy, then has nothing to do', async () => {
+    const files = await sh(`sha256sum ${Q}/* ${S}/demo.target`);
+    let writing: string | undefined;
+    let killed = false;
+    const r = await keelson(['upgrade', '--stack', V120, '--yes'], {
+      label: 'upgrade --yes 1.2.0 (killed)',
+      onLine: (line, child) => {
+        if (writing === undefined) writing = /^(\[[0-9]+\/[0-9]+\]) update web\.container$/.exec(line)?.[1];
+        else if (!killed && line.startsWith(`${writing} done`)) killed = child.kill('SIGKILL');
+      },
+    });
+    expect(killed, r.stderr).toBe(true);
+    expect(r.code).toBe(-1);
+    expect(await sh(`sha256sum ${Q}/* ${S}/demo.target`)).not.toBe(files);
+    expect((await record()).stacks.demo?.version).toBe('1.1.0');
+    const status = await keelson(['status'], { label: 'status (interrupted)' });
+    expect(status.stdout).toMatch(/^ {2}last run: INTERRUPTED /m);
+    const asked = await keelson(['rollback'], { label: 'rollback (no --yes)' });
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toBe('keelson: rollback needs --yes when there is no terminal to confirm in\n');
+    const back = await keelson(['rollback', '--yes'], { label: 'rollback --yes' });
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toContain('Rollback: demo back to 1.1.0 (the upgrade to 1.2.0 did not finish)');
+    const said = /^Rolled back: demo 1\.1\.0 is back and healthy, in ([0-9.]+) s/m.exec(back.stderr);
+    expect(said, back.stderr).not.toBeNull();
+    expect(await sh(`sha256sum ${Q}/* ${S}/demo.target`)).toBe(files);
+    await healthy110();
+    const rec = await record();
+    expect(rec.stacks.demo?.version).toBe('1.1.0');
+    expect(rec.stacks.demo?.failed).toBeNull();
+    expect(rec.stacks.demo?.history.at(-1)).toMatchObject({ kind: 'upgrade', from: '1.1.0', to: '1.2.0', outcome: 'rolled-back' });
+    expect(rec.stacks.demo?.history.at(-2)).toMatchObject({ kind: 'apply', outcome: 'ok' });
+    const again = await keelson(['rollback', '--yes'], { label: 'rollback --yes (nothing)' });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toBe('Nothing to roll back: demo 1.1.0 is deployed and its last run finished.\n');
   }, SLOW);
 });

@@ -17,6 +17,7 @@ import { EXIT, UsageError } from '../exit-codes.js';
 import { openHost, type HostFlags } from '../open-host.js';
 import { checkSecretNames, loadSecretAnswers } from '../secrets-file.js';
 import type { ArchiveStack, TrustFlags } from '../stack-archive.js';
+import { failedGate, refused } from '../failed-gate.js';
 
 export interface ApplyFlags extends HostFlags, SetupFlags, TrustFlags {
   readonly stack?: string;
@@ -24,6 +25,7 @@ export interface ApplyFlags extends HostFlags, SetupFlags, TrustFlags {
   readonly secrets?: string;
   readonly yes?: boolean;
   readonly json?: boolean;
+  readonly clearFailed?: boolean;
 }
 
 const readSavedPlan = async (file: string): Promise<Plan> => {
@@ -148,10 +150,16 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
   const secretAnswers = await loadSecretAnswers(flags.secrets, process.env);
   const host = await openHost(flags);
   try {
-    const { plan: made, archive } = await freshOrSaved(host, planFile, flags);
-    checkSecretNames(secretAnswers, manifestSchema.parse(made.inputs.manifest));
+    const { plan: fresh, archive } = await freshOrSaved(host, planFile, flags);
+    checkSecretNames(secretAnswers, manifestSchema.parse(fresh.inputs.manifest));
+    // A stack marked failed starts nothing until the operator clears the mark; refused before anything is shown to confirm.
+    const gate = await failedGate(host, fresh, 'keelson apply', flags.clearFailed === true);
+    if (!gate.ok) {
+      refused('apply', gate.refusal, flags.json === true);
+      return;
+    }
     // An asked secret without a value stops the run here, before the first action, not at its own action.
-    const plan = withMissingSecrets(made, new Set(Object.keys(secretAnswers.values)), 'blocker');
+    const plan = withMissingSecrets(gate.plan, new Set(Object.keys(secretAnswers.values)), 'blocker');
     if (flags.json !== true) process.stdout.write(visibleText(renderPlanText(plan)));
     if (planBlockers(plan).length > 0) {
       if (flags.json === true) process.stdout.write(`${JSON.stringify({ ok: false, blocked: true, plan }, null, 2)}\n`);

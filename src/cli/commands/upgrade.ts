@@ -22,6 +22,7 @@ export interface UpgradeFlags extends HostFlags {
   readonly yes?: boolean;
   readonly json?: boolean;
   readonly allowDowngrade?: boolean;
+  readonly clearFailed?: boolean;
 }
 
 /** What --json prints: at least from.version, to.version, restarts[] and steps[] (the phases, as in a plan). */
@@ -55,6 +56,7 @@ const prepare = async (host: Host, flags: UpgradeFlags) => {
   checkSecretNames(secrets, manifest);
   const ctx = await upgradeContext(host, manifest, provided, {
     ...(flags.allowDowngrade === true ? { allowDowngrade: true } : {}),
+    ...(flags.clearFailed === true ? { clearFailed: true } : {}),
     secretNames: new Set(Object.keys(secrets.values)),
     secretSeverity: flags.check === true ? 'warning' : 'blocker',
   });

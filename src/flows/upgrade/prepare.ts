@@ -4,6 +4,7 @@ import type { Action } from '../../engine/action.js';
 import { planVerdict, type Plan } from '../../engine/plan.js';
 import type { Manifest } from '../../manifest/schema.js';
 import type { StackRecord } from '../../state/record-schema.js';
+import { clearedNote, clearingFailed, withoutFailedMark } from '../failed-mark.js';
 import type { UpgradeAnswers } from './answers.js';
 import { upgradeActions } from './phases.js';
 import { rollbackActions } from './rollback-plan.js';
@@ -29,22 +30,27 @@ export interface PrepareInputs {
   readonly plan: Plan;
   /** Containers an interrupted upgrade to the same version already rewrote (from its saved rollback plan). */
   readonly resumedRestarts?: readonly string[];
+  /** --clear-failed: the record writes (forward and rollback) clear the stack's failed mark. */
+  readonly clearFailed?: boolean;
 }
 
 const asPlan = (base: Plan, steps: Plan['steps']): Plan => ({ ...base, ...planVerdict(steps), steps });
 
 export const prepareUpgrade = (i: PrepareInputs): PreparedUpgrade => {
-  const summary = upgradeSummary(i.previous, i.manifest, i.plan, i.resumedRestarts ?? []);
-  const rollback: Action[] = rollbackActions({ plan: i.plan, summary, next: i.manifest, deployed: recordedManifest(i.previous), recordText: i.recordText });
-  const { steps } = upgradeActions(i.plan, i.manifest, summary, rollback);
+  const cleared = i.clearFailed === true ? clearedNote(i.previous) : undefined;
+  const plan = cleared === undefined ? i.plan : clearingFailed(i.plan, i.recordText, i.previous);
+  const recordText = cleared === undefined ? i.recordText : withoutFailedMark(i.recordText, i.previous.stack);
+  const summary = upgradeSummary(i.previous, i.manifest, plan, i.resumedRestarts ?? []);
+  const rollback: Action[] = rollbackActions({ plan, summary, next: i.manifest, deployed: recordedManifest(i.previous), recordText, ...(cleared === undefined ? {} : { cleared }) });
+  const { steps } = upgradeActions(plan, i.manifest, summary, rollback);
   // The new version's findings (blockers above all) stay with the plan: a blocked upgrade applies nothing.
-  const findings = i.plan.steps.flatMap((s) => s.findings);
+  const findings = plan.steps.flatMap((s) => s.findings);
   const phased = [{ id: 'checks', title: `Checks: ${i.manifest.stack} ${i.manifest.version} on this host`, findings, actions: [] }, ...steps];
   return {
     summary,
     answers: i.answers,
-    plan: asPlan(i.plan, phased),
-    rollback: asPlan(i.plan, [{ id: 'rollback', title: `Rollback: ${i.manifest.stack} back to ${summary.from.version}`, findings: [], actions: rollback }]),
+    plan: asPlan(plan, phased),
+    rollback: asPlan(plan, [{ id: 'rollback', title: `Rollback: ${i.manifest.stack} back to ${summary.from.version}`, findings: [], actions: rollback }]),
     prefetchCount: steps.find((s) => s.id === 'prefetch')?.actions.length ?? 0,
   };
 };

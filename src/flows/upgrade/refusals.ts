@@ -1,10 +1,12 @@
-// Whether an upgrade may even be planned: the stack must be in a readable record, and the new manifest may change
-// its version (forward, unless the operator allows a downgrade) but not what keelson cannot move in place: the stack's
-// name, its mode, its owner, its data mount. Pure; each refusal says what to do.
+// Whether an upgrade may even be planned: the stack must be in a readable record and not marked failed (unless the
+// operator clears the mark), and the new manifest may change its version (forward, unless the operator allows a
+// downgrade) but not what keelson cannot move in place: the stack's name, its mode, its owner, its data mount. Pure;
+// each refusal says what to do.
 import semver from 'semver';
 import type { Manifest } from '../../manifest/schema.js';
 import type { RecordFile } from '../../state/parse-record.js';
 import type { StackRecord } from '../../state/record-schema.js';
+import { failedRefusal } from '../failed-mark.js';
 
 export interface Refusal {
   readonly code: string;
@@ -34,7 +36,7 @@ const identityRefusal = (p: StackRecord, m: Manifest): Admission | null => {
   return null;
 };
 
-export const admitUpgrade = (file: RecordFile, m: Manifest, options: { readonly allowDowngrade?: boolean } = {}): Admission => {
+export const admitUpgrade = (file: RecordFile, m: Manifest, options: { readonly allowDowngrade?: boolean; readonly clearFailed?: boolean } = {}): Admission => {
   if (file.kind === 'newer') return refuse('record-newer', file.why, 'Run the upgrade with that keelson version or a newer one.');
   if (file.kind === 'unreadable') return refuse('record-unreadable', file.why, 'Nothing was changed; fix or restore the record, then run the upgrade again.');
   const installed = file.kind === 'present' ? Object.keys(file.record.stacks) : [];
@@ -43,9 +45,8 @@ export const admitUpgrade = (file: RecordFile, m: Manifest, options: { readonly 
     const others = installed.length === 0 ? '' : ` (installed here: ${installed.join(', ')}; a manifest's stack name must be the installed one)`;
     return refuse('not-installed', `${m.stack} is not installed on this host${others}.`, `not installed: use apply (keelson apply --stack …) for a first install.`);
   }
-  if (previous.failed !== null) {
-    return refuse('stack-failed', `${m.stack} is marked failed since ${previous.failed.at}: ${previous.failed.reason}.`, 'Read why (keelson status), repair the host, then clear the mark with --clear-failed.');
-  }
+  const failed = options.clearFailed === true ? null : failedRefusal(previous, 'keelson upgrade');
+  if (failed !== null) return { ok: false, refusal: failed };
   const identity = identityRefusal(previous, m);
   if (identity !== null) return identity;
   if (compareVersions(m.version, previous.version) < 0 && options.allowDowngrade !== true) {

@@ -20,6 +20,8 @@ export interface RollbackInputs {
   readonly deployed: Manifest | null;
   /** The record's text as it is now: written back as it was. */
   readonly recordText: string;
+  /** The failed mark this upgrade clears (--clear-failed): the record written back has none, its history says so. */
+  readonly cleared?: string;
 }
 
 const fileBack = (a: Action, owner: { owner: string; group: string }, to: string): Action[] => {
@@ -55,7 +57,7 @@ export const rollbackActions = (i: RollbackInputs): Action[] => {
       description: `put back the record of ${i.next.stack} ${i.summary.from.version}`,
       path: RECORD_PATH,
       content: i.recordText,
-      run: { stack: i.next.stack, kind: 'upgrade', from: i.summary.from.version, to: i.summary.to.version, outcome: 'rolled-back' },
+      run: { stack: i.next.stack, kind: 'upgrade', from: i.summary.from.version, to: i.summary.to.version, outcome: 'rolled-back', ...(i.cleared === undefined ? {} : { cleared: i.cleared }) },
     },
   ];
 };

@@ -1,0 +1,21 @@
+// The failed mark as apply and rollback meet it: the record read from the host (one round trip), the pure gate of
+// src/flows/failed-mark.ts, and a refusal printed the way upgrade prints its own (exit 3, nothing changed).
+import type { Host } from '../host/host.js';
+import type { Plan } from '../engine/plan.js';
+import { visibleText } from '../engine/visible-text.js';
+import { gateFailed, type FailedGate } from '../flows/failed-mark.js';
+import type { Refusal } from '../flows/upgrade/refusals.js';
+import { RECORD_PATH } from '../state/record-schema.js';
+import { EXIT } from './exit-codes.js';
+
+export const failedGate = async (host: Host, plan: Plan, command: string, clear: boolean): Promise<FailedGate> => {
+  const f = await host.readFile(RECORD_PATH);
+  return gateFailed(f.kind === 'present' ? f.content : null, plan, command, clear);
+};
+
+/** Says why nothing was done and what to do next; --json gets the refusal as data too. */
+export const refused = (command: string, refusal: Refusal, json: boolean): void => {
+  if (json) process.stdout.write(`${JSON.stringify({ ok: false, blocked: true, refusal }, null, 2)}\n`);
+  process.stderr.write(visibleText(`keelson: ${command} refused: ${refusal.message}\n  → ${refusal.remedy}\n`));
+  process.exitCode = EXIT.blocked;
+};
