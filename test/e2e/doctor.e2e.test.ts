@@ -126,7 +126,7 @@ describe('keelson doctor on the demo as keelson installed it', () => {
 });
 
 // keelson logs and keelson support-bundle, on a demo of its own (restored again: the doctor scenario above broke its
-// host). The canary is the demo's own secret, demo-demo-token, given a value with characters that URL-encoding and
+// host). The canary is the demo's own secret, demo-token, given a value with characters that URL-encoding and
 // base64 change: the bundle must learn it the way it learns any secret of the stack (by the name the record gives,
 // from the owner's Podman), and the host is broken with a drop-in that leaks it into the unit file, the unit's
 // environment and its journal, as is, base64 and URL-encoded, next to the VM's address and host name.
@@ -162,7 +162,7 @@ describe('keelson logs and support-bundle on the demo', () => {
     const ip = (await sh("ip -4 -o addr show scope global | awk '{ print $4 }' | cut -d/ -f1 | head -n 1")).trim();
     expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     await timer.time('wait', 'plant the canary and break the host', async () => {
-      await sh(`printf %s '${CANARY}' | runuser -u ${OWNER} -- sh -c 'cd; XDG_RUNTIME_DIR=/run/user/$(id -u) podman secret create --replace demo-demo-token -'`);
+      await sh(`printf %s '${CANARY}' | runuser -u ${OWNER} -- sh -c 'cd; XDG_RUNTIME_DIR=/run/user/$(id -u) podman secret create --replace demo-token -'`);
       const dropIn = `[Service]\nEnvironment=LEAK=${CANARY}\nExecStartPre=/bin/echo leaked ${CANARY} b64 ${B64} url ${URL_FORM.replaceAll('%', '%%')} peer ${ip} on ${hostname}\n`;
       await sh(`mkdir -p ${QUADLET_DIR}/web.container.d && cat > ${QUADLET_DIR}/web.container.d/leak.conf <<'KEELSON_EOF'\n${dropIn}KEELSON_EOF\nchown -R ${OWNER}: ${QUADLET_DIR}/web.container.d`);
       await sh(`${USER_SYSTEMCTL} daemon-reload && ${USER_SYSTEMCTL} restart web.service`);
@@ -173,7 +173,7 @@ describe('keelson logs and support-bundle on the demo', () => {
     const list = await cli('support-bundle --list', 'support-bundle', '--list');
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toContain(`stacks/demo/journal/web.service.log  ←  journalctl`);
-    expect(list.stdout).toMatch(/secret demo-demo-token of demo: its value, read only to redact it {2}← {2}\(as keelson-demo\) podman secret inspect/);
+    expect(list.stdout).toMatch(/secret demo-token of demo: its value, read only to redact it {2}← {2}\(as keelson-demo\) podman secret inspect/);
 
     const dir = mkdtempSync(join(tmpdir(), 'keelson-bundle-'));
     const out = join(dir, 'case.tar.gz');
@@ -192,8 +192,8 @@ describe('keelson logs and support-bundle on the demo', () => {
     for (const needle of [CANARY, B64, URL_FORM, hostname, ip]) expect(grepCount(unpacked, needle), needle).toBe(0);
     // Not vacuous: the leaks were collected, and redacted where they stood.
     const journal = readFileSync(join(unpacked, top, 'stacks/demo/journal/web.service.log'), 'utf8');
-    expect(journal).toMatch(/leaked <secret:demo-demo-token> b64 <secret:demo-demo-token> url <secret:demo-demo-token> peer ip4-\d+ on host-\d+/);
-    expect(readFileSync(join(unpacked, top, 'stacks/demo/files/web.container.d'), 'utf8')).toContain('Environment=LEAK=<secret:demo-demo-token>');
+    expect(journal).toMatch(/leaked <secret:demo-token> b64 <secret:demo-token> url <secret:demo-token> peer ip4-\d+ on host-\d+/);
+    expect(readFileSync(join(unpacked, top, 'stacks/demo/files/web.container.d'), 'utf8')).toContain('Environment=LEAK=<secret:demo-token>');
     const doctor = JSON.parse(readFileSync(join(unpacked, top, 'doctor.json'), 'utf8')) as DoctorReport;
     expect(byId(doctor, 'dropins:demo')?.status).toBe('fail');
     const pseudonyms = (JSON.parse(readFileSync(map, 'utf8')) as { pseudonyms: { real: string }[] }).pseudonyms.map((p) => p.real);

@@ -9,11 +9,11 @@ export const secretMark = (name: string): string => `<secret:${name}>`;
 
 const PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g;
 const BEARER = /\b(Bearer|Token|Basic)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
-const SECRET_WORD = '[A-Za-z0-9_.-]*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)[A-Za-z0-9_.-]*';
+const SECRET_WORD = '[A-Za-z0-9_.-]*(?:PASSWORD|PASSWD|PASSPHRASE|PASS(?![A-Za-z])|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)[A-Za-z0-9_.-]*';
 // NAME=value (env files, Environment=, podman's --env), NAME: value (YAML) and "NAME": "value" (JSON), the name saying
 // it is a secret. A value that opens a list or an object is left (the record's "secrets": [names]); so is Quadlet's
 // Secret=NAME,…, which names a Podman secret and holds no value.
-const ENV_STYLE = new RegExp(`\\b(${SECRET_WORD})("?\\s*[=:]\\s*)(?!<secret:|<redacted>)("[^"\\n]*"|'[^'\\n]*'|[^\\s"',;\\[{]+)`, 'gi');
+const ENV_STYLE = new RegExp(`(?<!<)\\b(${SECRET_WORD})("?\\s*[=:]\\s*)(?!<secret:|<redacted>|(?:Bearer|Basic|Token)\\s)("[^"\\n]*"|'[^'\\n]*'|[^\\s"',;\\[{]+)`, 'gi');
 
 export interface RedactCounts {
   secrets: number;
