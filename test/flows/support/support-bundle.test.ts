@@ -27,13 +27,19 @@ const unpack = async (bytes: Buffer): Promise<Map<string, string>> => {
   const x = extract();
   x.on('entry', (h, stream, next) => {
     const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('data', (c: unknown) => {
+      chunks.push(c as Buffer);
+    });
     stream.on('end', () => {
       files.set(h.name, Buffer.concat(chunks).toString());
       next();
     });
   });
-  const done = new Promise((resolve) => x.on('finish', resolve));
+  const done = new Promise<void>((resolve) => {
+    x.on('finish', () => {
+      resolve();
+    });
+  });
   Readable.from([gunzipSync(bytes)]).pipe(x);
   await done;
   return files;
