@@ -16,6 +16,8 @@ import type { KeygenFlags } from './commands/keygen.js';
 import type { PackFlags } from './commands/pack.js';
 import type { VerifyFlags } from './commands/verify.js';
 import type { RollbackFlags } from './commands/rollback.js';
+import type { LogsFlags } from './commands/logs.js';
+import type { SupportBundleFlags } from './commands/support-bundle.js';
 
 // Each command is loaded only when it runs: the engine, ssh2 and Ink are heavy, and --version or the
 // wizard's first frame should not wait for the code of the other commands.
@@ -25,6 +27,8 @@ const upgradeCommand = async (flags: UpgradeFlags) => (await import('./commands/
 const rollbackCommand = async (flags: RollbackFlags) => (await import('./commands/rollback.js')).rollbackCommand(flags);
 const statusCommand = async (flags: HostFlags & { json?: boolean }) => (await import('./commands/status.js')).statusCommand(flags);
 const doctorCommand = async (flags: DoctorFlags) => (await import('./commands/doctor.js')).doctorCommand(flags);
+const logsCommand = async (name: string | undefined, flags: LogsFlags) => (await import('./commands/logs.js')).logsCommand(name, flags);
+const supportBundleCommand = async (flags: SupportBundleFlags) => (await import('./commands/support-bundle.js')).supportBundleCommand(flags);
 const schemaCommand = async () => { (await import('./commands/schema.js')).schemaCommand(); };
 const keygenCommand = async (flags: KeygenFlags) => (await import('./commands/keygen.js')).keygenCommand(flags);
 const packCommand = async (dir: string, flags: PackFlags) => (await import('./commands/pack.js')).packCommand(dir, flags);
@@ -59,6 +63,8 @@ const EXAMPLES: Record<string, string> & { keelson: string } = {
   verify: 'keelson verify my-stack-1.0.0.keelson --trust vendor-2026.pub',
   upgrade: 'keelson upgrade --stack demo-1.1.0.yaml --host admin@192.0.2.10 --check',
   rollback: 'keelson rollback --host admin@192.0.2.10 --yes',
+  logs: 'keelson logs web --host admin@192.0.2.10 --since "1 hour ago" --lines 500',
+  'support-bundle': 'keelson support-bundle --host admin@192.0.2.10 --out case-4711.tar.gz',
 };
 
 // The failed mark (a rollback that failed too) stops apply, upgrade and rollback until the operator clears it.
@@ -168,6 +174,24 @@ export const buildProgram = (): Command => {
       .option('--skip <ids>', 'leave these checks out (same form as --only)')
       .addHelpText('after', '\nDoctor changes nothing on the host; each remedy is printed for you to run.\nExit codes: 0 no check fails, 3 at least one check fails, 1 doctor could not run (the message says why).'),
   ).action(doctorCommand);
+
+  hostOptions(
+    program
+      .command('logs')
+      .description("the journal of the deployed stack's units, each from the manager that runs it (read-only)")
+      .argument('[unit]', 'a unit or container of the stack (web, web.service, demo.target, STACK:NAME); default: all of them')
+      .option('--since <time>', 'only lines since then, as journalctl takes it ("1 hour ago", "2026-12-01 08:00")')
+      .option('--lines <n>', 'at most this many lines (default 200)')
+      .option('--follow', 'keep printing new lines until Ctrl-C'),
+  ).action(logsCommand);
+
+  hostOptions(
+    program
+      .command('support-bundle')
+      .description('a redacted tar.gz for support: doctor, the record, unit files, unit states, bounded journals, versions (read-only on the host)')
+      .option('--out <file>', 'where to write it (default keelson-support-HOST-TIME.tar.gz); the pseudonym map goes beside it, 0600')
+      .option('--list', 'show what would be collected and from where, and collect nothing'),
+  ).action(supportBundleCommand);
 
   program.command('schema').description('print the manifest JSON Schema (for editors)').action(schemaCommand);
 

@@ -15,7 +15,7 @@ export const readWorkstationText = async (path: string): Promise<string | null> 
 };
 
 /** Atomic like the Host's write: a crash never leaves half a plan or answers file behind. */
-export const writeWorkstationFile = async (path: string, content: string, mode = 0o644): Promise<void> => {
+export const writeWorkstationFile = async (path: string, content: string | Buffer, mode = 0o644): Promise<void> => {
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   await writeFile(tmp, content, { mode });
@@ -100,4 +100,19 @@ export const workstationFileSize = async (path: string): Promise<number | null> 
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
+};
+
+/** A file's bytes (a finished support bundle, scanned before it is handed over); null when there is none. */
+export const readWorkstationBytes = async (path: string): Promise<Buffer | null> => {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+};
+
+/** Removes a file keelson wrote (a bundle that failed its final scan); nothing there is fine. */
+export const removeWorkstationFile = async (path: string): Promise<void> => {
+  await rm(path, { force: true });
 };

@@ -1,6 +1,6 @@
 // keelson doctor: facts (one round trip) + pure checks over the record. Reads only; writes nothing anywhere.
 import type { Host } from '../../host/host.js';
-import { gatherFacts } from '../../facts/gather.js';
+import { gatherFacts, type GatheredFacts } from '../../facts/gather.js';
 import { check, selectChecks, type Check } from './check.js';
 import { dropInCheck, driftCheck, generatorCheck } from './checks-files.js';
 import { identityChecks } from './checks-identity.js';
@@ -54,9 +54,8 @@ const countOf = (checks: readonly Check[]) => ({
   fail: checks.filter((c) => c.status === 'fail').length,
 });
 
-export const runDoctor = async (host: Host, o: DoctorOptions = {}): Promise<DoctorReport> => {
-  const before = host.roundTrips;
-  const gathered = await gatherFacts(host, doctorFacts);
+/** The report from answers already gathered (doctor's facts among them): the support bundle gathers doctor's with its own. */
+export const doctorReport = (gathered: GatheredFacts, label: string, roundTrips: number, o: DoctorOptions = {}): DoctorReport => {
   const facts = parseDoctorFacts(gathered.raw);
   const every = allChecks(facts);
   const chosen = selectChecks(every, o.only ?? [], o.skip ?? []);
@@ -64,11 +63,17 @@ export const runDoctor = async (host: Host, o: DoctorOptions = {}): Promise<Doct
   const record = readRecord(facts.record.kind === 'present' ? facts.record.content : null);
   return {
     format: DOCTOR_FORMAT,
-    host: host.label,
+    host: label,
     stacks: record.kind === 'present' ? record.stacks.map((s) => s.name) : [],
-    roundTrips: host.roundTrips - before,
+    roundTrips,
     elapsedMs: Math.round(gathered.elapsedMs),
     counts: countOf(checks),
     checks,
   };
+};
+
+export const runDoctor = async (host: Host, o: DoctorOptions = {}): Promise<DoctorReport> => {
+  const before = host.roundTrips;
+  const gathered = await gatherFacts(host, doctorFacts);
+  return doctorReport(gathered, host.label, host.roundTrips - before, o);
 };

@@ -11,9 +11,12 @@ export interface LogUnit {
 
 export type LogsTarget = { readonly ok: true; readonly units: readonly LogUnit[] } | { readonly ok: false; readonly message: string };
 
+// A rootless stack whose owner has no UID in the record cannot be matched: its lines would be read as the system's.
+const ownerUid = (s: StackView): number | null | undefined => (s.owner === null ? null : s.users.find((u) => u.name === s.owner)?.uid);
+
 const unitsOf = (s: StackView): LogUnit[] => {
-  const uid = s.owner === null ? null : (s.users.find((u) => u.name === s.owner)?.uid ?? null);
-  return stackUnits(s).map((unit) => ({ stack: s.name, unit, uid: s.owner === null ? null : uid }));
+  const uid = ownerUid(s);
+  return uid === undefined ? [] : stackUnits(s).map((unit) => ({ stack: s.name, unit, uid }));
 };
 
 const listing = (all: readonly LogUnit[]): string => all.map((u) => `  ${u.stack}:${u.unit}`).join('\n');
@@ -22,6 +25,8 @@ const listing = (all: readonly LogUnit[]): string => all.map((u) => `  ${u.stack
 export const logsTarget = (record: RecordView, name: string | undefined): LogsTarget => {
   if (record.kind === 'absent') return { ok: false, message: 'no stack is deployed by keelson on this host: there are no stack units to show (keelson doctor checks the host)' };
   if (record.kind === 'unreadable') return { ok: false, message: `keelson's record on the host is unreadable (${record.why}): keelson doctor says more` };
+  const unmatched = record.stacks.find((s) => ownerUid(s) === undefined);
+  if (unmatched !== undefined) return { ok: false, message: `keelson's record gives no UID for ${unmatched.owner ?? ''}, the owner of stack ${unmatched.name}: keelson doctor says more` };
   const all = record.stacks.flatMap(unitsOf);
   if (name === undefined) return { ok: true, units: all };
   const colon = name.indexOf(':');

@@ -35,3 +35,15 @@ describe('keelson logs: which units', () => {
     ]);
   });
 });
+
+describe('keelson logs: a record it cannot follow', () => {
+  it("a rootless stack whose owner has no UID in the record is an error, not the system's lines", () => {
+    const stacks = record.kind === 'present' ? record.stacks : [];
+    const noUid = { kind: 'present' as const, stacks: stacks.map((s) => (s.owner === null ? s : { ...s, users: s.users.filter((u) => u.name !== s.owner) })) };
+    expect(logsTarget(noUid, 'web')).toEqual({ ok: false, message: "keelson's record gives no UID for keelson-demo, the owner of stack demo: keelson doctor says more" });
+  });
+
+  it('an unreadable record says so and points to doctor', () => {
+    expect(logsTarget(readRecord('{"format":'), 'web')).toMatchObject({ ok: false, message: expect.stringMatching(/unreadable .*keelson doctor/) as unknown });
+  });
+});
