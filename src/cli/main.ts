@@ -15,6 +15,7 @@ import type { DoctorFlags } from './commands/doctor.js';
 import type { KeygenFlags } from './commands/keygen.js';
 import type { PackFlags } from './commands/pack.js';
 import type { VerifyFlags } from './commands/verify.js';
+import type { UninstallFlags } from './commands/uninstall.js';
 
 // Each command is loaded only when it runs: the engine, ssh2 and Ink are heavy, and --version or the
 // wizard's first frame should not wait for the code of the other commands.
@@ -22,6 +23,7 @@ const planCommand = async (flags: PlanFlags) => (await import('./commands/plan.j
 const applyCommand = async (file: string | undefined, flags: ApplyFlags) => (await import('./commands/apply.js')).applyCommand(file, flags);
 const upgradeCommand = async (flags: UpgradeFlags) => (await import('./commands/upgrade.js')).upgradeCommand(flags);
 const statusCommand = async (flags: HostFlags & { json?: boolean }) => (await import('./commands/status.js')).statusCommand(flags);
+const uninstallCommand = async (flags: UninstallFlags) => (await import('./commands/uninstall.js')).uninstallCommand(flags);
 const doctorCommand = async (flags: DoctorFlags) => (await import('./commands/doctor.js')).doctorCommand(flags);
 const schemaCommand = async () => { (await import('./commands/schema.js')).schemaCommand(); };
 const keygenCommand = async (flags: KeygenFlags) => (await import('./commands/keygen.js')).keygenCommand(flags);
@@ -56,6 +58,7 @@ const EXAMPLES: Record<string, string> & { keelson: string } = {
   pack: 'keelson pack ./my-stack --key vendor-2026.key --out my-stack-1.0.0.keelson',
   verify: 'keelson verify my-stack-1.0.0.keelson --trust vendor-2026.pub',
   upgrade: 'keelson upgrade --stack demo-1.1.0.yaml --host admin@192.0.2.10 --check',
+  uninstall: 'keelson uninstall --host admin@192.0.2.10 --purge --confirm-stack demo --yes',
 };
 
 // A stack archive (FILE.keelson) is verified against a trusted key before anything of it is read further.
@@ -138,6 +141,17 @@ export const buildProgram = (): Command => {
       .option('--json', 'print the summary (and the outcome) as JSON')
       .option('--allow-downgrade', 'allow a manifest older than the deployed version'),
   ).action(upgradeCommand);
+
+  hostOptions(
+    program
+      .command('uninstall')
+      .description("remove a deployed stack: units, unit files, networks, the record's entry; the data stays unless --purge (exit 0 done or nothing to do, 1 failed, 2 bad usage, 3 refused)")
+      .option('--stack <name>', 'the stack to remove (needed when the host has more than one)')
+      .option('--purge', 'also delete its volumes (exported first, checksummed, onto the data mount), secrets, images and the accounts keelson created')
+      .option('--confirm-stack <name>', "the stack's name again: --purge --yes needs it")
+      .option('--yes', 'go on without asking (headless); without it the plan is printed and nothing changes')
+      .option('--json', 'print the plan (and the outcome) as JSON'),
+  ).action(uninstallCommand);
 
   hostOptions(
     program.command('status').description('what keelson deployed on the host, and how the last run ended').option('--json', 'JSON output'),
