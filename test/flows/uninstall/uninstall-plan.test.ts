@@ -60,7 +60,7 @@ describe('uninstall keeping the data', () => {
       ...Object.keys(CONTENT).map((p) => `file.remove ${p}`), 'systemd.daemon-reload ',
       'podman.remove demo-backend', 'dir.remove /run/keelson-demo', 'state.write /var/lib/keelson/state.json',
     ]);
-    const stop = actionsOf(inputs(false)).filter((a) => a.kind === 'systemd.unit').map((a) => (a.kind === 'systemd.unit' ? a.verb : ''));
+    const stop = actionsOf(inputs(false)).flatMap((a) => (a.kind === 'systemd.unit' ? [a.verb] : []));
     expect(stop).toEqual(['stop', 'stop', 'disable']);
   });
 
