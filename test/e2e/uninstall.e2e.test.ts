@@ -28,7 +28,7 @@ const AS_OWNER = `runuser -u ${OWNER} -- sh -c 'cd; export XDG_RUNTIME_DIR=/run/
 const MOUNTPOINT = `$(${AS_OWNER} podman volume inspect --format '{{.Mountpoint}}' demo-content)`;
 
 const FINGERPRINT = [
-  `find /etc ${HOME} /var/lib/keelson /run/keelson-demo -xdev \\( -type f -o -type d -o -type l \\) -printf '%p %m %U %G %s\\n' 2>/dev/null | sort | sha256sum`,
+  `find /etc ${HOME}/.config /var/lib/keelson /run/keelson-demo -xdev \\( -type f -o -type d -o -type l \\) -printf '%p %m %U %G %s\\n' 2>/dev/null | sort | sha256sum`,
   `${USER_SYSTEMCTL} show -p Id -p ActiveState -p SubState -p UnitFileState ${DEMO_UNITS}`,
 ].join('; ');
 
@@ -74,7 +74,7 @@ describe('keelson uninstall on the demo as keelson installed it', () => {
     expect(Object.keys(rec.stacks)).toEqual([]);
     expect(rec.uninstalled?.demo?.history.at(-1)).toMatchObject({ kind: 'uninstall', to: 'uninstalled' });
     expect((await sh(`cat "${MOUNTPOINT}/marker.txt"`)).trim()).toBe(MARKER);
-    expect((await sh(`${AS_OWNER} podman secret ls --format '{{.Name}}'`)).trim()).toBe('demo-demo-token');
+    expect((await sh(`${AS_OWNER} podman secret ls --format '{{.Name}}'`)).trim()).toBe('demo-token');
     expect(await sh(`${AS_OWNER} podman images --format '{{.Repository}}:{{.Tag}}'`)).toContain('localhost/keelson-demo:1');
     expect((await sh(`id -u ${OWNER}`)).trim()).toBe(uid);
     const doctor = await cli('doctor after uninstall', 'doctor', '--json', '--only', 'record');
@@ -120,7 +120,7 @@ describe('keelson uninstall on the demo as keelson installed it', () => {
       `test -e ${TMPFILES} && echo tmpfiles`,
       'test -e /run/keelson-demo && echo socket-dir',
       'ls /var/lib/keelson/accounts/ 2>/dev/null',
-      "podman volume ls -q; podman secret ls --format '{{.Name}}' | grep demo; podman images -q localhost/keelson-demo",
+      "podman volume ls -q | grep demo; podman secret ls --format '{{.Name}}' | grep demo; podman images -q localhost/keelson-demo",
       'true',
     ].join('; '));
     expect(left).toBe('');

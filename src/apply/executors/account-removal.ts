@@ -2,6 +2,7 @@
 // the record and the created-account markers). Each checks first, so a re-run after an interruption converges.
 import type { Executor, ExecutorContext } from '../executor.js';
 import { runChecked } from '../run-checked.js';
+import { CommandFailedError } from '../../host/host-error.js';
 
 const getent = async (ctx: ExecutorContext, db: 'group' | 'passwd', name: string): Promise<string[] | null> => {
   const r = await ctx.host.run(['getent', db, name]);
@@ -34,8 +35,14 @@ export const userRemove: Executor<'user.remove'> = async (a, ctx) => {
   if (existing[2] !== String(a.uid)) throw new Error(`user ${a.name} now has UID ${existing[2] ?? '?'}, the plan saw ${a.uid}: nothing was removed; run "keelson uninstall" again`);
   await ctx.host.run(['loginctl', 'terminate-user', '--', a.name]);
   await ctx.host.run(['systemctl', 'stop', '--', `user@${a.uid}.service`], { timeoutMs: 2 * 60_000 });
-  await ctx.host.run(['pkill', '-KILL', '-U', String(a.uid)]);
-  await runChecked(ctx.host, ['userdel', '--remove', '--', a.name], { timeoutMs: 10 * 60_000 });
+  // userdel exits 8 while a process of the user lives: one that was exiting as pkill ran gets a second look.
+  for (let attempt = 1; ; attempt++) {
+    await ctx.host.run(['pkill', '-KILL', '-U', String(a.uid)]);
+    const r = await ctx.host.run(['userdel', '--remove', '--', a.name], { timeoutMs: 10 * 60_000 });
+    if (r.exitCode === 0) break;
+    if (r.exitCode !== 8 || attempt === 3) throw new CommandFailedError(['userdel', '--remove', '--', a.name], r.exitCode, r.stderr || r.stdout);
+    await ctx.host.run(['sleep', '2']);
+  }
   return 'done';
 };
 
