@@ -18,6 +18,7 @@ import type { VerifyFlags } from './commands/verify.js';
 import type { RollbackFlags } from './commands/rollback.js';
 import type { LogsFlags } from './commands/logs.js';
 import type { SupportBundleFlags } from './commands/support-bundle.js';
+import type { UninstallFlags } from './commands/uninstall.js';
 
 // Each command is loaded only when it runs: the engine, ssh2 and Ink are heavy, and --version or the
 // wizard's first frame should not wait for the code of the other commands.
@@ -26,6 +27,7 @@ const applyCommand = async (file: string | undefined, flags: ApplyFlags) => (awa
 const upgradeCommand = async (flags: UpgradeFlags) => (await import('./commands/upgrade.js')).upgradeCommand(flags);
 const rollbackCommand = async (flags: RollbackFlags) => (await import('./commands/rollback.js')).rollbackCommand(flags);
 const statusCommand = async (flags: HostFlags & { json?: boolean }) => (await import('./commands/status.js')).statusCommand(flags);
+const uninstallCommand = async (flags: UninstallFlags) => (await import('./commands/uninstall.js')).uninstallCommand(flags);
 const doctorCommand = async (flags: DoctorFlags) => (await import('./commands/doctor.js')).doctorCommand(flags);
 const logsCommand = async (name: string | undefined, flags: LogsFlags) => (await import('./commands/logs.js')).logsCommand(name, flags);
 const supportBundleCommand = async (flags: SupportBundleFlags) => (await import('./commands/support-bundle.js')).supportBundleCommand(flags);
@@ -65,6 +67,7 @@ const EXAMPLES: Record<string, string> & { keelson: string } = {
   rollback: 'keelson rollback --host admin@192.0.2.10 --yes',
   logs: 'keelson logs web --host admin@192.0.2.10 --since "1 hour ago" --lines 500',
   'support-bundle': 'keelson support-bundle --host admin@192.0.2.10 --out case-4711.tar.gz',
+  uninstall: 'keelson uninstall --host admin@192.0.2.10 --purge --confirm-stack demo --yes',
 };
 
 // The failed mark (a rollback that failed too) stops apply, upgrade and rollback until the operator clears it.
@@ -160,6 +163,17 @@ export const buildProgram = (): Command => {
       .option('--yes', 'roll back without asking (headless)')
       .option('--json', 'print the result as JSON'),
   )).action(rollbackCommand);
+
+  hostOptions(
+    program
+      .command('uninstall')
+      .description("remove a deployed stack: units, unit files, networks, the record's entry; the data stays unless --purge (exit 0 done or nothing to do, 1 failed, 2 bad usage, 3 refused)")
+      .option('--stack <name>', 'the stack to remove (needed when the host has more than one)')
+      .option('--purge', 'also delete its volumes (exported first, checksummed, onto the data mount), secrets, images and the accounts keelson created')
+      .option('--confirm-stack <name>', "the stack's name again: --purge --yes needs it")
+      .option('--yes', 'go on without asking (headless); without it the plan is printed and nothing changes')
+      .option('--json', 'print the plan (and the outcome) as JSON'),
+  ).action(uninstallCommand);
 
   hostOptions(
     program.command('status').description('what keelson deployed on the host, and how the last run ended').option('--json', 'JSON output'),

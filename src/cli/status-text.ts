@@ -39,6 +39,7 @@ export const statusText = (host: string, stateText: string | null, lastRun: Jour
   const state = parseRecord(stateText);
   if (state.kind === 'absent') lines.push('  nothing deployed by keelson yet');
   else if (state.kind !== 'present') lines.push(`  the deployment record is unreadable: ${state.why}`);
+  else if (Object.keys(state.record.stacks).length === 0) lines.push('  nothing deployed by keelson (every stack recorded here was uninstalled)');
   else for (const s of Object.values(state.record.stacks)) lines.push(...stackLines(s));
   lines.push(lastRun === null ? '  no runs journaled' : lastRunLine(lastRun));
   return `${lines.join('\n')}\n`;

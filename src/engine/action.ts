@@ -63,13 +63,37 @@ export const actionSchema = z.discriminatedUnion('kind', [
     count: z.number().int().positive(),
   }),
   z.strictObject({ kind: z.literal('linger.enable'), ...base, user }),
+  // Uninstall (src/flows/uninstall): each removes exactly one thing the deployment record names, and skips when it is gone.
+  z.strictObject({ kind: z.literal('linger.disable'), ...base, user }),
+  z.strictObject({
+    kind: z.literal('subid.remove'),
+    ...base,
+    user,
+    file: z.enum(['subuid', 'subgid']),
+    start: z.number().int().positive(),
+    count: z.number().int().positive(),
+  }),
+  /** userdel --remove: the account, its home (and the Podman storage in it); its processes are stopped first. */
+  z.strictObject({ kind: z.literal('user.remove'), ...base, name: user, uid: z.number().int().positive() }),
+  z.strictObject({ kind: z.literal('group.remove'), ...base, name: user, gid: z.number().int().positive() }),
+  /** A directory keelson created at runtime (a socket directory under /run): removed with what is left in it. */
+  z.strictObject({ kind: z.literal('dir.remove'), ...base, path }),
+  z.strictObject({
+    kind: z.literal('podman.remove'),
+    ...base,
+    target: scopeSchema,
+    resource: z.enum(['volume', 'secret', 'network', 'image']),
+    name: z.string().min(1),
+  }),
+  /** `podman volume export` into file (on the data mount, 0600 root), with FILE.sha256 beside it: the purge's last backup. */
+  z.strictObject({ kind: z.literal('podman.volume-export'), ...base, target: scopeSchema, volume: z.string().min(1), file: path }),
   z.strictObject({ kind: z.literal('tmpfiles.create'), ...base, path }),
   z.strictObject({ kind: z.literal('systemd.daemon-reload'), ...base, target: scopeSchema }),
   z.strictObject({
     kind: z.literal('systemd.unit'),
     ...base,
     target: scopeSchema,
-    verb: z.enum(['start', 'restart', 'reload', 'stop', 'enable-now']),
+    verb: z.enum(['start', 'restart', 'reload', 'stop', 'enable-now', 'disable']),
     unit: z.string().regex(/^[A-Za-z0-9@._-]+\.(service|target|socket|timer|mount)$/),
     /** Queue the job and return (systemctl --no-block): a stack.wait-healthy after it waits, and explains failures. */
     noBlock: z.boolean().optional(),
@@ -195,6 +219,12 @@ export const actionOp = (a: Action): ActionOp => {
     case 'file.write':
       return a.before === null ? 'create' : 'change';
     case 'file.remove':
+    case 'linger.disable':
+    case 'subid.remove':
+    case 'user.remove':
+    case 'group.remove':
+    case 'dir.remove':
+    case 'podman.remove':
       return 'remove';
     case 'group.create':
     case 'user.create':
@@ -204,6 +234,7 @@ export const actionOp = (a: Action): ActionOp => {
     case 'podman.image-build':
     case 'probe.image':
     case 'luks.setup':
+    case 'podman.volume-export':
       return 'create';
     case 'user.add-groups':
     case 'linger.enable':

@@ -24,7 +24,7 @@ const v1Fields = {
   images: z.array(z.string()),
 };
 
-export const runKindSchema = z.enum(['install', 'upgrade', 'apply', 'rollback']);
+export const runKindSchema = z.enum(['install', 'upgrade', 'apply', 'rollback', 'uninstall']);
 export type RunKind = z.infer<typeof runKindSchema>;
 
 export const historyEntrySchema = z.looseObject({
@@ -52,7 +52,18 @@ export const stackRecordSchema = z.looseObject({
 });
 export type StackRecord = z.infer<typeof stackRecordSchema>;
 
-export const hostRecordSchema = z.looseObject({ format: z.literal(RECORD_FORMAT), stacks: z.record(z.string(), stackRecordSchema) });
+/**
+ * A stack keelson uninstalled: its entry left `stacks` (so doctor, status, apply and upgrade see it as not installed),
+ * its history stays here, ending with the uninstall, and comes back into the entry when the stack is installed again.
+ */
+export const uninstalledSchema = z.looseObject({ stack: z.string(), version: z.string(), purged: z.boolean(), history: z.array(historyEntrySchema) });
+export type Uninstalled = z.infer<typeof uninstalledSchema>;
+
+export const hostRecordSchema = z.looseObject({
+  format: z.literal(RECORD_FORMAT),
+  stacks: z.record(z.string(), stackRecordSchema),
+  uninstalled: z.record(z.string(), uninstalledSchema).optional(),
+});
 export type HostRecord = z.infer<typeof hostRecordSchema>;
 
 export const hostRecordV1Schema = z.looseObject({ format: z.literal(RECORD_FORMAT_V1), stacks: z.record(z.string(), z.looseObject(v1Fields)) });

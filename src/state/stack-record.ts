@@ -4,7 +4,7 @@
 import { RESERVED_PREFIX } from '../engine/answers.js';
 import type { Answers, Resolved } from '../engine/step.js';
 import type { Manifest } from '../manifest/schema.js';
-import { HISTORY_LIMIT, RECORD_FORMAT, type HistoryEntry, type StackRecord } from './record-schema.js';
+import { HISTORY_LIMIT, RECORD_FORMAT, type HistoryEntry, type StackRecord, type Uninstalled } from './record-schema.js';
 import type { RecordFile } from './parse-record.js';
 import { sha256 } from '../../steps/quadlet/unit-header.js';
 import { secretName } from '../../steps/quadlet/unit-names.js';
@@ -72,14 +72,35 @@ export const stackRecord = (i: StackRecordInputs): StackRecord => {
 };
 
 // Keys sorted at every level: a record read back (the schema orders keys its own way) renders the same bytes.
-const render = (stacks: Record<string, unknown>): string => `${canonicalJson({ format: RECORD_FORMAT, stacks }, 2)}\n`;
+const render = (stacks: Record<string, unknown>, uninstalled: Record<string, Uninstalled>): string =>
+  `${canonicalJson({ format: RECORD_FORMAT, stacks, ...(Object.keys(uninstalled).length > 0 ? { uninstalled } : {}) }, 2)}\n`;
 
-/** The whole file with this stack's entry put in; other stacks' entries are kept as they are. Stable key order. */
+const uninstalledOf = (current: RecordFile): Record<string, Uninstalled> => (current.kind === 'present' ? { ...(current.record.uninstalled ?? {}) } : {});
+
+/**
+ * The whole file with this stack's entry put in; other stacks' entries are kept as they are. Stable key order. A stack
+ * installed again after an uninstall takes its old history back (the uninstall is its last entry).
+ */
 export const renderRecord = (current: RecordFile, entry: StackRecord): string => {
   const others = current.kind === 'present' ? current.record.stacks : {};
+  const before = uninstalledOf(current)[entry.stack];
+  const uninstalled = Object.fromEntries(Object.entries(uninstalledOf(current)).filter(([name]) => name !== entry.stack));
+  const put = before === undefined ? entry : { ...entry, history: [...before.history, ...entry.history].slice(-HISTORY_LIMIT) };
   const stacks: Record<string, unknown> = {};
-  for (const name of [...new Set([...Object.keys(others), entry.stack])].sort()) stacks[name] = name === entry.stack ? entry : others[name];
-  return render(stacks);
+  for (const name of [...new Set([...Object.keys(others), entry.stack])].sort()) stacks[name] = name === entry.stack ? put : others[name];
+  return render(stacks, uninstalled);
+};
+
+/** The whole file without this stack's entry: its history, ending with the uninstall run, kept under `uninstalled`. */
+export const renderWithout = (current: RecordFile, stack: string, run: { readonly runId: string; readonly at: string; readonly purged: boolean }): string | null => {
+  if (current.kind !== 'present') return null;
+  const entry = current.record.stacks[stack];
+  if (entry === undefined) return null;
+  const stacks: Record<string, unknown> = Object.fromEntries(Object.entries(current.record.stacks).filter(([name]) => name !== stack));
+  const last: HistoryEntry = { runId: run.runId, kind: 'uninstall', from: entry.version, to: run.purged ? 'purged' : 'uninstalled', outcome: 'ok', at: run.at };
+  const uninstalled = uninstalledOf(current);
+  uninstalled[stack] = { stack, version: entry.version, purged: run.purged, history: [...entry.history, last].slice(-HISTORY_LIMIT) };
+  return render(stacks, uninstalled);
 };
 
 /** What a run adds to its stack's history when it writes the record (kind, from → to; the rest at apply time). */
@@ -105,5 +126,5 @@ export const withRun = (current: RecordFile, note: RunNote, runId: string, at: s
 };
 
 /** How a run that writes this entry counts: the first install, an upgrade (the version moves), or a converging apply. */
-export const runKindFor = (previous: StackRecord | null, version: string): HistoryEntry['kind'] =>
+export const runKindFor = (previous: StackRecord | null, version: string): 'install' | 'upgrade' | 'apply' =>
   previous === null ? 'install' : previous.version !== version ? 'upgrade' : 'apply';

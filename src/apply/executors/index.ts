@@ -1,9 +1,11 @@
 // One executor per action kind; the mapped type makes a missing one a compile error.
 import type { ExecutorTable } from '../executor.js';
+import { groupRemove, lingerDisable, subidRemove, userRemove } from './account-removal.js';
 import { groupCreate, lingerEnable, subidAssign, userAddGroups, userCreate } from './accounts.js';
 import { dirEnsure, fileRemove, fileWrite, stateWrite } from './files.js';
 import { podmanImageBuild } from './image-build.js';
 import { luksSetup } from './luks.js';
+import { dirRemove, podmanRemove, podmanVolumeExport } from './podman-removal.js';
 import { podmanImageLoad, podmanImageLoadPacked, podmanImagePull, podmanSecret } from './podman.js';
 import { probeImage, probeSocketAccess } from './probe.js';
 import { systemdSignal } from './signal.js';
@@ -34,4 +36,11 @@ export const executors: ExecutorTable = {
   'probe.socket-access': probeSocketAccess,
   'luks.setup': luksSetup,
   'systemd.signal': systemdSignal,
+  'linger.disable': lingerDisable,
+  'subid.remove': subidRemove,
+  'user.remove': userRemove,
+  'group.remove': groupRemove,
+  'dir.remove': dirRemove,
+  'podman.remove': podmanRemove,
+  'podman.volume-export': podmanVolumeExport,
 };

@@ -8,6 +8,7 @@ export const recordCheck = (facts: DoctorFacts, record: RecordView): Check => {
   if (facts.record.kind === 'unreadable') return check('record', 'fail', `${RECORD_PATH} cannot be read: ${facts.record.why}`, [], [`ls -l ${RECORD_PATH}`]);
   if (record.kind === 'absent') return check('record', 'ok', `no stack deployed by keelson on this host (no ${RECORD_PATH}); host-level checks only`);
   if (record.kind === 'unreadable') return check('record', 'fail', record.why, [], [`keelson apply --stack MANIFEST writes it again (the broken file is backed up first)`]);
+  if (record.stacks.length === 0) return check('record', 'ok', `no stack deployed by keelson on this host (${RECORD_PATH} lists none: uninstalled); host-level checks only`);
   const failed = record.stacks.filter((s) => s.failed !== null);
   if (failed.length > 0) {
     return check('record', 'fail', `FAILED: ${failed.map((s) => `${s.name}: ${s.failed?.reason ?? ''} (${s.failed?.at ?? ''})`).join('; ')}`, [], [

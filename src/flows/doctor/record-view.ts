@@ -33,7 +33,7 @@ export type RecordView =
   | { readonly kind: 'unreadable'; readonly why: string }
   | { readonly kind: 'present'; readonly stacks: readonly StackView[] };
 
-const view = (s: StackState): StackView => ({
+export const stackView = (s: StackState): StackView => ({
   name: s.stack,
   version: s.version,
   mode: s.mode,
@@ -54,7 +54,7 @@ export const readRecord = (text: string | null): RecordView => {
   const r = parseRecord(text);
   if (r.kind === 'absent') return { kind: 'absent' };
   if (r.kind === 'unreadable' || r.kind === 'newer') return { kind: 'unreadable', why: r.why };
-  return { kind: 'present', stacks: Object.values(r.record.stacks).map(view) };
+  return { kind: 'present', stacks: Object.values(r.record.stacks).map(stackView) };
 };
 
 const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);

@@ -1,0 +1,23 @@
+// The uninstall plan as the operator reads it before saying yes: what goes, what stays, how to purge or reinstall
+// later, then each action in order. Pure.
+import type { UninstallPlan } from './uninstall-plan.js';
+
+export const uninstallText = (p: UninstallPlan): string => {
+  const actions = p.steps.flatMap((s) => s.actions);
+  return [
+    `keelson uninstall${p.purge ? ' --purge' : ''}: ${p.stack} ${p.version}`,
+    '',
+    'Goes:',
+    ...p.goes.map((g) => `  - ${g}`),
+    '',
+    'Stays:',
+    ...p.stays.map((s) => `  = ${s}`),
+    '',
+    'Later:',
+    ...p.later.map((l) => `  $ ${l}`),
+    '',
+    `${actions.length} action${actions.length === 1 ? '' : 's'}:`,
+    ...actions.map((a, n) => `  ${n + 1}. ${a.description}`),
+    '',
+  ].join('\n');
+};
