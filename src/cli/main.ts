@@ -142,7 +142,7 @@ export const buildProgram = (): Command => {
     .option('--json', 'JSON output')
     .action(verifyCommand);
 
-  clearFailedOption(hostOptions(
+  clearFailedOption(hostOptions(trustOptions(
     program
       .command('upgrade')
       .description('upgrade a deployed stack to the manifest\'s version: summary, phases, automatic rollback (exit 0 done or up to date, 1 failed or rolled back, 3 refused or blocked, 4 --check: upgrade available)')
@@ -152,8 +152,8 @@ export const buildProgram = (): Command => {
       .option('--check', 'read-only: print what the upgrade would do (exit 0 up to date, 4 upgrade available, 3 blocked)')
       .option('--yes', 'upgrade without asking (headless)')
       .option('--json', 'print the summary (and the outcome) as JSON')
-      .option('--allow-downgrade', 'allow a manifest older than the deployed version'),
-  )).action(upgradeCommand);
+      .option('--allow-downgrade', 'allow a manifest (or a stack archive\'s signed version) older than the deployed version'),
+  ))).action(upgradeCommand);
 
   clearFailedOption(hostOptions(
     program

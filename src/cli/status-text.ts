@@ -3,6 +3,7 @@
 import type { JournaledRun } from '../apply/last-run.js';
 import { parseRecord } from '../state/parse-record.js';
 import type { StackRecord } from '../state/record-schema.js';
+import { signerText } from '../engine/signer-text.js';
 
 /** The last run in the words the wizard uses for it: ok, FAILED at an action, or INTERRUPTED before one. */
 const lastRunLine = (r: JournaledRun): string => {
@@ -24,6 +25,7 @@ const stackLines = (s: StackRecord): string[] => {
     ...(s.failed === null ? [] : [`  ${s.stack}: FAILED — ${s.failed.reason} (${s.failed.at}, run ${s.failed.runId})`]),
     `  ${s.stack} ${s.version} (${who}), deployed by keelson ${s.keelson}; started through ${s.top}`,
     ...historyLine(s),
+    ...(s.archive === undefined ? [] : [`    installed from a stack archive ${signerText(s.archive)}`]),
     `    ${disk}`,
     `    ${s.files.length} managed file${s.files.length === 1 ? '' : 's'} (sha256 kept, so a hand edit shows in the next plan):`,
     ...s.files.map((f) => `      ${f.path}  ${f.sha256.slice(0, 12)}`),

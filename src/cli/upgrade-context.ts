@@ -3,6 +3,7 @@
 // the rollback plan an interrupted upgrade to the same version left behind. Nothing here changes the host.
 import type { Host } from '../host/host.js';
 import { planHost } from '../engine/plan-host.js';
+import type { PlanArchive } from '../engine/plan.js';
 import { withMissingSecrets } from '../engine/secret-findings.js';
 import { visibleValue } from '../engine/visible-text.js';
 import type { Manifest } from '../manifest/schema.js';
@@ -34,7 +35,14 @@ export const upgradeContext = async (
   host: Host,
   manifest: Manifest,
   provided: Readonly<Record<string, string>>,
-  options: { readonly allowDowngrade?: boolean; readonly clearFailed?: boolean; readonly secretNames: ReadonlySet<string>; readonly secretSeverity: 'blocker' | 'warning' },
+  options: {
+    readonly allowDowngrade?: boolean;
+    readonly clearFailed?: boolean;
+    readonly secretNames: ReadonlySet<string>;
+    readonly secretSeverity: 'blocker' | 'warning';
+    /** The verified stack archive the manifest came from (--stack FILE.keelson). */
+    readonly archive?: PlanArchive;
+  },
 ): Promise<UpgradeContext> => {
   const file = await host.readFile(RECORD_PATH);
   const recordText = file.kind === 'present' ? file.content : '';
@@ -42,7 +50,7 @@ export const upgradeContext = async (
   if (!admitted.ok) return admitted;
   const answers = upgradeAnswers(manifest, admitted.previous.answers, provided);
   if (!answers.ok) throw new UsageError(`answers for ${manifest.stack} ${manifest.version}:\n${answers.problems.map((p) => `  ${visibleValue(p.id)}: ${p.message}`).join('\n')}`);
-  const made = (await planHost(host, allSteps, manifest, answers.value.answers)).plan;
+  const made = (await planHost(host, allSteps, manifest, answers.value.answers, undefined, options.archive)).plan;
   const plan = withMissingSecrets(made, options.secretNames, options.secretSeverity);
   const resumed = await resumedRestarts(host, manifest, admitted.previous.version);
   return { ok: true, prepared: prepareUpgrade({ previous: admitted.previous, recordText, manifest, answers: answers.value, plan, resumedRestarts: resumed, clearFailed: options.clearFailed === true }) };

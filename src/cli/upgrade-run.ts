@@ -4,6 +4,7 @@
 // record, with the reason, so nothing starts it again before the operator has read why.
 import type { Host } from '../host/host.js';
 import { applyPlan, newRunId, type ApplyResult } from '../apply/apply-plan.js';
+import type { ExecutorContext } from '../apply/executor.js';
 import { planActions, type Plan } from '../engine/plan.js';
 import { visibleText } from '../engine/visible-text.js';
 import type { PreparedUpgrade } from '../flows/upgrade/prepare.js';
@@ -26,11 +27,23 @@ const say = (quiet: boolean, text: string): void => {
   if (!quiet) process.stderr.write(visibleText(text));
 };
 
+export interface RunOptions {
+  readonly secretAnswers: Readonly<Record<string, string>>;
+  readonly quiet: boolean;
+  /** The verified stack archive of the new version: its packed images are loaded from there. */
+  readonly stackArchive?: ExecutorContext['stackArchive'];
+}
+
 /** A plan walked with the operator's terminal told of each action, and Ctrl-C stopping between actions. */
-export const walkPlan = async (host: Host, plan: Plan, o: { readonly secretAnswers: Readonly<Record<string, string>>; readonly quiet: boolean }): Promise<ApplyResult> => {
+export const walkPlan = async (host: Host, plan: Plan, o: RunOptions): Promise<ApplyResult> => {
   const stop = stopOnSignals();
   try {
-    return await applyPlan(host, plan, { secretAnswers: o.secretAnswers, signal: stop.signal, ...(o.quiet ? {} : { onEvent: printEvent(plan) }) });
+    return await applyPlan(host, plan, {
+      secretAnswers: o.secretAnswers,
+      signal: stop.signal,
+      ...(o.quiet ? {} : { onEvent: printEvent(plan) }),
+      ...(o.stackArchive === undefined ? {} : { stackArchive: o.stackArchive }),
+    });
   } finally {
     stop.dispose();
   }
@@ -45,7 +58,7 @@ export const markFailed = async (host: Host, base: Plan, run: RunNote, runId: st
   return (await applyPlan(host, { ...base, steps })).ok;
 };
 
-export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: { readonly secretAnswers: Readonly<Record<string, string>>; readonly quiet: boolean }): Promise<UpgradeOutcome> => {
+export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: RunOptions): Promise<UpgradeOutcome> => {
   const runId = newRunId();
   const forward = await walkPlan(host, p.plan, o);
   const base = { runId: forward.runId, journalPath: forward.journalPath };

@@ -2,7 +2,7 @@
 import type { Fact, ProbeOutput } from '../facts/fact.js';
 import type { Action } from './action.js';
 import { blocker, sortFindings, type Finding } from './finding.js';
-import type { StepPlan } from './plan.js';
+import type { PlanArchive, StepPlan } from './plan.js';
 import type { AnyStep, Answers, Resolved, StepContext } from './step.js';
 import type { Manifest } from '../manifest/schema.js';
 
@@ -57,11 +57,11 @@ export interface StepInput {
  * Each step in order with its facts parsed from the raw answers and the IDs the steps before it resolved: what
  * makeStepPlans plans from, and what a test of one step over recorded answers needs.
  */
-export function* stepInputs(steps: readonly AnyStep[], manifest: Manifest, answers: Answers, raw: ReadonlyMap<string, ProbeOutput>): Generator<StepInput> {
+export function* stepInputs(steps: readonly AnyStep[], manifest: Manifest, answers: Answers, raw: ReadonlyMap<string, ProbeOutput>, archive?: PlanArchive): Generator<StepInput> {
   let resolved = emptyResolved;
   for (const step of steps) {
     const { values, errors } = parseStepFacts(step, manifest, answers, raw);
-    const ctx: StepContext = { manifest, answers, resolved };
+    const ctx: StepContext = { manifest, answers, resolved, ...(archive === undefined ? {} : { archive }) };
     yield { step, values, errors, ctx };
     if (errors.length === 0) resolved = merge(resolved, step.resolve?.(values, ctx));
   }
@@ -72,10 +72,11 @@ export const makeStepPlans = (
   manifest: Manifest,
   answers: Answers,
   raw: ReadonlyMap<string, ProbeOutput>,
+  archive?: PlanArchive,
 ): { plans: StepPlan[]; validations: PendingValidation[] } => {
   const plans: StepPlan[] = [];
   const validations: PendingValidation[] = [];
-  for (const { step, values, errors, ctx } of stepInputs(steps, manifest, answers, raw)) {
+  for (const { step, values, errors, ctx } of stepInputs(steps, manifest, answers, raw, archive)) {
     if (errors.length > 0) {
       plans.push({ id: step.id, title: step.title, findings: errors, actions: [] });
       continue;

@@ -3,7 +3,7 @@ import type { Host } from '../host/host.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { Manifest } from '../manifest/schema.js';
 import { addValidationFindings, factsForSteps, makeStepPlans } from './make-plan.js';
-import { PLAN_FORMAT, planVerdict, type Plan } from './plan.js';
+import { PLAN_FORMAT, planVerdict, type Plan, type PlanArchive } from './plan.js';
 import type { AnyStep, Answers } from './step.js';
 import { KEELSON_VERSION } from './version.js';
 
@@ -19,11 +19,13 @@ export const planHost = async (
   manifest: Manifest,
   answers: Answers,
   now: Date = new Date(),
+  /** The verified stack archive the manifest came from: the plan names it, and the record keeps who signed it. */
+  archive?: PlanArchive,
 ): Promise<PlanHostResult> => {
   const before = host.roundTrips;
   const gathered = await gatherFacts(host, factsForSteps(steps, manifest, answers));
   const roundTrips = host.roundTrips - before;
-  const { plans, validations } = makeStepPlans(steps, manifest, answers, gathered.raw);
+  const { plans, validations } = makeStepPlans(steps, manifest, answers, gathered.raw, archive);
   // Validation (e.g. the real Quadlet generator over staged files) is one more crossing, only when there is any.
   const validated = validations.length === 0 ? null : await gatherFacts(host, validations.map((v) => v.fact));
   const checked = validated === null ? plans : addValidationFindings(plans, validations, validated.raw);
@@ -41,6 +43,7 @@ export const planHost = async (
     roundTrips,
     validationRoundTrips: host.roundTrips - before - roundTrips,
     steps: checked,
+    ...(archive === undefined ? {} : { archive }),
     timings: {
       gatherMs: Math.round(gathered.elapsedMs),
       validationMs: Math.round(validated?.elapsedMs ?? 0),

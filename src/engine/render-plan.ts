@@ -4,6 +4,7 @@ import { createTwoFilesPatch } from 'diff';
 import { actionOp, type Action, type ActionOp } from './action.js';
 import { planBlockersByStep, stepName, type Plan } from './plan.js';
 import { sortFindings, type Severity } from './finding.js';
+import { signerText } from './signer-text.js';
 
 const OP_SIGN: Record<ActionOp, string> = { create: '+', change: '~', remove: '-', run: '>' };
 const SEVERITY_LABEL: Record<Severity, string> = { blocker: 'BLOCKER', warning: 'warning', info: 'info' };
@@ -31,8 +32,7 @@ export const renderAction = (a: Action): string => {
 const archiveLines = (plan: Plan): string[] => {
   const a = plan.archive;
   if (a === undefined) return [];
-  if (a.signedBy === null) return [`stack archive ${a.file}: UNSIGNED — its signature was not checked (--allow-unsigned); its checksums were`];
-  return [`stack archive ${a.file}: signed by key ${a.signedBy} (${a.trustedComment ?? ''}), every checksum verified`];
+  return [`stack archive ${a.file}: ${signerText(a)}; every checksum verified`];
 };
 
 export const renderPlanText = (plan: Plan): string => {

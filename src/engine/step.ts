@@ -4,6 +4,7 @@ import type { Fact } from '../facts/fact.js';
 import type { Manifest } from '../manifest/schema.js';
 import type { Action } from './action.js';
 import type { Finding } from './finding.js';
+import type { PlanArchive } from './plan.js';
 
 /** The operator's answers to the stack's questions, by question id. Secrets are never here. */
 export type Answers = Readonly<Record<string, string>>;
@@ -18,6 +19,8 @@ export interface StepContext {
   readonly manifest: Manifest;
   readonly answers: Answers;
   readonly resolved: Resolved;
+  /** The verified stack archive the manifest came from (absent: a manifest file or a bundled stack). */
+  readonly archive?: PlanArchive;
 }
 
 /**

@@ -39,6 +39,20 @@ export const historyEntrySchema = z.looseObject({
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
+/**
+ * The stack archive the deployed manifest came from (--stack FILE.keelson): the key that signed it and the comment it
+ * signed, or signedBy null when its signature was not checked (--allow-unsigned). Absent: a manifest file or a bundled
+ * stack. No workstation path: the same archive applied from another directory is the same deployment.
+ */
+export const recordArchiveSchema = z.looseObject({
+  /** sha256 of the archive's SHA256SUMS: names exactly what was installed. */
+  sumsSha256: z.string(),
+  /** The signing key's id as minisign prints it; null: --allow-unsigned. */
+  signedBy: z.string().nullable(),
+  trustedComment: z.string().nullable(),
+});
+export type RecordArchive = z.infer<typeof recordArchiveSchema>;
+
 export const stackRecordSchema = z.looseObject({
   ...v1Fields,
   /** The manifest as deployed, canonical JSON (keys sorted; secrets are names and rules, never values). Null: migrated from format 1. */
@@ -49,6 +63,8 @@ export const stackRecordSchema = z.looseObject({
   history: z.array(historyEntrySchema),
   /** Set when a rollback itself failed: apply and upgrade refuse until the operator clears it. */
   failed: z.looseObject({ reason: z.string(), at: z.string(), runId: z.string() }).nullable(),
+  /** Written only for a stack installed from an archive, so a record of any other install keeps its bytes. */
+  archive: recordArchiveSchema.optional(),
 });
 export type StackRecord = z.infer<typeof stackRecordSchema>;
 

@@ -4,7 +4,7 @@
 import { RESERVED_PREFIX } from '../engine/answers.js';
 import type { Answers, Resolved } from '../engine/step.js';
 import type { Manifest } from '../manifest/schema.js';
-import { HISTORY_LIMIT, RECORD_FORMAT, type HistoryEntry, type StackRecord, type Uninstalled } from './record-schema.js';
+import { HISTORY_LIMIT, RECORD_FORMAT, type HistoryEntry, type RecordArchive, type StackRecord, type Uninstalled } from './record-schema.js';
 import type { RecordFile } from './parse-record.js';
 import { sha256 } from '../../steps/quadlet/unit-header.js';
 import { secretName } from '../../steps/quadlet/unit-names.js';
@@ -35,6 +35,8 @@ export interface StackRecordInputs {
   readonly luksUuid: string | null;
   /** The entry there now (its history and failed flag are kept). */
   readonly previous: StackRecord | null;
+  /** The verified stack archive the manifest came from, if it did. */
+  readonly archive?: RecordArchive;
 }
 
 const byName = <T extends { name: string }>(list: T[]): T[] => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -68,6 +70,7 @@ export const stackRecord = (i: StackRecordInputs): StackRecord => {
     images: [...new Set(m.containers.map((c) => c.image))].sort(),
     history: i.previous?.history ?? [],
     failed: i.previous?.failed ?? null,
+    ...(i.archive === undefined ? {} : { archive: { sumsSha256: i.archive.sumsSha256, signedBy: i.archive.signedBy, trustedComment: i.archive.trustedComment } }),
   };
 };
 

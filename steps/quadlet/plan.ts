@@ -86,11 +86,13 @@ const stateAction = (facts: QuadletFacts, ctx: StepContext, d: Desired): Action[
   // Never over a record this keelson cannot read (the check's blocker says why).
   if (current.kind === 'newer' || current.kind === 'unreadable') return [];
   const previous = stackRecordOf(current, m.stack);
-  const entry = stackRecord({ manifest: m, answers: ctx.answers, resolved: ctx.resolved, keelsonVersion: KEELSON_VERSION, top: d.stack.top, files, luksUuid, previous });
+  const entry = stackRecord({
+    manifest: m, answers: ctx.answers, resolved: ctx.resolved, keelsonVersion: KEELSON_VERSION, top: d.stack.top, files, luksUuid, previous, ...(ctx.archive === undefined ? {} : { archive: ctx.archive }),
+  });
   const content = renderRecord(current, entry);
   if (facts.state.kind === 'present' && facts.state.content === content) return [];
   const run = { stack: m.stack, kind: runKindFor(previous, m.version), from: previous?.version ?? null, to: m.version };
-  return [{ kind: 'state.write', description: `record ${m.stack} ${m.version} in ${RECORD_PATH} (manifest, answers, files and their hashes, users, secret names)`, path: RECORD_PATH, content, run }];
+  return [{ kind: 'state.write', description: `record ${m.stack} ${m.version} in ${RECORD_PATH} (manifest, answers, files and their hashes, users, secret names${ctx.archive === undefined ? '' : ', the archive\'s signer'})`, path: RECORD_PATH, content, run }];
 };
 
 /** The health gate after a start or restart: every unit of the stack active, every health check healthy. */

@@ -106,8 +106,8 @@ const freshOrSaved = async (host: Host, planFile: string | undefined, flags: App
   if (flags.stack === undefined) throw new UsageError('apply needs a plan file or --stack');
   const { manifest, archive } = await loadStack(flags.stack, undefined, flags);
   const answers = await loadAnswers(manifest, flags.answers, flags);
-  const plan = (await planHost(host, allSteps, manifest, answers)).plan;
-  return archive === undefined ? { plan } : { plan: { ...plan, archive: archive.archive }, archive };
+  const plan = (await planHost(host, allSteps, manifest, answers, undefined, archive?.archive)).plan;
+  return archive === undefined ? { plan } : { plan, archive };
 };
 
 /**

@@ -28,8 +28,7 @@ export const planCommand = async (flags: PlanFlags): Promise<void> => {
   const answers = await loadAnswers(manifest, flags.answers, flags);
   const host = await openHost(flags);
   try {
-    const fresh = (await planHost(host, allSteps, manifest, answers)).plan;
-    const made = archive === undefined ? fresh : { ...fresh, archive: archive.archive };
+    const made = (await planHost(host, allSteps, manifest, answers, undefined, archive?.archive)).plan;
     // Asked secrets come at apply (--secrets, or the environment): say now which ones it will need.
     const plan = withMissingSecrets(made, new Set(Object.keys((await loadSecretAnswers(undefined, process.env)).values)), 'warning');
     const json = `${JSON.stringify(plan, null, 2)}\n`;

@@ -13,8 +13,9 @@ import { checkSecretNames, loadSecretAnswers } from '../secrets-file.js';
 import { upgradeContext } from '../upgrade-context.js';
 import { confirm } from './apply.js';
 import { runUpgrade } from '../upgrade-run.js';
+import type { TrustFlags } from '../stack-archive.js';
 
-export interface UpgradeFlags extends HostFlags {
+export interface UpgradeFlags extends HostFlags, TrustFlags {
   readonly stack: string;
   readonly answers?: string;
   readonly secrets?: string;
@@ -50,7 +51,7 @@ const blockerText = (p: PreparedUpgrade): string =>
     .join('\n');
 
 const prepare = async (host: Host, flags: UpgradeFlags) => {
-  const { manifest } = await loadStack(flags.stack);
+  const { manifest, archive } = await loadStack(flags.stack, undefined, flags);
   const provided = await readProvidedAnswers(manifest, flags.answers);
   const secrets = await loadSecretAnswers(flags.secrets, process.env);
   checkSecretNames(secrets, manifest);
@@ -59,15 +60,16 @@ const prepare = async (host: Host, flags: UpgradeFlags) => {
     ...(flags.clearFailed === true ? { clearFailed: true } : {}),
     secretNames: new Set(Object.keys(secrets.values)),
     secretSeverity: flags.check === true ? 'warning' : 'blocker',
+    ...(archive === undefined ? {} : { archive: archive.archive }),
   });
-  return { ctx, secrets: secrets.values };
+  return { ctx, secrets: secrets.values, archive };
 };
 
 export const upgradeCommand = async (flags: UpgradeFlags): Promise<void> => {
   if (flags.check !== true && flags.yes !== true && !process.stdin.isTTY) throw new UsageError('upgrade needs --yes (or --check) when there is no terminal to confirm in');
   const host = await openHost(flags);
   try {
-    const { ctx, secrets } = await prepare(host, flags);
+    const { ctx, secrets, archive } = await prepare(host, flags);
     if (!ctx.ok) {
       const { refusal } = ctx;
       if (flags.json === true) process.stdout.write(`${JSON.stringify({ format: 'keelson-upgrade/1', blocked: true, refusal }, null, 2)}\n`);
@@ -93,7 +95,7 @@ export const upgradeCommand = async (flags: UpgradeFlags): Promise<void> => {
       process.exitCode = EXIT.failed;
       return;
     }
-    const outcome = await runUpgrade(host, p, { secretAnswers: secrets, quiet: flags.json === true });
+    const outcome = await runUpgrade(host, p, { secretAnswers: secrets, quiet: flags.json === true, ...(archive === undefined ? {} : { stackArchive: archive }) });
     if (flags.json === true) process.stdout.write(`${JSON.stringify({ ...upgradeJson(p), outcome }, null, 2)}\n`);
     process.exitCode = outcome.ok ? EXIT.ok : EXIT.failed;
   } finally {

@@ -1,5 +1,6 @@
 // The record itself (readable, or absent: no stack deployed), how the last run ended, and the host's own tools.
 import { formatVersion } from '../../facts/version.js';
+import { signerText } from '../../engine/signer-text.js';
 import { check, type Check } from './check.js';
 import type { DoctorFacts } from './doctor-facts.js';
 import { RECORD_PATH, type RecordView } from './record-view.js';
@@ -15,7 +16,9 @@ export const recordCheck = (facts: DoctorFacts, record: RecordView): Check => {
       'read why above and the journal (keelson logs), repair the cause, then clear the failed state before apply or upgrade',
     ]);
   }
-  return check('record', 'ok', `${RECORD_PATH}: ${record.stacks.map((s) => `${s.name} ${s.version} (${s.mode})`).join(', ')}`);
+  // Who signed what runs: support reads it here before anything else about the stack.
+  const origin = (s: (typeof record.stacks)[number]): string => (s.archive === null ? '' : `, installed from a stack archive ${signerText(s.archive)}`);
+  return check('record', 'ok', `${RECORD_PATH}: ${record.stacks.map((s) => `${s.name} ${s.version} (${s.mode})${origin(s)}`).join('; ')}`);
 };
 
 export const lastRunCheck = (facts: DoctorFacts): Check => {

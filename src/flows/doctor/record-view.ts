@@ -1,6 +1,6 @@
 // The deployment record as doctor reads it: the ONE place doctor touches the record, through src/state (which also
 // reads a keelson-state/1 record, migrated in memory).
-import { parseRecord, RECORD_PATH as STATE_PATH, type StackRecord as StackState } from '../../state/index.js';
+import { parseRecord, RECORD_PATH as STATE_PATH, type RecordArchive, type StackRecord as StackState } from '../../state/index.js';
 import { generatedUnit } from '../../../steps/quadlet/unit-names.js';
 
 export const RECORD_PATH = STATE_PATH;
@@ -26,6 +26,8 @@ export interface StackView {
   readonly images: readonly string[];
   /** Set when a rollback itself failed: why, and when. */
   readonly failed: { readonly reason: string; readonly at: string } | null;
+  /** The stack archive it was installed from (who signed it); null: a manifest file or a bundled stack. */
+  readonly archive: RecordArchive | null;
 }
 
 export type RecordView =
@@ -47,6 +49,7 @@ export const stackView = (s: StackState): StackView => ({
   secrets: [...s.secrets],
   images: [...s.images],
   failed: s.failed === null ? null : { reason: s.failed.reason, at: s.failed.at },
+  archive: s.archive ?? null,
 });
 
 /** The record file's text (null: no file) → what doctor can use of it. */

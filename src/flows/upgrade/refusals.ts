@@ -4,6 +4,9 @@
 // each refusal says what to do.
 import semver from 'semver';
 import type { Manifest } from '../../manifest/schema.js';
+import { parseTrustedComment } from '../../manifest/archive/archive-layout.js';
+import type { PlanArchive } from '../../engine/plan.js';
+import { signerText } from '../../engine/signer-text.js';
 import type { RecordFile } from '../../state/parse-record.js';
 import type { StackRecord } from '../../state/record-schema.js';
 import { failedRefusal } from '../failed-mark.js';
@@ -36,7 +39,24 @@ const identityRefusal = (p: StackRecord, m: Manifest): Admission | null => {
   return null;
 };
 
-export const admitUpgrade = (file: RecordFile, m: Manifest, options: { readonly allowDowngrade?: boolean; readonly clearFailed?: boolean } = {}): Admission => {
+export interface AdmitOptions {
+  readonly allowDowngrade?: boolean;
+  /** The operator read why the stack is marked failed and clears the mark with this run. */
+  readonly clearFailed?: boolean;
+  /** The verified stack archive the manifest came from: its signed version is the one compared. */
+  readonly archive?: Pick<PlanArchive, 'signedBy' | 'trustedComment'>;
+}
+
+/** An archive's downgrade names the version its signer vouched for; --allow-unsigned leaves only the manifest's. */
+const downgradeRefusal = (previous: StackRecord, m: Manifest, archive: AdmitOptions['archive']): Admission | null => {
+  const signed = archive?.trustedComment == null ? null : parseTrustedComment(archive.trustedComment);
+  const version = signed?.version ?? m.version;
+  if (compareVersions(version, previous.version) >= 0) return null;
+  const what = archive === undefined ? 'the manifest' : `the stack archive (${signerText(archive)})`;
+  return refuse('downgrade', `${m.stack} ${previous.version} is installed; ${what} is the older ${version}.`, 'Pass --allow-downgrade if you mean it (data written by the newer version may not be readable by the older one).');
+};
+
+export const admitUpgrade = (file: RecordFile, m: Manifest, options: AdmitOptions = {}): Admission => {
   if (file.kind === 'newer') return refuse('record-newer', file.why, 'Run the upgrade with that keelson version or a newer one.');
   if (file.kind === 'unreadable') return refuse('record-unreadable', file.why, 'Nothing was changed; fix or restore the record, then run the upgrade again.');
   const installed = file.kind === 'present' ? Object.keys(file.record.stacks) : [];
@@ -49,8 +69,6 @@ export const admitUpgrade = (file: RecordFile, m: Manifest, options: { readonly 
   if (failed !== null) return { ok: false, refusal: failed };
   const identity = identityRefusal(previous, m);
   if (identity !== null) return identity;
-  if (compareVersions(m.version, previous.version) < 0 && options.allowDowngrade !== true) {
-    return refuse('downgrade', `${m.stack} ${previous.version} is installed; the manifest is the older ${m.version}.`, 'Pass --allow-downgrade if you mean it (data written by the newer version may not be readable by the older one).');
-  }
-  return { ok: true, previous };
+  const downgrade = options.allowDowngrade === true ? null : downgradeRefusal(previous, m, options.archive);
+  return downgrade ?? { ok: true, previous };
 };
