@@ -35,8 +35,11 @@ export interface SecretKey extends PublicKey {
   readonly privateKey: KeyObject;
 }
 
-/** As minisign prints it: the 8 key-id bytes read as a little-endian number, 16 upper-case hex digits. */
-export const keyIdHex = (keyId: Buffer): string => Buffer.from(keyId).reverse().toString('hex').toUpperCase();
+/**
+ * As minisign prints it: the 8 key-id bytes read as a little-endian number, in upper-case hex without leading zeros
+ * (printf's %" PRIX64), so the ID an operator reads from keelson is the one minisign shows for the same key.
+ */
+export const keyIdHex = (keyId: Buffer): string => Buffer.from(keyId).reverse().toString('hex').toUpperCase().replace(/^0+(?=.)/, '');
 
 const b64url = (b: Buffer): string => b.toString('base64url');
 const publicKeyObject = (raw: Buffer): KeyObject => createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(raw) }, format: 'jwk' });

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatPublicKey, formatSecretKey, generateKey, isEncrypted, parsePublicKey, parseSecretKey } from '../../../src/manifest/archive/minisign-key.js';
+import { formatPublicKey, formatSecretKey, generateKey, isEncrypted, keyIdHex, parsePublicKey, parseSecretKey } from '../../../src/manifest/archive/minisign-key.js';
 import { SignatureError, signMessage, verifyMessage } from '../../../src/manifest/archive/minisign-signature.js';
 
 // Small scrypt limits keep the encrypted cases fast; the limits travel in the key file, so minisign uses them too.
@@ -45,6 +45,11 @@ const failedCheck = (f: () => unknown): string => {
 };
 
 describe('keelson verifies what minisign signed', () => {
+  it('names a key as minisign does, without leading zeros (one key in sixteen has an ID that starts with one)', () => {
+    expect(keyIdHex(Buffer.from([0x4c, 0xa4, 0x05, 0xdc, 0x4c, 0x0a, 0x87, 0x0e]))).toBe('E870A4CDC05A44C');
+    expect(keyIdHex(Buffer.from([0x4c, 0xa4, 0x05, 0xdc, 0x4c, 0x0a, 0x87, 0xfe]))).toBe('FE870A4CDC05A44C');
+  });
+
   it('accepts a prehashed signature and its trusted comment', () => {
     makeMinisignKey();
     writeFileSync(at('SHA256SUMS'), 'abc  manifest.yaml\n');
