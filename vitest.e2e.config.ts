@@ -11,7 +11,7 @@ process.env[RUN_DIR_ENV] ??= join(process.env.KEELSON_VM_WORK ?? join(tmpdir(), 
 
 // The order the scenario files start in, two at a time. The first file makes the demo-installed state (prepared,
 // then keelson's install); the second needs only "booted"; the rest fill whichever lane frees first, longest first.
-const ORDER = ['quadlet-demo', 'upgrade', 'doctor', 'uninstall', 'storage', 'archive', 'wizard-tmux', 'identity', 'speed', 'fresh-host', 'single-executable'];
+const ORDER = ['quadlet-demo', 'upgrade', 'doctor', 'storage', 'archive', 'wizard-tmux', 'identity', 'speed', 'fresh-host', 'single-executable'];
 const rank = (file: string): number => {
   const i = ORDER.indexOf(basename(file).replace(/\.e2e\.test\.ts$/, ''));
   return i === -1 ? ORDER.length : i;
