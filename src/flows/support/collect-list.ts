@@ -27,13 +27,15 @@ export interface CollectItem {
 
 const raw = (o: ProbeOutput): ProbeOutput => o;
 
-const item = (file: string, argv: readonly string[], extra: { ship?: boolean; asUser?: string; inspect?: boolean; secret?: string } = {}): CollectItem => ({
+// A fact id travels in the probe's frames, which carry printable ASCII without spaces: shipped items are keyed by
+// their path in the bundle, the items read only to redact by a key of their own (their label is words).
+const item = (file: string, argv: readonly string[], extra: { ship?: boolean; asUser?: string; inspect?: boolean; secret?: string; key?: string } = {}): CollectItem => ({
   file,
   from: `${extra.asUser === undefined ? '' : `(as ${extra.asUser}) `}${argv.join(' ')}`,
   ship: extra.ship ?? true,
   ...(extra.inspect === true ? { inspect: true } : {}),
   ...(extra.secret === undefined ? {} : { secret: extra.secret }),
-  fact: { id: `bundle:${file}`, probe: { argv, ...(extra.asUser === undefined ? {} : { asUser: extra.asUser }) }, parse: raw, volatile: true },
+  fact: { id: `bundle:${extra.key ?? file}`, probe: { argv, ...(extra.asUser === undefined ? {} : { asUser: extra.asUser }) }, parse: raw, volatile: true },
 });
 
 // A constant script; the directory arrives as "$1". Each drop-in file with a header line naming it.
@@ -58,7 +60,7 @@ const stackItems = (s: StackView): CollectItem[] => {
     ...(s.owner !== null && uid === null ? [] : [item(`stacks/${s.name}/journal/${unit}.log`, journalctlArgv([{ stack: s.name, unit, uid }], { lines: JOURNAL_LINES, since: JOURNAL_SINCE }))]),
   ]);
   const secrets = s.secrets.map((name) =>
-    item(`secret ${name} of ${s.name}: its value, read only to redact it`, ['podman', 'secret', 'inspect', '--showsecret', '--format', '{{.SecretData}}', '--', name], { ship: false, secret: name, ...runAs(sc) }));
+    item(`secret ${name} of ${s.name}: its value, read only to redact it`, ['podman', 'secret', 'inspect', '--showsecret', '--format', '{{.SecretData}}', '--', name], { ship: false, secret: name, key: `redact/secret/${s.name}/${name}`, ...runAs(sc) }));
   return [...files, ...units, ...secrets];
 };
 
@@ -73,8 +75,8 @@ const hostItems: CollectItem[] = [
   item('host/kernel', ['uname', '-srvmo']),
   item('host/systemd-version', ['systemctl', '--version']),
   item('host/podman-version.json', ['podman', 'version', '--format', 'json']),
-  item('host names: replaced by pseudonyms', ['sh', '-c', 'hostname; hostname -f; cat /etc/hostname'], { ship: false }),
-  item('user names: accounts in the human range replaced by pseudonyms', ['getent', 'passwd'], { ship: false }),
+  item('host names: replaced by pseudonyms', ['sh', '-c', 'hostname; hostname -f; cat /etc/hostname'], { ship: false, key: 'redact/hostnames' }),
+  item('user names: accounts in the human range replaced by pseudonyms', ['getent', 'passwd'], { ship: false, key: 'redact/passwd' }),
 ];
 
 /** Every item, in the order the size cap keeps them: the host, then each stack, then each manager's containers. */

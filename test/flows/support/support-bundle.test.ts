@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { extract } from 'tar-stream';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { buildGatherScript } from '../../../src/facts/gather-script.js';
 import { readRecord } from '../../../src/flows/doctor/record-view.js';
 import type { DoctorReport } from '../../../src/flows/doctor/run-doctor.js';
 import { assembleBundle, secretsOf } from '../../../src/flows/support/assemble.js';
@@ -64,6 +65,13 @@ describe('support bundle: what is collected', () => {
     expect(text).toContain('stacks/demo/files/web.container.d  ←  sh -c');
     expect(text.split('Read only to redact, never written:')[1]).toContain('secret demo-token of demo');
     expect(text.split('Read only to redact, never written:')[0]).not.toContain('secret ');
+  });
+
+  it('every item goes into the ONE probe script: its fact id fits a frame and no two share one', () => {
+    const requests = items.map((i) => ({ id: i.fact.id, probe: i.fact.probe }));
+    expect(() => buildGatherScript(requests, '@@n')).not.toThrow();
+    expect(new Set(requests.map((r) => r.id)).size).toBe(requests.length);
+    expect(items.filter((i) => !i.ship).length).toBeGreaterThanOrEqual(3);
   });
 
   it("a secret Podman cannot read stops the bundle with what to do; one that is gone is nothing to redact", () => {
