@@ -13,6 +13,14 @@ export const podmanRemove: Executor<'podman.remove'> = async (a, ctx) => {
   return 'done';
 };
 
+// Podman opens /dev/stdout by name instead of writing to the descriptor it was given, and the owner may not open
+// root's 0600 file (EACCES: the VM said so). So, run as the volume's user: podman writes into a pipe that user made,
+// and cat copies the pipe into the descriptor it inherited; podman's exit status comes back through fd 3 (POSIX sh
+// has no pipefail). $1 the volume.
+const EXPORT_AS_OWNER = `exec 4>&1
+rc=$( { { podman volume export -- "$1" 3>&- 4>&-; echo "$?" >&3; } | cat >&4; } 3>&1 )
+exit "$rc"`;
+
 // $1 the archive, $2 the volume, then the prefix that runs podman as the stack's user (none: root's Podman). Root's
 // shell writes the file, so the archive is root's (0600) on the data mount even when the owner's Podman makes it;
 // written as FILE.part and renamed, so a cut-off export never looks finished.
@@ -20,7 +28,7 @@ const EXPORT = `set -eu
 f=$1; v=$2; shift 2
 umask 077
 mkdir -p -- "$(dirname -- "$f")"
-"$@" podman volume export -- "$v" > "$f.part"
+"$@" sh -c '${EXPORT_AS_OWNER}' keelson-export-pipe "$v" > "$f.part"
 mv -f -- "$f.part" "$f"
 cd -- "$(dirname -- "$f")"
 sha256sum -- "$(basename -- "$f")" > "$(basename -- "$f").sha256"`;
