@@ -171,6 +171,7 @@ export const buildProgram = (): Command => {
       .option('--stack <name>', 'the stack to remove (needed when the host has more than one)')
       .option('--purge', 'also delete its volumes (exported first, checksummed, onto the data mount), secrets, images and the accounts keelson created')
       .option('--confirm-stack <name>', "the stack's name again: --purge --yes needs it")
+      .option('--no-backup', "with --purge: do not export the volumes first (you have your own backup); the plan says they are deleted unsaved")
       .option('--yes', 'go on without asking (headless); without it the plan is printed and nothing changes')
       .option('--json', 'print the plan (and the outcome) as JSON'),
   ).action(uninstallCommand);

@@ -20,6 +20,8 @@ export interface UninstallFlags extends HostFlags {
   readonly stack?: string;
   readonly purge?: boolean;
   readonly confirmStack?: string;
+  /** Commander's --no-backup: false when given. */
+  readonly backup?: boolean;
   readonly yes?: boolean;
   readonly json?: boolean;
 }
@@ -35,6 +37,7 @@ const chooseStack = (file: RecordFile, flags: UninstallFlags): string | null => 
 };
 
 const checkPurgeFlags = (stack: string, flags: UninstallFlags): void => {
+  if (flags.backup === false && flags.purge !== true) throw new UsageError('--no-backup is only for --purge: without it no volume is deleted, so there is nothing to back up');
   if (flags.confirmStack !== undefined && flags.purge !== true) throw new UsageError('--confirm-stack is only for --purge: without it the data stays and nothing needs confirming by name');
   if (flags.purge === true && flags.yes === true && flags.confirmStack !== stack) {
     throw new UsageError(`--purge --yes deletes ${stack}'s volumes, secrets, images and accounts: add --confirm-stack ${stack} (the stack's name) to say that is what you want`);
@@ -82,7 +85,7 @@ const prepare = async (host: Host, flags: UninstallFlags) => {
   const text = await host.readFile(RECORD_PATH);
   const runId = newRunId();
   const at = new Date().toISOString();
-  const p = uninstallPlan({ entry, recordText: text.kind === 'present' ? text.content : '', facts: parse(gathered.raw), purge: flags.purge === true, runId, at });
+  const p = uninstallPlan({ entry, recordText: text.kind === 'present' ? text.content : '', facts: parse(gathered.raw), purge: flags.purge === true, backup: flags.backup !== false, runId, at });
   const plan = asPlan(host, p, { hash: gathered.hash, digests: gathered.digests, at, mode: entry.mode, manifest: entry.manifest, roundTrips: host.roundTrips - before });
   return { p, plan, runId } as const;
 };

@@ -11,6 +11,7 @@ import { RECORD_PATH, type StackRecord } from '../../state/record-schema.js';
 import { renderWithout } from '../../state/stack-record.js';
 import { sha256 } from '../../../steps/quadlet/unit-header.js';
 import { createdAccountPath } from '../../../steps/identity/created-accounts.js';
+import { PROBE_IMAGE } from '../../../steps/sockets/probe-specs.js';
 import { stackUnits, stackView } from '../doctor/record-view.js';
 import { socketDirsOf, type PodmanResource, type UninstallFacts } from './uninstall-facts.js';
 
@@ -20,6 +21,8 @@ export interface UninstallInputs {
   readonly recordText: string;
   readonly facts: UninstallFacts;
   readonly purge: boolean;
+  /** With purge: export every volume first (false: --no-backup, the operator has their own). */
+  readonly backup?: boolean;
   /** Chosen before the plan is shown: the run's id names the backup directory and the record's history entry. */
   readonly runId: string;
   readonly at: string;
@@ -99,16 +102,27 @@ const accountRemovals = (i: UninstallInputs, others: readonly StackRecord[]): Ac
 
 export const backupDirFor = (entry: StackRecord, runId: string): string => `${entry.dataMount.path.replace(/\/$/, '')}/keelson-backups/${entry.stack}-${runId}`;
 
+/**
+ * The images a purge removes: the stack's own that no other stack of the same Podman uses, and keelson's socket probe
+ * image once no other stack of that Podman is left (rootless, it goes with the owner's home anyway; rootful, root's
+ * Podman would keep it for ever).
+ */
+export const purgedImages = (i: Pick<UninstallInputs, 'entry'>, others: readonly StackRecord[]): string[] => {
+  const samePodman = others.filter((s) => s.owner === i.entry.owner && s.mode === i.entry.mode);
+  const shared = new Set(samePodman.flatMap((s) => s.images));
+  const own = i.entry.images.filter((im) => !shared.has(im));
+  return samePodman.length === 0 && !own.includes(PROBE_IMAGE) ? [...own, PROBE_IMAGE] : own;
+};
+
 const purgeActions = (i: UninstallInputs, scope: Scope, others: readonly StackRecord[]): Action[] => {
   const volumes = namesOf(i.entry, '.volume').filter((v) => i.facts.podman.volume.includes(v));
   const dir = backupDirFor(i.entry, i.runId);
-  const exports = volumes.map((volume): Action => ({ kind: 'podman.volume-export', description: `back up volume ${volume} to ${dir}/${volume}.tar (sha256 beside it)`, target: scope, volume, file: `${dir}/${volume}.tar` }));
-  const sharedImages = new Set(others.filter((s) => s.owner === i.entry.owner && s.mode === i.entry.mode).flatMap((s) => s.images));
+  const exports = i.backup === false ? [] : volumes.map((volume): Action => ({ kind: 'podman.volume-export', description: `back up volume ${volume} to ${dir}/${volume}.tar (sha256 beside it)`, target: scope, volume, file: `${dir}/${volume}.tar` }));
   return [
     ...exports,
     ...podmanRemovals(i, scope, 'volume', volumes),
     ...podmanRemovals(i, scope, 'secret', i.entry.secrets),
-    ...podmanRemovals(i, scope, 'image', i.entry.images.filter((im) => !sharedImages.has(im))),
+    ...podmanRemovals(i, scope, 'image', purgedImages(i, others)),
     ...accountRemovals(i, others),
   ];
 };
@@ -127,7 +141,7 @@ export const uninstallPlan = (i: UninstallInputs): UninstallPlan => {
     { id: 'record', title: 'Record: the stack leaves the deployment record (its history is kept)', findings: [], actions: [{ kind: 'state.write', description: `remove ${i.entry.stack} from ${RECORD_PATH} (its history kept under "uninstalled")`, path: RECORD_PATH, content: renderWithout(record, i.entry.stack, { runId: i.runId, at: i.at, purged: i.purge }) ?? i.recordText }] },
   ];
   const volumes = namesOf(i.entry, '.volume');
-  return { stack: i.entry.stack, version: i.entry.version, purge: i.purge, ...summaryOf(i, others), backupDir: i.purge && volumes.some((v) => i.facts.podman.volume.includes(v)) ? backupDirFor(i.entry, i.runId) : null, steps };
+  return { stack: i.entry.stack, version: i.entry.version, purge: i.purge, ...summaryOf(i, others), backupDir: i.purge && i.backup !== false && volumes.some((v) => i.facts.podman.volume.includes(v)) ? backupDirFor(i.entry, i.runId) : null, steps };
 };
 
 const summaryOf = (i: UninstallInputs, others: readonly StackRecord[]): Pick<UninstallPlan, 'goes' | 'stays' | 'later'> => {
@@ -143,9 +157,9 @@ const summaryOf = (i: UninstallInputs, others: readonly StackRecord[]): Pick<Uni
     `the record's entry for ${e.stack} (its history stays under "uninstalled")`,
     ...(i.purge
       ? [
-          `volumes: ${volumes.join(', ') || 'none'} (exported first to ${backupDirFor(e, i.runId)})`,
+          `volumes: ${volumes.join(', ') || 'none'} (${i.backup === false ? 'NOT backed up first: --no-backup' : `exported first to ${backupDirFor(e, i.runId)}`})`,
           `Podman secrets: ${e.secrets.join(', ') || 'none'}`,
-          `images: ${e.images.join(', ') || 'none'}`,
+          `images: ${purgedImages(i, others).filter((im) => i.facts.podman.image.includes(im)).join(', ') || 'none'}`,
           `users keelson created: ${users.map((u) => `${u.name} (UID ${u.uid}, home ${u.home}, subordinate IDs, linger)`).join(', ') || 'none'}`,
           `groups keelson created: ${groups.map((g) => `${g.name} (GID ${g.gid})`).join(', ') || 'none'}`,
         ]
@@ -160,7 +174,7 @@ const summaryOf = (i: UninstallInputs, others: readonly StackRecord[]): Pick<Uni
     ...keptUsers.map((u) => `user ${u.name} (UID ${u.uid}, home ${u.home}; ${why('user', u.name)})${i.purge ? '' : ', its subordinate IDs and linger'}`),
     ...keptGroups.map((g) => `group ${g.name} (GID ${g.gid}; ${why('group', g.name)})`),
     'keelson\'s journals and backups under /var/lib/keelson',
-    ...(i.purge && volumes.length > 0 ? [`the volume archives in ${backupDirFor(e, i.runId)}`] : []),
+    ...(i.purge && i.backup !== false && volumes.length > 0 ? [`the volume archives in ${backupDirFor(e, i.runId)}`] : []),
   ];
   const later = i.purge
     ? [`keelson apply --stack MANIFEST installs ${e.stack} again, new and empty (the archives restore with: podman volume import VOLUME FILE.tar)`]

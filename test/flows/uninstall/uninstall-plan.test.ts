@@ -108,6 +108,16 @@ describe('uninstall --purge', () => {
     for (const foreign of ['other-data', 'not-ours', 'alpine', 'alice', '"podman"']) expect(names).not.toContain(foreign);
   });
 
+  it('--no-backup: no export, no archive directory, and the plan says the volume goes unsaved', () => {
+    const i = { ...inputs(true), backup: false };
+    expect(kinds(i)).not.toContain('podman.volume-export demo-content');
+    expect(kinds(i)).toContain('podman.remove demo-content');
+    const p = uninstallPlan(i);
+    expect(p.backupDir).toBeNull();
+    expect(p.goes).toContainEqual('volumes: demo-content (NOT backed up first: --no-backup)');
+    expect(p.stays.join('\n')).not.toContain('volume archives');
+  });
+
   it('never removes an account keelson did not create (adopted), and says why it stays', () => {
     const i = inputs(true, { created: [{ kind: 'group', name: 'demo-clients', stack: 'demo' }] });
     expect(kinds(i).filter((k) => /^(user|subid|linger|group)\./.test(k))).toEqual(['group.remove demo-clients']);
@@ -121,6 +131,24 @@ describe('uninstall --purge', () => {
     expect(k).not.toContain('group.remove demo-clients');
     expect(k).not.toContain('podman.remove localhost/keelson-demo:1');
     expect(uninstallPlan(inputs(true, {}, text)).stays).toContainEqual('group demo-clients (GID 990; used by another stack)');
+  });
+});
+
+describe('uninstall --purge of a rootful stack: keelson\'s socket probe image', () => {
+  const rootful: StackRecord = { ...entry, mode: 'rootful', owner: null };
+  const withProbe = { podman: { ...facts().podman, image: [...facts().podman.image, 'localhost/keelson-probe:1'] } };
+  const rootfulInputs = (text: string): UninstallInputs => ({ ...inputs(true, withProbe, text), entry: rootful });
+  const only = `${JSON.stringify({ format: 'keelson-state/2', stacks: { demo: rootful } }, null, 2)}\n`;
+
+  it('goes with the last rootful stack, and the plan says so', () => {
+    expect(kinds(rootfulInputs(only))).toContain('podman.remove localhost/keelson-probe:1');
+    expect(uninstallPlan(rootfulInputs(only)).goes).toContainEqual('images: localhost/keelson-demo:1, localhost/keelson-probe:1');
+  });
+
+  it('stays while another rootful stack is recorded, and is never touched without --purge', () => {
+    const two = renderRecord(parseRecord(only), { ...rootful, stack: 'blog', images: ['localhost/blog:2'] });
+    expect(kinds(rootfulInputs(two))).not.toContain('podman.remove localhost/keelson-probe:1');
+    expect(kinds({ ...rootfulInputs(only), purge: false })).not.toContain('podman.remove localhost/keelson-probe:1');
   });
 });
 
