@@ -66,6 +66,14 @@ const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1)
 export const stackUnits = (s: StackView): string[] =>
   s.files.map((f) => baseName(f.path)).filter((n) => n.endsWith('.container') || n.endsWith('.target')).map(generatedUnit);
 
+/**
+ * Every unit the stack puts into its manager: the services and target above, and the oneshot services Quadlet makes
+ * of its networks and volumes (x.network → x-network.service). Those stay "active (exited)" after they ran; one left
+ * active when its file goes is not run again when the file comes back, so its network is never made again.
+ */
+export const allStackUnits = (s: StackView): string[] =>
+  s.files.map((f) => baseName(f.path)).filter((n) => /\.(container|target|network|volume|pod|image|build|kube)$/.test(n)).map(generatedUnit);
+
 /** The managed file a unit comes from. */
 export const unitSource = (s: StackView, unit: string): ManagedFile | undefined => s.files.find((f) => generatedUnit(baseName(f.path)) === unit);
 

@@ -7,7 +7,7 @@ import type { StackRecord } from '../../state/record-schema.js';
 import { fileFact, type TextFile } from '../../../steps/storage/facts.js';
 import { groupFact, lingerFact, passwdFact, subgidFact, subuidFact, type GroupEntry, type PasswdEntry, type SubidRange } from '../../../steps/identity/account-facts.js';
 import { createdAccountsFact, type CreatedAccount } from '../../../steps/identity/created-accounts.js';
-import { stackUnits, stackView } from '../doctor/record-view.js';
+import { allStackUnits, stackView } from '../doctor/record-view.js';
 
 export type PodmanResource = 'volume' | 'secret' | 'network' | 'image';
 
@@ -47,7 +47,7 @@ const RESOURCES = Object.keys(LIST) as PodmanResource[];
 /** The facts for one stack's entry, and the parse of their answers. */
 export const uninstallFacts = (entry: StackRecord): { readonly facts: readonly Fact<unknown>[]; readonly parse: (raw: ReadonlyMap<string, ProbeOutput>) => UninstallFacts } => {
   const owner = entry.mode === 'rootless' ? entry.owner : null;
-  const units = stackUnits(stackView(entry));
+  const units = allStackUnits(stackView(entry));
   const systemctl = owner === null ? ['systemctl'] : ['systemctl', '--user', '-M', `${owner}@`];
   const unitsFact: Fact<ReadonlyMap<string, ReadonlyMap<string, string>>> = {
     id: 'uninstall-units',

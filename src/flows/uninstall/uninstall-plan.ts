@@ -12,7 +12,7 @@ import { renderWithout } from '../../state/stack-record.js';
 import { sha256 } from '../../../steps/quadlet/unit-header.js';
 import { createdAccountPath } from '../../../steps/identity/created-accounts.js';
 import { PROBE_IMAGE } from '../../../steps/sockets/probe-specs.js';
-import { stackUnits, stackView } from '../doctor/record-view.js';
+import { allStackUnits, stackView } from '../doctor/record-view.js';
 import { socketDirsOf, type PodmanResource, type UninstallFacts } from './uninstall-facts.js';
 
 export interface UninstallInputs {
@@ -47,9 +47,10 @@ const scopeOf = (entry: StackRecord): Scope => (entry.mode === 'rootless' && ent
 const where = (s: Scope): string => (s.scope === 'user' ? ` (${s.user}'s Podman)` : '');
 
 const stopUnits = (i: UninstallInputs, scope: Scope): Action[] => {
-  const units = stackUnits(stackView(i.entry));
-  const top = units.filter((u) => u === i.entry.top);
-  const ordered = [...top, ...units.filter((u) => u !== i.entry.top)];
+  const units = allStackUnits(stackView(i.entry));
+  // The target first, the containers, then the networks and volumes the containers need.
+  const resource = (u: string): boolean => /-(network|volume)\.service$/.test(u);
+  const ordered = [...units.filter((u) => u === i.entry.top), ...units.filter((u) => u !== i.entry.top && !resource(u)), ...units.filter(resource)];
   const running = ordered.filter((u) => !['inactive', '', undefined].includes(i.facts.units.get(u)?.get('ActiveState')) && i.facts.units.get(u)?.get('LoadState') === 'loaded');
   const stops = running.map((unit): Action => ({ kind: 'systemd.unit', description: `stop ${unit}`, target: scope, verb: 'stop', unit }));
   const enabled = i.facts.units.get(i.entry.top)?.get('UnitFileState') === 'enabled';
@@ -146,7 +147,7 @@ export const uninstallPlan = (i: UninstallInputs): UninstallPlan => {
 
 const summaryOf = (i: UninstallInputs, others: readonly StackRecord[]): Pick<UninstallPlan, 'goes' | 'stays' | 'later'> => {
   const e = i.entry;
-  const units = stackUnits(stackView(e));
+  const units = allStackUnits(stackView(e));
   const { users, groups } = removableAccounts(i, others);
   const volumes = namesOf(e, '.volume');
   const goes = [

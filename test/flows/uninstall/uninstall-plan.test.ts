@@ -33,7 +33,8 @@ const entry: StackRecord = {
 };
 const recordText = `${JSON.stringify({ format: 'keelson-state/2', stacks: { demo: entry } }, null, 2)}\n`;
 
-const running = new Map(['api.service', 'demo.target'].map((u) => [u, new Map([['Id', u], ['LoadState', 'loaded'], ['ActiveState', 'active'], ['UnitFileState', u === 'demo.target' ? 'enabled' : 'generated']])]));
+// demo-backend-network.service: Quadlet's oneshot for the network, "active (exited)" after it ran.
+const running = new Map(['demo-backend-network.service', 'api.service', 'demo.target'].map((u) => [u, new Map([['Id', u], ['LoadState', 'loaded'], ['ActiveState', 'active'], ['UnitFileState', u === 'demo.target' ? 'enabled' : 'generated']])]));
 
 const facts = (over: Partial<UninstallFacts> = {}): UninstallFacts => ({
   files: new Map(Object.entries(CONTENT).map(([p, c]) => [p, { kind: 'present', content: c } as const])),
@@ -56,12 +57,12 @@ const kinds = (i: UninstallInputs) => actionsOf(i).map((a) => `${a.kind} ${'unit
 describe('uninstall keeping the data', () => {
   it('stops, disables, removes the recorded files, networks and socket dir, then the record entry; nothing of the data', () => {
     expect(kinds(inputs(false))).toEqual([
-      'systemd.unit demo.target', 'systemd.unit api.service', 'systemd.unit demo.target',
+      'systemd.unit demo.target', 'systemd.unit api.service', 'systemd.unit demo-backend-network.service', 'systemd.unit demo.target',
       ...Object.keys(CONTENT).map((p) => `file.remove ${p}`), 'systemd.daemon-reload ',
       'podman.remove demo-backend', 'dir.remove /run/keelson-demo', 'state.write /var/lib/keelson/state.json',
     ]);
     const stop = actionsOf(inputs(false)).flatMap((a) => (a.kind === 'systemd.unit' ? [a.verb] : []));
-    expect(stop).toEqual(['stop', 'stop', 'disable']);
+    expect(stop).toEqual(['stop', 'stop', 'stop', 'disable']);
   });
 
   it('says what stays, and how to purge or reinstall later', () => {
