@@ -10,8 +10,9 @@ import { RUN_DIR_ENV } from './test/e2e/support/run-dir.js';
 process.env[RUN_DIR_ENV] ??= join(process.env.KEELSON_VM_WORK ?? join(tmpdir(), 'keelson-vm'), `run-${process.pid}-${randomBytes(3).toString('hex')}`);
 
 // The order the scenario files start in, two at a time. The first file makes the demo-installed state (prepared,
-// then keelson's install); the second needs only "booted"; the rest fill whichever lane frees first, longest first.
-const ORDER = ['quadlet-demo', 'upgrade', 'doctor', 'storage', 'archive', 'wizard-tmux', 'identity', 'speed', 'fresh-host', 'single-executable'];
+// then keelson's install, about 4 minutes); the second needs only "booted", so the other lane works meanwhile instead
+// of waiting for that state; then the longest (upgrade), and the rest, longest first, in whichever lane frees first.
+const ORDER = ['quadlet-demo', 'storage', 'upgrade', 'wizard-tmux', 'doctor', 'archive', 'speed', 'identity', 'uninstall', 'support-bundle', 'fresh-host', 'single-executable'];
 const rank = (file: string): number => {
   const i = ORDER.indexOf(basename(file).replace(/\.e2e\.test\.ts$/, ''));
   return i === -1 ? ORDER.length : i;
