@@ -152,7 +152,8 @@ export const buildProgram = (): Command => {
       .option('--check', 'read-only: print what the upgrade would do (exit 0 up to date, 4 upgrade available, 3 blocked)')
       .option('--yes', 'upgrade without asking (headless)')
       .option('--json', 'print the summary (and the outcome) as JSON')
-      .option('--allow-downgrade', 'allow a manifest (or a stack archive\'s signed version) older than the deployed version'),
+      .option('--allow-downgrade', 'allow a manifest (or a stack archive\'s signed version) older than the deployed version')
+      .option('--allow-new-signer', 'accept a stack archive signed by another key than the deployed version (check the new key with its vendor first)'),
   ))).action(upgradeCommand);
 
   clearFailedOption(hostOptions(

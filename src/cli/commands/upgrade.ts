@@ -1,6 +1,7 @@
 // keelson upgrade: from the deployed version (the record) to the manifest's, in phases, with an automatic rollback
 // when anything after the first change fails. --check prints the summary and changes nothing.
 import type { Host } from '../../host/host.js';
+import { isArchivePath } from '../../manifest/archive/archive-layout.js';
 import { planActions, planBlockersByStep } from '../../engine/plan.js';
 import { visibleText } from '../../engine/visible-text.js';
 import { stepName } from '../../engine/plan.js';
@@ -24,6 +25,8 @@ export interface UpgradeFlags extends HostFlags, TrustFlags {
   readonly json?: boolean;
   readonly allowDowngrade?: boolean;
   readonly clearFailed?: boolean;
+  /** Accept a stack archive signed by another key than the installed version's (after checking the new key). */
+  readonly allowNewSigner?: boolean;
 }
 
 /** What --json prints: at least from.version, to.version, restarts[] and steps[] (the phases, as in a plan). */
@@ -35,6 +38,7 @@ export const upgradeJson = (p: PreparedUpgrade) => ({
   stack: p.summary.stack,
   from: p.summary.from,
   to: p.summary.to,
+  signer: p.summary.signer,
   restarts: p.summary.restarts,
   stops: p.summary.stops,
   containers: p.summary.containers,
@@ -50,14 +54,19 @@ const blockerText = (p: PreparedUpgrade): string =>
     .map(({ step, finding }) => `  BLOCKER (${stepName(step)}): ${finding.message}\n    → ${finding.remedy}`)
     .join('\n');
 
+/** --allow-unsigned also lets a manifest file follow a signed install (signer-change.ts); loadStack keeps it for archives. */
+const loadTrust = (flags: UpgradeFlags): TrustFlags => (isArchivePath(flags.stack) || flags.allowUnsigned !== true ? flags : { ...flags, allowUnsigned: false });
+
 const prepare = async (host: Host, flags: UpgradeFlags) => {
-  const { manifest, archive } = await loadStack(flags.stack, undefined, flags);
+  const { manifest, archive } = await loadStack(flags.stack, undefined, loadTrust(flags));
   const provided = await readProvidedAnswers(manifest, flags.answers);
   const secrets = await loadSecretAnswers(flags.secrets, process.env);
   checkSecretNames(secrets, manifest);
   const ctx = await upgradeContext(host, manifest, provided, {
     ...(flags.allowDowngrade === true ? { allowDowngrade: true } : {}),
     ...(flags.clearFailed === true ? { clearFailed: true } : {}),
+    ...(flags.allowNewSigner === true ? { allowNewSigner: true } : {}),
+    ...(flags.allowUnsigned === true ? { allowUnsigned: true } : {}),
     secretNames: new Set(Object.keys(secrets.values)),
     secretSeverity: flags.check === true ? 'warning' : 'blocker',
     ...(archive === undefined ? {} : { archive: archive.archive }),
