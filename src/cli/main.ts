@@ -178,7 +178,7 @@ export const buildProgram = (): Command => {
   ).action(uninstallCommand);
 
   hostOptions(
-    program.command('status').description('what keelson deployed on the host, and how the last run ended').option('--json', 'JSON output'),
+    program.command('status').description('what keelson deployed on the host, each unit as it runs now, and how the last run ended (one round trip, read-only)').option('--json', 'JSON output'),
   ).action(statusCommand);
 
   hostOptions(
