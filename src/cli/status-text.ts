@@ -64,12 +64,12 @@ const stackLines = (s: StackRecord, live: LiveStack | undefined): string[] => {
 const logsName = (all: readonly LiveStack[], stack: string, unit: string): string =>
   all.filter((l) => l.units.some((u) => u.unit === unit)).length > 1 ? `${stack}:${unit}` : unit;
 
-/** What needs someone first: the failed mark (nothing starts the stack again until it is cleared), then each unit not well. */
+/** What needs someone first: the failed mark (nothing starts the stack again until it is cleared), failing units, warnings. */
 const attentionLines = (stacks: readonly StackRecord[], live: readonly LiveStack[], target: string): string[] =>
   stacks.flatMap((s) => {
     const l = live.find((x) => x.stack === s.stack);
     // A manager that did not answer is one line, not a "failing" line per unit it was not asked about.
-    const units = l === undefined || l.error !== null ? [] : l.units.filter((u) => u.status !== 'ok');
+    const units = l === undefined || l.error !== null ? [] : [...l.units.filter((u) => u.status === 'fail'), ...l.units.filter((u) => u.status === 'warn')];
     return [
       ...(s.failed === null ? [] : [`  ${s.stack}: FAILED — ${s.failed.reason} (${s.failed.at}, run ${s.failed.runId})`]),
       ...(l === undefined || l.error === null ? [] : [`  ${s.stack}: its units could not be read (${l.error}); next: keelson doctor${target}`]),

@@ -75,15 +75,19 @@ describe('statusText', () => {
     ]);
   });
 
-  it('a failing unit says so at the top, with what to run next; a unit that restarted is a warning there', () => {
+  it('a failing unit says so at the top, first, with what to run next; a unit that restarted is a warning after it', () => {
     const failed: LiveUnit = { unit: 'web.service', activeState: 'failed', subState: 'failed', nRestarts: 3, health: null, status: 'fail', summary: 'web.service is failed/failed' };
     const restarted: LiveUnit = { ...ok('api.service'), nRestarts: 2, status: 'warn', summary: 'api.service is active/running after 2 automatic restarts' };
     const text = statusText('h', state, run, { units: live([restarted, failed, ok('demo.target', 'active')]), target: ' --host admin@192.0.2.10' }).split('\n');
-    expect(text.slice(1, 3)).toEqual([
-      '  demo: unit warning — api.service is active/running after 2 automatic restarts; next: keelson logs api.service --host admin@192.0.2.10',
+    expect(text.slice(1, 4)).toEqual([
       '  demo: UNIT FAILING — web.service is failed/failed; next: keelson doctor --host admin@192.0.2.10, then keelson logs web.service --host admin@192.0.2.10',
+      '  demo: unit warning — api.service is active/running after 2 automatic restarts; next: keelson logs api.service --host admin@192.0.2.10',
+      '  demo 1.0.0 (rootless, owner keelson-demo), deployed by keelson 0.1.0; started through demo.target',
     ]);
     expect(text).toContain('      web.service  failed/failed, 3 restarts  ← FAILING');
+    // Another stack with a web.service too: keelson logs is told which one.
+    const two = [...live([failed]), { stack: 'other', manager: 'system', error: null, units: [ok('web.service')] }];
+    expect(statusText('h', state, run, { units: two, target: '' }).split('\n')[1]).toBe('  demo: UNIT FAILING — web.service is failed/failed; next: keelson doctor, then keelson logs demo:web.service');
     expect(text).toContain('      api.service  active/running, 2 restarts  ← warning');
   });
 

@@ -68,6 +68,25 @@ describe('a signed stack archive of the demo, installed on a host without a regi
     expect(rec.stacks.demo?.archive?.trustedComment).toMatch(/^keelson-archive\/1 stack:demo version:1\.0\.0 built:/);
     const status = await keelson(['status'], { label: 'status' });
     expect(status.stdout).toContain(`installed from a stack archive signed by key ${keyId} (keelson-archive/1 stack:demo version:1.0.0 built:`);
+    expect(status.stdout).toMatch(/^ {6}web\.service {2}active\/running, [0-9]+ restarts?, container healthy$/m);
+  }, SLOW);
+
+  it('the same stack signed by another key: upgrade refused naming both key IDs, unless --allow-new-signer; read-only either way', async () => {
+    const other = join(dir, 'other');
+    expect((await keelson(['keygen', '--out', other, '--unencrypted'], { target: false })).code).toBe(0);
+    const otherId = readFileSync(`${other}.pub`, 'utf8').split('\n')[0]?.split(' ').pop() ?? '';
+    const rekeyed = join(dir, 'demo-other.keelson');
+    const pack = await keelson(['pack', join(dir, 'stack'), '--key', `${other}.key`, '--out', rekeyed], { target: false });
+    expect(pack.code, pack.stderr).toBe(0);
+    const before = await sh(HOST_FILES);
+    const refused = await keelson(['upgrade', '--stack', rekeyed, '--trust', `${other}.pub`, '--check', '--json'], { label: 'upgrade --check, another signer' });
+    expect(refused.code, refused.stderr).toBe(3);
+    expect((JSON.parse(refused.stdout) as { refusal: { code: string } }).refusal.code).toBe('signer-changed');
+    expect(refused.stderr).toContain(`signed by key ${keyId}; this archive of 1.0.0 is signed by key ${otherId}, another key.`);
+    const allowed = await keelson(['upgrade', '--stack', rekeyed, '--trust', `${other}.pub`, '--check', '--allow-new-signer'], { label: 'upgrade --check --allow-new-signer' });
+    expect(allowed.code, allowed.stderr).toBe(4);
+    expect(allowed.stdout).toContain(`  signer: signed by key ${otherId}, a NEW SIGNER: the installed version was signed by key ${keyId}`);
+    expect(await sh(HOST_FILES)).toBe(before);
   }, SLOW);
 
   it('the same archive with one byte changed is refused (check: checksum) and nothing on the host changed', async () => {
