@@ -71,7 +71,7 @@ describe('a signed stack archive of the demo, installed on a host without a regi
     expect(status.stdout).toMatch(/^ {6}web\.service {2}active\/running, [0-9]+ restarts?, container healthy$/m);
   }, SLOW);
 
-  it('the same stack signed by another key: upgrade refused naming both key IDs, unless --allow-new-signer; read-only either way', async () => {
+  it('the same stack signed by another key: upgrade and apply refused naming both key IDs; upgrade --check --allow-new-signer shows it; nothing changed', async () => {
     const other = join(dir, 'other');
     expect((await keelson(['keygen', '--out', other, '--unencrypted'], { target: false })).code).toBe(0);
     const otherId = readFileSync(`${other}.pub`, 'utf8').split('\n')[0]?.split(' ').pop() ?? '';
@@ -83,6 +83,9 @@ describe('a signed stack archive of the demo, installed on a host without a regi
     expect(refused.code, refused.stderr).toBe(3);
     expect((JSON.parse(refused.stdout) as { refusal: { code: string } }).refusal.code).toBe('signer-changed');
     expect(refused.stderr).toContain(`signed by key ${keyId}; this archive of 1.0.0 is signed by key ${otherId}, another key.`);
+    const applied = await keelson(['apply', '--stack', rekeyed, '--trust', `${other}.pub`, '--yes'], { label: 'apply --yes, another signer' });
+    expect(applied.code, applied.stderr).toBe(3);
+    expect(applied.stderr).toContain(`keelson: apply refused: demo 1.0.0 was installed from a stack archive signed by key ${keyId}; this archive of 1.0.0 is signed by key ${otherId}`);
     const allowed = await keelson(['upgrade', '--stack', rekeyed, '--trust', `${other}.pub`, '--check', '--allow-new-signer'], { label: 'upgrade --check --allow-new-signer' });
     expect(allowed.code, allowed.stderr).toBe(4);
     expect(allowed.stdout).toContain(`  signer: signed by key ${otherId}, a NEW SIGNER: the installed version was signed by key ${keyId}`);

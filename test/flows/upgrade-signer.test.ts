@@ -8,7 +8,7 @@ import { planActions, type Plan, type PlanArchive } from '../../src/engine/plan.
 import { upgradeAnswers } from '../../src/flows/upgrade/answers.js';
 import { prepareUpgrade } from '../../src/flows/upgrade/prepare.js';
 import { admitUpgrade, type AdmitOptions } from '../../src/flows/upgrade/refusals.js';
-import { signerChange } from '../../src/flows/upgrade/signer-change.js';
+import { gateSigner, signerChange } from '../../src/flows/upgrade/signer-change.js';
 import { upgradeSummaryText } from '../../src/flows/upgrade/summary-text.js';
 import { parseRecord, stackRecordOf } from '../../src/state/parse-record.js';
 import { loadStack } from '../steps/quadlet/fixtures.js';
@@ -29,8 +29,8 @@ const admit = (from: PlanArchive | undefined, to: PlanArchive | undefined, o: Ad
 };
 
 describe('admitUpgrade: the signer of the installed version against the new one', () => {
-  const NEW_KEY = `signer-changed: demo 1.0.0 was installed from a stack archive signed by key ${K1}; this archive of 1.1.0 is signed by key ${K2}, another key. → Nothing was changed. If the vendor moved to a new key, confirm key ${K2} with them by a channel other than this archive (keelson verify FILE --trust KEY prints a key's ID), then run the upgrade again with --allow-new-signer: the record then keeps the new key. Otherwise do not install this archive.`;
-  const DROPPED = `signer-dropped: demo 1.0.0 was installed from a stack archive signed by key ${K1}; a manifest file (demo 1.1.0) is signed by nobody. → Nothing was changed. Upgrade from the vendor's signed archive (--stack FILE.keelson --trust KEY), or pass --allow-unsigned if you mean to leave signed archives behind (the summary says so, and the record then keeps no signer).`;
+  const NEW_KEY = `signer-changed: demo 1.0.0 was installed from a stack archive signed by key ${K1}; this archive of 1.1.0 is signed by key ${K2}, another key. → Nothing was changed. If the vendor moved to a new key, confirm key ${K2} with them by a channel other than this archive (keelson verify FILE --trust KEY prints a key's ID), then run keelson upgrade again with --allow-new-signer: the record then keeps the new key. Otherwise do not install this archive.`;
+  const DROPPED = `signer-dropped: demo 1.0.0 was installed from a stack archive signed by key ${K1}; a manifest file (demo 1.1.0) is signed by nobody. → Nothing was changed. Use the vendor's signed archive (--stack FILE.keelson --trust KEY), or run keelson upgrade again with --allow-unsigned if you mean to leave signed archives behind (the record then keeps no signer).`;
 
   it.each<[string, PlanArchive | undefined, PlanArchive | undefined, AdmitOptions, string]>([
     ['the same key', signedBy(K1, '1.0.0'), signedBy(K1, '1.1.0'), {}, 'admitted'],
@@ -96,5 +96,27 @@ describe('the upgrade summary names the signer, and the record keeps the new one
   it('--json says what changed in words a script can test', () => {
     expect(upgradeJson(prepared(signedBy(K1, '1.0.0'), signedBy(K2, '1.1.0'))).signer).toMatchObject({ kind: 'new-key', from: { source: 'archive', signedBy: K1 }, to: { source: 'archive', signedBy: K2 } });
     expect(upgradeJson(prepared(undefined, undefined)).signer).toEqual({ kind: 'none', from: { source: 'manifest', signedBy: null }, to: { source: 'manifest', signedBy: null }, text: null });
+  });
+});
+
+describe('apply meets the same rule (a converging apply, or a new version applied instead of upgraded)', () => {
+  const installed = deployedHost(v100, INSTALLED, signedBy(K1, '1.0.0')).recordText;
+  const plan = (archive: PlanArchive | undefined) => ({ stack: { name: 'demo', version: '1.1.0', mode: 'rootless' as const }, ...(archive === undefined ? {} : { archive }) });
+  const gate = (archive: PlanArchive | undefined, o = {}) => gateSigner(installed, plan(archive), o)?.code ?? 'admitted';
+
+  it.each<[string, PlanArchive | undefined, object, string]>([
+    ['the same key', signedBy(K1, '1.1.0'), {}, 'admitted'],
+    ['another key', signedBy(K2, '1.1.0'), {}, 'signer-changed'],
+    ['another key with --allow-new-signer', signedBy(K2, '1.1.0'), { allowNewSigner: true }, 'admitted'],
+    ['a manifest file', undefined, {}, 'signer-dropped'],
+    ['a manifest file with --allow-unsigned', undefined, { allowUnsigned: true }, 'admitted'],
+  ])('%s', (_name, archive, o, want) => {
+    expect(gate(archive, o)).toBe(want);
+  });
+
+  it('names keelson apply in what to do; a stack the record does not name (a first install) is not gated', () => {
+    expect(gateSigner(installed, plan(signedBy(K2, '1.1.0')), {})?.remedy).toContain('then run keelson apply again with --allow-new-signer');
+    expect(gateSigner(null, plan(signedBy(K2, '1.1.0')), {})).toBeNull();
+    expect(gateSigner(installed, { ...plan(signedBy(K2, '1.1.0')), stack: { name: 'other', version: '1.0.0', mode: 'rootless' } }, {})).toBeNull();
   });
 });

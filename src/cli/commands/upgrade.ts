@@ -1,7 +1,6 @@
 // keelson upgrade: from the deployed version (the record) to the manifest's, in phases, with an automatic rollback
 // when anything after the first change fails. --check prints the summary and changes nothing.
 import type { Host } from '../../host/host.js';
-import { isArchivePath } from '../../manifest/archive/archive-layout.js';
 import { planActions, planBlockersByStep } from '../../engine/plan.js';
 import { visibleText } from '../../engine/visible-text.js';
 import { stepName } from '../../engine/plan.js';
@@ -14,7 +13,7 @@ import { checkSecretNames, loadSecretAnswers } from '../secrets-file.js';
 import { upgradeContext } from '../upgrade-context.js';
 import { confirm } from './apply.js';
 import { runUpgrade } from '../upgrade-run.js';
-import type { TrustFlags } from '../stack-archive.js';
+import { trustFor, type TrustFlags } from '../stack-archive.js';
 
 export interface UpgradeFlags extends HostFlags, TrustFlags {
   readonly stack: string;
@@ -25,8 +24,6 @@ export interface UpgradeFlags extends HostFlags, TrustFlags {
   readonly json?: boolean;
   readonly allowDowngrade?: boolean;
   readonly clearFailed?: boolean;
-  /** Accept a stack archive signed by another key than the installed version's (after checking the new key). */
-  readonly allowNewSigner?: boolean;
 }
 
 /** What --json prints: at least from.version, to.version, restarts[] and steps[] (the phases, as in a plan). */
@@ -54,11 +51,8 @@ const blockerText = (p: PreparedUpgrade): string =>
     .map(({ step, finding }) => `  BLOCKER (${stepName(step)}): ${finding.message}\n    → ${finding.remedy}`)
     .join('\n');
 
-/** --allow-unsigned also lets a manifest file follow a signed install (signer-change.ts); loadStack keeps it for archives. */
-const loadTrust = (flags: UpgradeFlags): TrustFlags => (isArchivePath(flags.stack) || flags.allowUnsigned !== true ? flags : { ...flags, allowUnsigned: false });
-
 const prepare = async (host: Host, flags: UpgradeFlags) => {
-  const { manifest, archive } = await loadStack(flags.stack, undefined, loadTrust(flags));
+  const { manifest, archive } = await loadStack(flags.stack, undefined, trustFor(flags.stack, flags));
   const provided = await readProvidedAnswers(manifest, flags.answers);
   const secrets = await loadSecretAnswers(flags.secrets, process.env);
   checkSecretNames(secrets, manifest);

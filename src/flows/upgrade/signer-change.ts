@@ -2,10 +2,11 @@
 // an upgrade changes anything. A serious installer treats a new signing key like a changed SSH host key: refused
 // until the operator says they checked it (--allow-new-signer), naming both key IDs; leaving signed archives for an
 // unsigned source needs --allow-unsigned (a stack archive needs it anyway; a manifest file after a signed install
-// needs it here); an unsigned install that now comes signed is a notice. Key IDs meet in keyIdText's one form. Pure.
-import type { PlanArchive } from '../../engine/plan.js';
+// needs it here); an unsigned install that now comes signed is a notice. apply meets the same rule (gateSigner). Key
+// IDs meet in keyIdText's one form. Pure.
+import type { Plan, PlanArchive } from '../../engine/plan.js';
 import { keyIdText } from '../../manifest/archive/minisign-key.js';
-import type { Manifest } from '../../manifest/schema.js';
+import { parseRecord, stackRecordOf } from '../../state/parse-record.js';
 import type { RecordArchive } from '../../state/record-schema.js';
 import type { Refusal } from './refusals.js';
 
@@ -70,22 +71,36 @@ export interface SignerAllowances {
   readonly allowUnsigned?: boolean;
 }
 
-/** A change the operator must accept by name before anything changes: code, message and what to do; null: none. */
-export const signerRefusal = (c: SignerChange, installed: { readonly stack: string; readonly version: string }, m: Manifest, o: SignerAllowances): Refusal | null => {
+interface Version {
+  readonly stack: string;
+  readonly version: string;
+}
+
+/**
+ * A change the operator must accept by name before anything changes: code, message and what to do; null: none.
+ * `command`: how they run it again ("keelson upgrade", "keelson apply").
+ */
+export const signerRefusal = (c: SignerChange, installed: Version, next: Version, o: SignerAllowances, command = 'keelson upgrade'): Refusal | null => {
   const was = `${installed.stack} ${installed.version} was installed from a stack archive signed by key ${c.from.signedBy ?? ''}`;
   if (c.kind === 'new-key' && o.allowNewSigner !== true) {
     return {
       code: 'signer-changed',
-      message: `${was}; this archive of ${m.version} is signed by key ${c.to.signedBy ?? ''}, another key.`,
-      remedy: `Nothing was changed. If the vendor moved to a new key, confirm key ${c.to.signedBy ?? ''} with them by a channel other than this archive (keelson verify FILE --trust KEY prints a key's ID), then run the upgrade again with --allow-new-signer: the record then keeps the new key. Otherwise do not install this archive.`,
+      message: `${was}; this archive of ${next.version} is signed by key ${c.to.signedBy ?? ''}, another key.`,
+      remedy: `Nothing was changed. If the vendor moved to a new key, confirm key ${c.to.signedBy ?? ''} with them by a channel other than this archive (keelson verify FILE --trust KEY prints a key's ID), then run ${command} again with --allow-new-signer: the record then keeps the new key. Otherwise do not install this archive.`,
     };
   }
   if (c.kind === 'now-unsigned' && c.to.source === 'manifest' && o.allowUnsigned !== true) {
     return {
       code: 'signer-dropped',
-      message: `${was}; a manifest file (${m.stack} ${m.version}) is signed by nobody.`,
-      remedy: `Nothing was changed. Upgrade from the vendor's signed archive (--stack FILE.keelson --trust KEY), or pass --allow-unsigned if you mean to leave signed archives behind (the summary says so, and the record then keeps no signer).`,
+      message: `${was}; a manifest file (${next.stack} ${next.version}) is signed by nobody.`,
+      remedy: `Nothing was changed. Use the vendor's signed archive (--stack FILE.keelson --trust KEY), or run ${command} again with --allow-unsigned if you mean to leave signed archives behind (the record then keeps no signer).`,
     };
   }
   return null;
+};
+
+/** apply's gate: a plan of a stack the record names meets the same rule as an upgrade (a converging apply too). */
+export const gateSigner = (recordText: string | null, plan: Pick<Plan, 'stack' | 'archive'>, o: SignerAllowances): Refusal | null => {
+  const entry = stackRecordOf(parseRecord(recordText), plan.stack.name);
+  return entry === null ? null : signerRefusal(signerChange(entry.archive, plan.archive), entry, { stack: plan.stack.name, version: plan.stack.version }, o, 'keelson apply');
 };
