@@ -71,7 +71,7 @@ describe('a signed stack archive of the demo, installed on a host without a regi
     expect(status.stdout).toMatch(/^ {6}web\.service {2}active\/running, [0-9]+ restarts?, container healthy$/m);
   }, SLOW);
 
-  it('the same stack signed by another key: upgrade and apply refused naming both key IDs; upgrade --check --allow-new-signer shows it; nothing changed', async () => {
+  it('the same stack signed by another key: upgrade and apply refused naming both key IDs; upgrade --check --allow-new-signer shows it and changes nothing; then accepted, the record keeps the new key', async () => {
     const other = join(dir, 'other');
     expect((await keelson(['keygen', '--out', other, '--unencrypted'], { target: false })).code).toBe(0);
     const otherId = readFileSync(`${other}.pub`, 'utf8').split('\n')[0]?.split(' ').pop() ?? '';
@@ -90,6 +90,15 @@ describe('a signed stack archive of the demo, installed on a host without a regi
     expect(allowed.code, allowed.stderr).toBe(4);
     expect(allowed.stdout).toContain(`  signer: signed by key ${otherId}, a NEW SIGNER: the installed version was signed by key ${keyId}`);
     expect(await sh(HOST_FILES)).toBe(before);
+
+    // Accepted for real: the record then names the new signer, and a later upgrade is held to it.
+    const upgraded = await keelson(['upgrade', '--stack', rekeyed, '--trust', `${other}.pub`, '--allow-new-signer', '--yes'], { label: 'upgrade --yes --allow-new-signer' });
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    const rec = JSON.parse(await sh('cat /var/lib/keelson/state.json')) as { stacks: Record<string, { archive?: { signedBy: string | null } }> };
+    expect(rec.stacks.demo?.archive?.signedBy).toBe(otherId);
+    const back = await keelson(['upgrade', '--stack', archive, '--trust', join(dir, 'vendor.pub'), '--check'], { label: 'upgrade --check, the first signer again' });
+    expect(back.code).toBe(3);
+    expect(back.stderr).toContain(`signed by key ${otherId}; this archive of 1.0.0 is signed by key ${keyId}, another key.`);
   }, SLOW);
 
   it('the same archive with one byte changed is refused (check: checksum) and nothing on the host changed', async () => {
