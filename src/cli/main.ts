@@ -80,6 +80,10 @@ const trustOptions = (cmd: Command): Command =>
     .option('--trust <pubkey>', 'the minisign public key a stack archive must be signed by (default: ~/.config/keelson/trusted.pub)')
     .option('--allow-unsigned', "do not check a stack archive's signature (its checksums still are); the plan and the journal say so");
 
+// A stack installed from a signed archive takes a new version signed by another key only when the operator says so.
+const newSignerOption = (cmd: Command): Command =>
+  cmd.option('--allow-new-signer', 'accept a stack archive signed by another key than the installed version (check the new key with its vendor first); a manifest file after a signed install needs --allow-unsigned');
+
 const passphraseOption = (cmd: Command): Command =>
   cmd.option('--passphrase-fd <n>', "read the secret key's passphrase from this file descriptor (e.g. --passphrase-fd 3 3<file); default: typed on the terminal");
 
@@ -103,7 +107,7 @@ export const buildProgram = (): Command => {
       .option('--luks-key-file <path>', 'where on the host the generated LUKS key is kept (default /etc/cryptsetup-keys.d/NAME.key)'),
   )).action(planCommand);
 
-  clearFailedOption(hostOptions(trustOptions(
+  newSignerOption(clearFailedOption(hostOptions(trustOptions(
     program
       .command('apply')
       .description('apply a fresh plan, or a saved one (refused if the host changed since)')
@@ -115,7 +119,7 @@ export const buildProgram = (): Command => {
       .option('--luks-key-file <path>', 'where on the host the generated LUKS key is kept')
       .option('--yes', 'apply without asking (headless)')
       .option('--json', 'print the result as JSON'),
-  ))).action(applyCommand);
+  )))).action(applyCommand);
 
   passphraseOption(
     program
@@ -142,7 +146,7 @@ export const buildProgram = (): Command => {
     .option('--json', 'JSON output')
     .action(verifyCommand);
 
-  clearFailedOption(hostOptions(trustOptions(
+  newSignerOption(clearFailedOption(hostOptions(trustOptions(
     program
       .command('upgrade')
       .description('upgrade a deployed stack to the manifest\'s version: summary, phases, automatic rollback (exit 0 done or up to date, 1 failed or rolled back, 3 refused or blocked, 4 --check: upgrade available)')
@@ -153,7 +157,7 @@ export const buildProgram = (): Command => {
       .option('--yes', 'upgrade without asking (headless)')
       .option('--json', 'print the summary (and the outcome) as JSON')
       .option('--allow-downgrade', 'allow a manifest (or a stack archive\'s signed version) older than the deployed version'),
-  ))).action(upgradeCommand);
+  )))).action(upgradeCommand);
 
   clearFailedOption(hostOptions(
     program
@@ -177,7 +181,7 @@ export const buildProgram = (): Command => {
   ).action(uninstallCommand);
 
   hostOptions(
-    program.command('status').description('what keelson deployed on the host, and how the last run ended').option('--json', 'JSON output'),
+    program.command('status').description('what keelson deployed on the host, each unit as it runs now, and how the last run ended (one round trip, read-only)').option('--json', 'JSON output'),
   ).action(statusCommand);
 
   hostOptions(

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openWorkstationStream, readWorkstationText, workstationFileSize } from '../host/workstation-files.js';
 import { readVerifiedEntry } from '../manifest/archive/archive-entry.js';
 import { ArchiveError } from '../manifest/archive/archive-error.js';
-import { DEFAULT_LIMITS, formatTrustedComment } from '../manifest/archive/archive-layout.js';
+import { DEFAULT_LIMITS, formatTrustedComment, isArchivePath } from '../manifest/archive/archive-layout.js';
 import { verifyArchive, type VerifiedArchive } from '../manifest/archive/archive-verify.js';
 import { KeyFileError, parsePublicKey, type PublicKey } from '../manifest/archive/minisign-key.js';
 import { formatManifestErrors, parseManifest } from '../manifest/load-manifest.js';
@@ -19,7 +19,15 @@ export interface TrustFlags {
   readonly trust?: string;
   /** Skip the signature check: the plan and the journal say so. Checksums are still checked. */
   readonly allowUnsigned?: boolean;
+  /** apply, upgrade: accept an archive signed by another key than the installed version's (after checking the new key). */
+  readonly allowNewSigner?: boolean;
 }
+
+/**
+ * The trust flags loadStack reads `stack` with. --allow-unsigned with a manifest file skips no signature (there is
+ * none): it accepts that file after a signed install (src/flows/upgrade/signer-change.ts), so loading leaves it out.
+ */
+export const trustFor = (stack: string, flags: TrustFlags): TrustFlags => (isArchivePath(stack) || flags.allowUnsigned !== true ? flags : { ...flags, allowUnsigned: false });
 
 /** The key configured once on this workstation, used when --trust is not given. */
 export const trustedKeyPath = (env: NodeJS.ProcessEnv = process.env): string =>

@@ -38,6 +38,8 @@ export const upgradeContext = async (
   options: {
     readonly allowDowngrade?: boolean;
     readonly clearFailed?: boolean;
+    readonly allowNewSigner?: boolean;
+    readonly allowUnsigned?: boolean;
     readonly secretNames: ReadonlySet<string>;
     readonly secretSeverity: 'blocker' | 'warning';
     /** The verified stack archive the manifest came from (--stack FILE.keelson). */

@@ -68,6 +68,37 @@ describe('a signed stack archive of the demo, installed on a host without a regi
     expect(rec.stacks.demo?.archive?.trustedComment).toMatch(/^keelson-archive\/1 stack:demo version:1\.0\.0 built:/);
     const status = await keelson(['status'], { label: 'status' });
     expect(status.stdout).toContain(`installed from a stack archive signed by key ${keyId} (keelson-archive/1 stack:demo version:1.0.0 built:`);
+    expect(status.stdout).toMatch(/^ {6}web\.service {2}active\/running, [0-9]+ restarts?, container healthy$/m);
+  }, SLOW);
+
+  it('the same stack signed by another key: upgrade and apply refused naming both key IDs; upgrade --check --allow-new-signer shows it and changes nothing; then accepted, the record keeps the new key', async () => {
+    const other = join(dir, 'other');
+    expect((await keelson(['keygen', '--out', other, '--unencrypted'], { target: false })).code).toBe(0);
+    const otherId = readFileSync(`${other}.pub`, 'utf8').split('\n')[0]?.split(' ').pop() ?? '';
+    const rekeyed = join(dir, 'demo-other.keelson');
+    const pack = await keelson(['pack', join(dir, 'stack'), '--key', `${other}.key`, '--out', rekeyed], { target: false });
+    expect(pack.code, pack.stderr).toBe(0);
+    const before = await sh(HOST_FILES);
+    const refused = await keelson(['upgrade', '--stack', rekeyed, '--trust', `${other}.pub`, '--check', '--json'], { label: 'upgrade --check, another signer' });
+    expect(refused.code, refused.stderr).toBe(3);
+    expect((JSON.parse(refused.stdout) as { refusal: { code: string } }).refusal.code).toBe('signer-changed');
+    expect(refused.stderr).toContain(`signed by key ${keyId}; this archive of 1.0.0 is signed by key ${otherId}, another key.`);
+    const applied = await keelson(['apply', '--stack', rekeyed, '--trust', `${other}.pub`, '--yes'], { label: 'apply --yes, another signer' });
+    expect(applied.code, applied.stderr).toBe(3);
+    expect(applied.stderr).toContain(`keelson: apply refused: demo 1.0.0 was installed from a stack archive signed by key ${keyId}; this archive of 1.0.0 is signed by key ${otherId}`);
+    const allowed = await keelson(['upgrade', '--stack', rekeyed, '--trust', `${other}.pub`, '--check', '--allow-new-signer'], { label: 'upgrade --check --allow-new-signer' });
+    expect(allowed.code, allowed.stderr).toBe(4);
+    expect(allowed.stdout).toContain(`  signer: signed by key ${otherId}, a NEW SIGNER: the installed version was signed by key ${keyId}`);
+    expect(await sh(HOST_FILES)).toBe(before);
+
+    // Accepted for real: the record then names the new signer, and a later upgrade is held to it.
+    const upgraded = await keelson(['upgrade', '--stack', rekeyed, '--trust', `${other}.pub`, '--allow-new-signer', '--yes'], { label: 'upgrade --yes --allow-new-signer' });
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    const rec = JSON.parse(await sh('cat /var/lib/keelson/state.json')) as { stacks: Record<string, { archive?: { signedBy: string | null } }> };
+    expect(rec.stacks.demo?.archive?.signedBy).toBe(otherId);
+    const back = await keelson(['upgrade', '--stack', archive, '--trust', join(dir, 'vendor.pub'), '--check'], { label: 'upgrade --check, the first signer again' });
+    expect(back.code).toBe(3);
+    expect(back.stderr).toContain(`signed by key ${otherId}; this archive of 1.0.0 is signed by key ${keyId}, another key.`);
   }, SLOW);
 
   it('the same archive with one byte changed is refused (check: checksum) and nothing on the host changed', async () => {

@@ -53,6 +53,15 @@ describe('keelson doctor on the demo as keelson installed it', () => {
       ]),
     );
     expect(byId(report, 'unit:demo:web.service')?.summary).toMatch(/active\/running, container healthy/);
+
+    // status reads the same units in its own single round trip, each as doctor judges it.
+    const st = await keelsonCli(theVm(), ['status', '--json'], { timer, label: 'status healthy' });
+    expect(st.code, st.stderr).toBe(0);
+    const live = JSON.parse(st.stdout) as { roundTrips: number; units: { stack: string; manager: string; units: { unit: string; activeState: string; status: string }[] }[] };
+    expect(live.roundTrips).toBe(1);
+    expect(live.units.map((l) => [l.stack, l.manager, l.units.map((u) => `${u.unit} ${u.activeState} ${u.status}`).sort()])).toEqual([
+      ['demo', `user:${OWNER}`, ['api.service active ok', 'demo.target active ok', 'page.service active ok', 'web.service active ok']],
+    ]);
   }, SLOW);
 
   it('broken seven ways: each named with its remedy, exit 3, and nothing on the host changed by doctor', async () => {
@@ -106,6 +115,15 @@ describe('keelson doctor on the demo as keelson installed it', () => {
     expect(text.stdout).toMatch(/^FAIL unit:demo:web\.service {2}web\.service is inactive\/dead$/m);
     expect(text.stdout).toContain(`     → ${USER_SYSTEMCTL} start web.service`);
     expect(text.stdout).not.toMatch(/storage:/);
+
+    // status, paged at night: the failing units at the top with what to run next (web, and demo.target with it), then
+    // the restarted one as a warning.
+    const st = await keelsonCli(theVm(), ['status'], { timer, label: 'status broken' });
+    expect(st.code, st.stderr).toBe(0);
+    const top = st.stdout.split('\n').slice(1, 4).join('\n');
+    expect(top).toMatch(/^ {2}demo: UNIT FAILING — web\.service is inactive\/dead; next: keelson doctor( --host \S+)?, then keelson logs web\.service/m);
+    expect(top).toMatch(/^ {2}demo: unit warning — api\.service is active\/running after 1 automatic restart; next: keelson logs api\.service/m);
+    expect(st.stdout).toMatch(/^ {6}web\.service {2}inactive\/dead, [0-9]+ restarts? {2}← FAILING$/m);
 
     expect(await sh(FINGERPRINT)).toBe(before);
 

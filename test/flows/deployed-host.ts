@@ -1,7 +1,7 @@
 // A host where keelson deployed a version of the demo, as the Quadlet step sees it (files, images, secrets, units
 // running, the record its apply wrote), and the plan of another version on it. Rendered by the code under test: for
 // the cases about what changes between versions; the recorded host tests say what an unchanged host looks like.
-import type { Plan } from '../../src/engine/plan.js';
+import type { Plan, PlanArchive } from '../../src/engine/plan.js';
 import { planVerdict } from '../../src/engine/plan.js';
 import type { Answers, StepContext } from '../../src/engine/step.js';
 import type { Manifest } from '../../src/manifest/schema.js';
@@ -19,7 +19,7 @@ import { resolved } from '../steps/quadlet/fixtures.js';
 const HOME = '/home/keelson-demo';
 const DIRS = [`${HOME}/.config`, `${HOME}/.config/containers`, `${HOME}/.config/containers/systemd`, `${HOME}/.config/systemd`, `${HOME}/.config/systemd/user`];
 
-const ctx = (manifest: Manifest, answers: Answers): StepContext => ({ manifest, answers, resolved });
+const ctx = (manifest: Manifest, answers: Answers, archive?: PlanArchive): StepContext => ({ manifest, answers, resolved, ...(archive === undefined ? {} : { archive }) });
 
 const withoutRecord = (m: Manifest, answers: Answers): QuadletFacts => ({
   units: {
@@ -45,10 +45,10 @@ export interface DeployedHost {
   readonly previous: StackRecord;
 }
 
-/** The host after `m` was installed with `answers`: the record as the install's state.write left it. */
-export const deployedHost = (m: Manifest, answers: Answers): DeployedHost => {
+/** The host after `m` was installed with `answers` (from `archive`, if given): the record as the install's state.write left it. */
+export const deployedHost = (m: Manifest, answers: Answers, archive?: PlanArchive): DeployedHost => {
   const facts = withoutRecord(m, answers);
-  const write = planQuadlet(facts, ctx(m, answers)).find((a) => a.kind === 'state.write');
+  const write = planQuadlet(facts, ctx(m, answers, archive)).find((a) => a.kind === 'state.write');
   if (write?.kind !== 'state.write' || write.run === undefined) throw new Error('no state.write planned');
   const recordText = withRun(parseRecord(write.content), write.run, 'r-install', '2026-01-01T00:00:00.000Z') ?? '';
   const previous = stackRecordOf(parseRecord(recordText), m.stack);
@@ -56,9 +56,10 @@ export const deployedHost = (m: Manifest, answers: Answers): DeployedHost => {
   return { facts: { ...facts, state: { kind: 'present', content: recordText } }, recordText, previous };
 };
 
-/** The Quadlet step's plan of `next` on that host, as planHost would wrap it (one step). */
-export const planOn = (host: DeployedHost, next: Manifest, answers: Answers): Plan => {
-  const steps = [{ id: 'quadlet', title: 'Quadlet units', findings: checkQuadlet(host.facts, ctx(next, answers)), actions: planQuadlet(host.facts, ctx(next, answers)) }];
+/** The Quadlet step's plan of `next` (from `archive`, if given) on that host, as planHost would wrap it (one step). */
+export const planOn = (host: DeployedHost, next: Manifest, answers: Answers, archive?: PlanArchive): Plan => {
+  const c = ctx(next, answers, archive);
+  const steps = [{ id: 'quadlet', title: 'Quadlet units', findings: checkQuadlet(host.facts, c), actions: planQuadlet(host.facts, c) }];
   return {
     format: 'keelson-plan/2',
     ...planVerdict(steps),
@@ -72,5 +73,6 @@ export const planOn = (host: DeployedHost, next: Manifest, answers: Answers): Pl
     roundTrips: 1,
     validationRoundTrips: 0,
     steps,
+    ...(archive === undefined ? {} : { archive }),
   };
 };

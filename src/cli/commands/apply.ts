@@ -16,7 +16,7 @@ import { loadAnswers, loadStack, type SetupFlags } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { openHost, type HostFlags } from '../open-host.js';
 import { checkSecretNames, loadSecretAnswers } from '../secrets-file.js';
-import type { ArchiveStack, TrustFlags } from '../stack-archive.js';
+import { trustFor, type ArchiveStack, type TrustFlags } from '../stack-archive.js';
 import { failedGate, refused } from '../failed-gate.js';
 
 export interface ApplyFlags extends HostFlags, SetupFlags, TrustFlags {
@@ -104,7 +104,7 @@ const freshOrSaved = async (host: Host, planFile: string | undefined, flags: App
     return { plan: saved, ...(archive !== undefined ? { archive } : {}) };
   }
   if (flags.stack === undefined) throw new UsageError('apply needs a plan file or --stack');
-  const { manifest, archive } = await loadStack(flags.stack, undefined, flags);
+  const { manifest, archive } = await loadStack(flags.stack, undefined, trustFor(flags.stack, flags));
   const answers = await loadAnswers(manifest, flags.answers, flags);
   const plan = (await planHost(host, allSteps, manifest, answers, undefined, archive?.archive)).plan;
   return archive === undefined ? { plan } : { plan, archive };
@@ -153,7 +153,8 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
     const { plan: fresh, archive } = await freshOrSaved(host, planFile, flags);
     checkSecretNames(secretAnswers, manifestSchema.parse(fresh.inputs.manifest));
     // A stack marked failed starts nothing until the operator clears the mark; refused before anything is shown to confirm.
-    const gate = await failedGate(host, fresh, 'keelson apply', flags.clearFailed === true);
+    const signer = { allowNewSigner: flags.allowNewSigner === true, allowUnsigned: flags.allowUnsigned === true };
+    const gate = await failedGate(host, fresh, 'keelson apply', flags.clearFailed === true, signer);
     if (!gate.ok) {
       refused('apply', gate.refusal, flags.json === true);
       return;

@@ -13,7 +13,7 @@ import { checkSecretNames, loadSecretAnswers } from '../secrets-file.js';
 import { upgradeContext } from '../upgrade-context.js';
 import { confirm } from './apply.js';
 import { runUpgrade } from '../upgrade-run.js';
-import type { TrustFlags } from '../stack-archive.js';
+import { trustFor, type TrustFlags } from '../stack-archive.js';
 
 export interface UpgradeFlags extends HostFlags, TrustFlags {
   readonly stack: string;
@@ -35,6 +35,7 @@ export const upgradeJson = (p: PreparedUpgrade) => ({
   stack: p.summary.stack,
   from: p.summary.from,
   to: p.summary.to,
+  signer: p.summary.signer,
   restarts: p.summary.restarts,
   stops: p.summary.stops,
   containers: p.summary.containers,
@@ -51,13 +52,15 @@ const blockerText = (p: PreparedUpgrade): string =>
     .join('\n');
 
 const prepare = async (host: Host, flags: UpgradeFlags) => {
-  const { manifest, archive } = await loadStack(flags.stack, undefined, flags);
+  const { manifest, archive } = await loadStack(flags.stack, undefined, trustFor(flags.stack, flags));
   const provided = await readProvidedAnswers(manifest, flags.answers);
   const secrets = await loadSecretAnswers(flags.secrets, process.env);
   checkSecretNames(secrets, manifest);
   const ctx = await upgradeContext(host, manifest, provided, {
     ...(flags.allowDowngrade === true ? { allowDowngrade: true } : {}),
     ...(flags.clearFailed === true ? { clearFailed: true } : {}),
+    ...(flags.allowNewSigner === true ? { allowNewSigner: true } : {}),
+    ...(flags.allowUnsigned === true ? { allowUnsigned: true } : {}),
     secretNames: new Set(Object.keys(secrets.values)),
     secretSeverity: flags.check === true ? 'warning' : 'blocker',
     ...(archive === undefined ? {} : { archive: archive.archive }),

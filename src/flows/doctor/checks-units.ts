@@ -5,7 +5,8 @@ import { journalLine, systemctlLine } from './remedies.js';
 import { stackUnits, unitSource } from './record-view.js';
 import { unitValues, type ContainerSeen, type StackFacts } from './stack-facts.js';
 
-const health = (c: ContainerSeen | undefined): string | null => /\((healthy|unhealthy|starting)\)/.exec(c?.status ?? '')?.[1] ?? null;
+/** The container's health as Podman shows it in its status ("Up 3 minutes (healthy)"); null: no health check. */
+export const containerHealth = (c: ContainerSeen | undefined): string | null => /\((healthy|unhealthy|starting)\)/.exec(c?.status ?? '')?.[1] ?? null;
 
 /** The container a unit runs: ContainerName= of its .container file (keelson always writes one). */
 export const containerOf = (f: StackFacts, unit: string): ContainerSeen | undefined => {
@@ -23,7 +24,7 @@ const unitCheck = (f: StackFacts, unit: string): Check => {
   const state = `${p('ActiveState')}/${p('SubState')}`;
   const restarts = Number(p('NRestarts') || '0');
   const container = containerOf(f, unit);
-  const h = health(container);
+  const h = containerHealth(container);
   const evidence = [
     `ActiveState=${p('ActiveState')} SubState=${p('SubState')} Result=${p('Result')} NRestarts=${restarts}`,
     `main process: ${p('ExecMainCode') || '-'} status ${p('ExecMainStatus') || '-'}`,

@@ -1,7 +1,8 @@
 // Whether an upgrade may even be planned: the stack must be in a readable record and not marked failed (unless the
 // operator clears the mark), and the new manifest may change its version (forward, unless the operator allows a
-// downgrade) but not what keelson cannot move in place: the stack's name, its mode, its owner, its data mount. Pure;
-// each refusal says what to do.
+// downgrade) but not what keelson cannot move in place: the stack's name, its mode, its owner, its data mount; nor
+// another signer than the installed version's (signer-change.ts) without the operator's say. Pure; each refusal says
+// what to do.
 import semver from 'semver';
 import type { Manifest } from '../../manifest/schema.js';
 import { parseTrustedComment } from '../../manifest/archive/archive-layout.js';
@@ -10,6 +11,7 @@ import { signerText } from '../../engine/signer-text.js';
 import type { RecordFile } from '../../state/parse-record.js';
 import type { StackRecord } from '../../state/record-schema.js';
 import { failedRefusal } from '../failed-mark.js';
+import { signerChange, signerRefusal, type SignerAllowances } from './signer-change.js';
 
 export interface Refusal {
   readonly code: string;
@@ -39,7 +41,7 @@ const identityRefusal = (p: StackRecord, m: Manifest): Admission | null => {
   return null;
 };
 
-export interface AdmitOptions {
+export interface AdmitOptions extends SignerAllowances {
   readonly allowDowngrade?: boolean;
   /** The operator read why the stack is marked failed and clears the mark with this run. */
   readonly clearFailed?: boolean;
@@ -69,6 +71,9 @@ export const admitUpgrade = (file: RecordFile, m: Manifest, options: AdmitOption
   if (failed !== null) return { ok: false, refusal: failed };
   const identity = identityRefusal(previous, m);
   if (identity !== null) return identity;
+  // Before the version: an archive's signed version means nothing until its signer is the one trusted here.
+  const signer = signerRefusal(signerChange(previous.archive, options.archive), previous, m, options);
+  if (signer !== null) return { ok: false, refusal: signer };
   const downgrade = options.allowDowngrade === true ? null : downgradeRefusal(previous, m, options.archive);
   return downgrade ?? { ok: true, previous };
 };

@@ -8,6 +8,7 @@ export const upgradeSummaryText = (s: UpgradeSummary, answers: UpgradeAnswers): 
   if (s.upToDate) return `${s.stack} ${s.to.version} is deployed and up to date: nothing to do.\n`;
   const out = [
     `Upgrade ${s.stack} ${s.from.version} → ${s.to.version}`,
+    ...(s.signer.text === null ? [] : [`  signer: ${s.signer.text}`]),
     `  answers: kept ${list(answers.kept)}; new ${list(answers.asked)}; dropped ${list(answers.dropped)}`,
     `  containers: added ${list(s.containers.added)}; removed ${list(s.containers.removed)}; changed ${list(s.containers.changed)}`,
     `  images to fetch first (the running version keeps running): ${list(s.images)}`,

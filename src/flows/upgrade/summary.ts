@@ -1,6 +1,7 @@
-// What an upgrade will do, for the operator to read before anything changes: from → to, each changed file as a
-// unified diff, the containers added / removed / changed, the images to fetch, the exact units that restart, what
-// is backed up. From the record (what is deployed) and the plan of the new version on this host. Pure.
+// What an upgrade will do, for the operator to read before anything changes: from → to, who signed it against who
+// signed the installed version, each changed file as a unified diff, the containers added / removed / changed, the
+// images to fetch, the exact units that restart, what is backed up. From the record (what is deployed) and the plan of
+// the new version on this host. Pure.
 import type { Action } from '../../engine/action.js';
 import { planActions, type Plan } from '../../engine/plan.js';
 import { fileDiff } from '../../engine/render-plan.js';
@@ -9,6 +10,7 @@ import { RECORD_PATH, type StackRecord } from '../../state/record-schema.js';
 import { bodyChanged } from '../../../steps/quadlet/desired.js';
 import { serviceUnit } from '../../../steps/quadlet/unit-names.js';
 import { restartSet } from './restart-set.js';
+import { signerChange, type SignerChange } from './signer-change.js';
 
 export interface FileChange {
   readonly path: string;
@@ -20,6 +22,8 @@ export interface UpgradeSummary {
   readonly stack: string;
   readonly from: { readonly version: string };
   readonly to: { readonly version: string };
+  /** Who signed the installed version and who signed this one (the plan's stack archive), and what that change is. */
+  readonly signer: SignerChange;
   readonly files: readonly FileChange[];
   readonly containers: { readonly added: readonly string[]; readonly removed: readonly string[]; readonly changed: readonly string[] };
   readonly images: readonly string[];
@@ -72,6 +76,7 @@ export const upgradeSummary = (previous: StackRecord, m: Manifest, plan: Plan, e
     stack: m.stack,
     from: { version: previous.version },
     to: { version: m.version },
+    signer: signerChange(previous.archive, plan.archive),
     files,
     containers: { added: [...now].filter((c) => !before.has(c)).sort(), removed, changed: [...changed].sort() },
     images: imagesOf(actions),

@@ -36,10 +36,14 @@ export interface SecretKey extends PublicKey {
 }
 
 /**
- * As minisign prints it: the 8 key-id bytes read as a little-endian number, in upper-case hex without leading zeros
- * (printf's %" PRIX64), so the ID an operator reads from keelson is the one minisign shows for the same key.
+ * A key ID as keelson prints and compares it, as minisign prints it: upper-case hex without leading zeros (printf's
+ * %" PRIX64), so the ID an operator reads from keelson is the one minisign shows for the same key. Also how a record's
+ * kept ID meets a key verified now (a record written before the no-leading-zeros rule kept 16 digits: the same key).
  */
-export const keyIdHex = (keyId: Buffer): string => Buffer.from(keyId).reverse().toString('hex').toUpperCase().replace(/^0+(?=.)/, '');
+export const keyIdText = (hex: string): string => hex.toUpperCase().replace(/^0+(?=.)/, '');
+
+/** The 8 key-id bytes read as a little-endian number, as keyIdText prints it. */
+export const keyIdHex = (keyId: Buffer): string => keyIdText(Buffer.from(keyId).reverse().toString('hex'));
 
 const b64url = (b: Buffer): string => b.toString('base64url');
 const publicKeyObject = (raw: Buffer): KeyObject => createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(raw) }, format: 'jwk' });

@@ -7,6 +7,8 @@ import { selectChecks, type Check } from '../../../src/flows/doctor/check.js';
 import { parseDoctorFacts } from '../../../src/flows/doctor/doctor-facts.js';
 import { allChecks } from '../../../src/flows/doctor/run-doctor.js';
 import { spaceCheck } from '../../../src/flows/doctor/checks-storage.js';
+import { liveStacks } from '../../../src/flows/doctor/live-units.js';
+import { stackProbeFact } from '../../../src/flows/doctor/stack-probe.js';
 import { parseUnitDirs } from '../../../steps/quadlet/facts.js';
 import { recordedHost } from '../../support/recorded-host.js';
 
@@ -152,5 +154,30 @@ describe('choosing checks and judging space', () => {
     expect(spaceCheck('x', 'a', space(40), null).status).toBe('fail');
     expect(spaceCheck('x', 'a', space(300), null, { bytes: 400, why: 'auditd' }).status).toBe('fail');
     expect(spaceCheck('x', 'a', space(500), { total: 100, free: 3 }).status).toBe('fail');
+  });
+});
+
+describe('the units status shows, from the same sections and the same verdicts', () => {
+  const live = (sections: Record<string, ProbeOutput>) => liveStacks(demoOnly.stdout, stackProbeFact.parse(out(frame(sections))));
+
+  it('healthy: every unit with its state, restarts and health, all ok, in the owner\'s user manager', () => {
+    const [demo, ...others] = live(healthy());
+    expect([demo?.stack, demo?.manager, demo?.error, others]).toEqual(['demo', 'user:keelson-demo', null, []]);
+    const byUnit = new Map(demo?.units.map((u) => [u.unit, u]));
+    expect([...byUnit.keys()].sort()).toEqual(['api.service', 'demo.target', 'page.service', 'web.service']);
+    expect(byUnit.get('web.service')).toEqual({ unit: 'web.service', activeState: 'active', subState: 'running', nRestarts: 0, health: 'healthy', status: 'ok', summary: 'web.service is active/running, container healthy' });
+    expect(byUnit.get('demo.target')).toEqual({ unit: 'demo.target', activeState: 'active', subState: 'active', nRestarts: 0, health: null, status: 'ok', summary: 'demo.target is active/active' });
+  });
+
+  it('a failed unit and one that restarted: the doctor\'s verdicts; an owner gone: why the units were not read', () => {
+    const s = healthy();
+    s['units:user:keelson-demo'] = out([unit('api.service', 'active', 'running', 'NRestarts=2\n'), unit('web.service', 'failed', 'failed'), unit('page.service', 'active', 'exited'), unit('demo.target', 'active', 'active')].join('\n'));
+    const units = live(s)[0]?.units ?? [];
+    expect(units.filter((u) => u.status !== 'ok').map((u) => [u.unit, u.activeState, u.subState, u.nRestarts, u.status, u.summary])).toEqual([
+      ['api.service', 'active', 'running', 2, 'warn', 'api.service is active/running after 2 automatic restarts'],
+      ['web.service', 'failed', 'failed', 0, 'fail', 'web.service is failed/failed'],
+    ]);
+    expect(live({ 'no-user:keelson-demo': out('') })[0]).toMatchObject({ manager: 'user:keelson-demo', error: 'the owner keelson-demo does not exist' });
+    expect(liveStacks(null, new Map())).toEqual([]);
   });
 });
