@@ -21,8 +21,8 @@ export const checkOptions = (checks: readonly Check[]): SelectOption<string>[] =
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** Above the list: the counts, what was looked at, and that nothing changed. */
-export const reportHeadLines = (r: DoctorReport, width: number): Line[] => {
+/** Above the list: the counts, what was looked at, that nothing changed, and how to hand it on (a support bundle). */
+export const reportHeadLines = (r: DoctorReport, bundleCommand: string, width: number): Line[] => {
   const { ok, warn, fail } = r.counts;
   const tone: Tone = fail > 0 ? 'bad' : warn > 0 ? 'warn' : 'ok';
   const mark = fail > 0 ? '✗ ' : warn > 0 ? '! ' : '✓ ';
@@ -36,6 +36,7 @@ export const reportHeadLines = (r: DoctorReport, width: number): Line[] => {
       seg('  '),
       '  ',
     ),
+    ...wrapped(`For someone else to look at: ${bundleCommand} (a redacted bundle, written on this workstation).`, width, { tone: 'muted' }, seg('  '), '  '),
     blank,
   ];
 };

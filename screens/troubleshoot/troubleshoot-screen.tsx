@@ -97,7 +97,7 @@ export const TroubleshootScreen = ({ active, context, hostLabel, onBack, onHelp,
       body = <Spinner label={`Running keelson doctor on ${hostLabel} (read-only, one round trip)…`} startedAt={mode.startedAt} now={controller.now} />;
       break;
     case 'list':
-      body = <ChoiceView head={reportHeadLines(mode.report, width)} options={options} focused={select.focused} width={width} height={bodyRows} />;
+      body = <ChoiceView head={reportHeadLines(mode.report, controller.commandFor(['support-bundle']), width)} options={options} focused={select.focused} width={width} height={bodyRows} />;
       break;
     case 'detail':
     case 'error':

@@ -65,6 +65,7 @@ describe('a host with a deployed stack', () => {
     let list = await press(r, KEY.enter, '2 failing, 1 warning, 4 ok');
     expect(list).toContain('keelson  Troubleshoot');
     expect(flat(list)).toContain('and changed nothing on it.');
+    expect(flat(list)).toContain('For someone else to look at: keelson support-bundle (a redacted bundle, written on this workstation).');
     expect(focusedLine(list)).toBe(' › ✗ FAIL  record');
     const at = (s: string) => list.indexOf(s);
     expect(at('✗ FAIL  unit:demo:web.service')).toBeGreaterThan(at('✗ FAIL  record'));
