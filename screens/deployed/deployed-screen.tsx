@@ -33,8 +33,8 @@ export const DEPLOYED_OPTIONS: readonly SelectOption<DeployedChoice>[] = [
 export const recordLines = (record: DeployedScreenProps['record'], width: number): Line[] => {
   if (record.kind === 'unreadable') {
     return [
-      ...wrapped("keelson's deployment record on this host cannot be read:", width, { bold: true }, seg('! ', { tone: 'warn', bold: true }), '  '),
-      ...wrapped(record.why, width, { tone: 'bad' }, seg('  '), '  '),
+      ...wrapped("keelson's deployment record on this host cannot be read:", width, { bold: true }, seg('! ', { tone: 'warn', bold: true })),
+      ...wrapped(record.why, width, { tone: 'bad' }, seg('  ')),
       blank,
       ...wrapped('Troubleshoot shows what else doctor finds; an install writes the record again.', width, { tone: 'muted' }),
       blank,
@@ -43,10 +43,10 @@ export const recordLines = (record: DeployedScreenProps['record'], width: number
   return [
     ...wrapped(`keelson deployed ${record.stacks.length === 1 ? 'this stack' : 'these stacks'} on the host:`, width, { bold: true }),
     ...record.stacks.flatMap((s) => [
-      ...wrapped(`${s.name} ${s.version} (${s.mode})`, width, {}, seg('  '), '    '),
+      ...wrapped(`${s.name} ${s.version} (${s.mode})`, width, {}, seg('  ')),
       ...(s.failed === null
         ? []
-        : wrapped(`marked FAILED since ${s.failed.at}: ${s.failed.reason}. keelson apply and upgrade refuse it until the mark is cleared (--clear-failed, after reading why).`, width, { tone: 'bad' }, seg('    ✗ ', { tone: 'bad', bold: true }), '      ')),
+        : wrapped(`marked FAILED since ${s.failed.at}: ${s.failed.reason}. keelson apply and upgrade refuse it until the mark is cleared (--clear-failed, after reading why).`, width, { tone: 'bad' }, seg('    ✗ ', { tone: 'bad', bold: true }))),
     ]),
     blank,
     ...wrapped('What do you want to do?', width, { bold: true }),
@@ -58,8 +58,8 @@ const stackNames = (record: DeployedScreenProps['record']): string[] => (record.
 
 /** The headless commands for what the wizard does not do yet, ready to paste. */
 export const commandLines = (choice: 'upgrade' | 'uninstall', record: DeployedScreenProps['record'], commandFor: (args: readonly string[]) => string, width: number): Line[] => {
-  const cmd = (args: readonly string[]) => wrapped(commandFor(args), width, { tone: 'accent' }, seg('    '), '      ');
-  const note = (text: string) => wrapped(text, width, { tone: 'muted' }, seg('  '), '  ');
+  const cmd = (args: readonly string[]) => wrapped(commandFor(args), width, { tone: 'accent' }, seg('    '), '  ');
+  const note = (text: string) => wrapped(text, width, { tone: 'muted' }, seg('  '));
   if (choice === 'upgrade') {
     return [
       ...wrapped('The wizard does not upgrade yet. Run the upgrade from a shell:', width, { bold: true }),

@@ -28,15 +28,14 @@ export const reportHeadLines = (r: DoctorReport, bundleCommand: string, width: n
   const mark = fail > 0 ? '✗ ' : warn > 0 ? '! ' : '✓ ';
   const stacks = r.stacks.length === 0 ? 'no stack deployed' : `stack${r.stacks.length === 1 ? '' : 's'} ${r.stacks.join(', ')}`;
   return [
-    ...wrapped(`${fail} failing, ${plural(warn, 'warning')}, ${ok} ok — ${stacks}`, width, { bold: true }, seg(mark, { tone, bold: true }), '  '),
+    ...wrapped(`${fail} failing, ${plural(warn, 'warning')}, ${ok} ok — ${stacks}`, width, { bold: true }, seg(mark, { tone, bold: true })),
     ...wrapped(
       `keelson doctor read ${r.host} in ${plural(r.roundTrips, 'round trip')} (${(r.elapsedMs / 1000).toFixed(1)} s) and changed nothing on it. Enter on a check shows what it saw and what to do.`,
       width,
       { tone: 'muted' },
       seg('  '),
-      '  ',
     ),
-    ...wrapped(`For someone else to look at: ${bundleCommand} (a redacted bundle, written on this workstation).`, width, { tone: 'muted' }, seg('  '), '  '),
+    ...wrapped(`For someone else to look at: ${bundleCommand} (a redacted bundle, written on this workstation).`, width, { tone: 'muted' }, seg('  ')),
     blank,
   ];
 };
@@ -44,10 +43,10 @@ export const reportHeadLines = (r: DoctorReport, bundleCommand: string, width: n
 /** One check in full: its status and summary, the evidence doctor saw, and the remedy to copy (never run by keelson). */
 export const checkDetailLines = (c: Check, width: number): Line[] => {
   const s = STATUS_MARK[c.status];
-  const block = (rows: readonly string[], tone: Tone | undefined) => rows.flatMap((r) => wrapped(r, width, tone === undefined ? {} : { tone }, seg('    '), '      '));
+  const block = (rows: readonly string[], tone: Tone | undefined) => rows.flatMap((r) => wrapped(r, width, tone === undefined ? {} : { tone }, seg('    '), '  '));
   return [
-    ...wrapped(`${s.word} ${c.id}`, width, { bold: true, tone: s.tone }, seg(`${s.mark} `, { tone: s.tone, bold: true }), '  '),
-    ...wrapped(c.summary, width, {}, seg('  '), '  '),
+    ...wrapped(`${s.word} ${c.id}`, width, { bold: true, tone: s.tone }, seg(`${s.mark} `, { tone: s.tone, bold: true })),
+    ...wrapped(c.summary, width, {}, seg('  ')),
     blank,
     ...(c.evidence.length === 0 ? wrapped('Doctor kept no evidence beyond the line above.', width, { tone: 'muted' }) : [...wrapped('What doctor saw on the host:', width, { bold: true }), ...block(c.evidence, undefined)]),
     blank,

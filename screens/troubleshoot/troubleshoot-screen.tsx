@@ -84,8 +84,8 @@ export const TroubleshootScreen = ({ active, context, hostLabel, onBack, onHelp,
       ? checkDetailLines(focusedCheck, width)
       : mode.kind === 'error'
         ? [
-            ...wrapped(`Doctor could not run: ${mode.error.message}`, width, { tone: 'bad' }, seg('✗ ', { tone: 'bad' }), '  '),
-            ...(mode.error.remedy === undefined ? [] : wrapped(mode.error.remedy, width, { tone: 'accent' }, seg('→ ', { tone: 'accent' }), '  ')),
+            ...wrapped(`Doctor could not run: ${mode.error.message}`, width, { tone: 'bad' }, seg('✗ ', { tone: 'bad' })),
+            ...(mode.error.remedy === undefined ? [] : wrapped(mode.error.remedy, width, { tone: 'accent' }, seg('→ ', { tone: 'accent' }))),
             ...wrapped('Doctor only reads: nothing was changed, so nothing needs undoing.', width, { tone: 'muted' }),
           ]
         : [];
