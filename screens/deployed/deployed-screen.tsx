@@ -78,7 +78,7 @@ export const commandLines = (choice: 'upgrade' | 'uninstall', record: DeployedSc
   return [
     ...wrapped('The wizard does not uninstall yet. Run it from a shell:', width, { bold: true }),
     blank,
-    ...note('It prints what goes and what stays (volumes, data, secrets, users), and changes nothing without --yes:'),
+    ...note('It prints what goes and what stays (volumes, data, secrets, users), and asks you to type yes before it changes anything:'),
     ...stacks.flatMap((s) => cmd(['uninstall', ...s])),
     blank,
     ...note('The data is kept; --purge also deletes volumes, secrets, images and the accounts keelson created.'),

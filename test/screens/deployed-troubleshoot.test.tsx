@@ -106,7 +106,7 @@ describe('a host with a deployed stack', () => {
     await press(r, KEY.down, (f) => focusedLine(f) === ' › Uninstall');
     const uninstall = await press(r, KEY.enter, 'The wizard does not uninstall yet.');
     expect(uninstall).toContain('    keelson uninstall --stack demo');
-    expect(flat(uninstall)).toContain('and changes nothing without --yes:');
+    expect(flat(uninstall)).toContain('and asks you to type yes before it changes anything:');
   });
 
   it('shows a failed mark and an unreadable record above the choices', async () => {
