@@ -40,7 +40,10 @@ export const reportHeadLines = (r: DoctorReport, bundleCommand: string, width: n
   ];
 };
 
-/** One check in full: its status and summary, the evidence doctor saw, and the remedy to copy (never run by keelson). */
+/**
+ * One check in full: its status and summary, the remedy to copy (never run by keelson), then the evidence doctor saw —
+ * the remedy first, as it is short and a unit's journal lines are not: it stays in sight on a small terminal.
+ */
 export const checkDetailLines = (c: Check, width: number): Line[] => {
   const s = STATUS_MARK[c.status];
   const block = (rows: readonly string[], tone: Tone | undefined) => rows.flatMap((r) => wrapped(r, width, tone === undefined ? {} : { tone }, seg('    '), '  '));
@@ -48,10 +51,10 @@ export const checkDetailLines = (c: Check, width: number): Line[] => {
     ...wrapped(`${s.word} ${c.id}`, width, { bold: true, tone: s.tone }, seg(`${s.mark} `, { tone: s.tone, bold: true })),
     ...wrapped(c.summary, width, {}, seg('  ')),
     blank,
-    ...(c.evidence.length === 0 ? wrapped('Doctor kept no evidence beyond the line above.', width, { tone: 'muted' }) : [...wrapped('What doctor saw on the host:', width, { bold: true }), ...block(c.evidence, undefined)]),
-    blank,
     ...(c.remedy.length === 0
-      ? wrapped(c.status === 'ok' ? 'Nothing to do.' : 'Doctor has no remedy to offer for this one: read the evidence above.', width, { tone: 'muted' })
+      ? wrapped(c.status === 'ok' ? 'Nothing to do.' : 'Doctor has no remedy to offer for this one: read what it saw below.', width, { tone: 'muted' })
       : [...wrapped('Remedy: copy it and run it yourself; keelson runs nothing from here.', width, { bold: true }), ...block(c.remedy, 'accent')]),
+    blank,
+    ...(c.evidence.length === 0 ? wrapped('Doctor kept no evidence beyond the line above.', width, { tone: 'muted' }) : [...wrapped('What doctor saw on the host:', width, { bold: true }), ...block(c.evidence, undefined)]),
   ];
 };

@@ -41,14 +41,15 @@ describe('the checks, as data', () => {
     ]);
   });
 
-  it('shows a check with what doctor saw and the remedy, each command on a line of its own to copy', () => {
+  it('shows a check with the remedy, each command on a line of its own to copy, then what doctor saw', () => {
     const web = sickReport().checks.find((c) => c.id === 'unit:demo:web.service');
     if (web === undefined) throw new Error('no web check in the fixture');
     const text = checkDetailLines(web, 100).map(lineText);
     expect(text[0]).toBe('✗ FAIL unit:demo:web.service');
     expect(text).toContain(`    ${WEB_JOURNAL}`);
     expect(text).toContain('    systemctl --user -M keelson-demo@ restart web.service');
-    expect(text.indexOf('Remedy: copy it and run it yourself; keelson runs nothing from here.')).toBeGreaterThan(text.indexOf('What doctor saw on the host:'));
+    // The remedy first: short, it stays in sight above a unit's journal lines.
+    expect(text.indexOf('Remedy: copy it and run it yourself; keelson runs nothing from here.')).toBeLessThan(text.indexOf('What doctor saw on the host:'));
   });
 });
 
