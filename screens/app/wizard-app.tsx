@@ -18,7 +18,7 @@ import { WelcomeScreen } from '../welcome/welcome-screen.js';
 import { effectivePlan } from '../lines/plan-lines.js';
 import { errorText } from '../common/error-text.js';
 import type { Binding } from '../keys/bindings.js';
-import { currentPlan, initialWizardState, progressOf, wizardReducer, type WizardState } from './wizard-state.js';
+import { currentPlan, initialWizardState, offersDeployed, progressOf, wizardReducer, type WizardState } from './wizard-state.js';
 
 export interface WizardExit {
   /** done: the summary was reached; quit: the operator left early; stopped: apply was stopped part-way. */
@@ -146,7 +146,13 @@ export const WizardApp = ({ stackRef, target, onExit }: WizardAppProps) => {
     case 'host-run':
       screen =
         state.hostRun === null ? null : (
-          <HostRunScreen {...common} run={state.hostRun} onResolved={(choice) => { dispatch({ type: 'host-run-resolved', choice }); }} onBack={back} />
+          <HostRunScreen
+            {...common}
+            run={state.hostRun}
+            onward={offersDeployed(state, state.record) ? 'the choices for this host' : 'the stack'}
+            onResolved={(choice) => { dispatch({ type: 'host-run-resolved', choice }); }}
+            onBack={back}
+          />
         );
       break;
     case 'deployed':

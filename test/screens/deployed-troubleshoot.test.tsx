@@ -127,6 +127,22 @@ describe('a host with a deployed stack', () => {
   });
 });
 
+describe('a host with a stack and an unfinished run', () => {
+  it('offers the run first; rolling it back continues to the choices for this host', async () => {
+    const lastRun = { runId: 'r9', journalPath: '/var/lib/keelson/journal/r9.jsonl', stack: 'demo', startedAt: '2025-01-01T00:00:00.000Z', state: 'failed' as const, actions: 5, finished: 2, backups: [{ path: '/etc/subuid', backup: '/var/lib/keelson/backups/r9/etc/subuid' }], created: [] };
+    const controller = fakeController({ record: demo, lastRun });
+    const r = render(<WizardRoot controller={controller} noColor onExit={() => undefined} />);
+    await waitForFrame(r, 'Nothing changes on the host');
+    await press(r, KEY.enter, 'Where should the stack go?');
+    await press(r, KEY.enter, 'The last keelson run on this host failed.');
+    await press(r, KEY.down, '› Roll back');
+    const rolled = await press(r, KEY.enter, 'Restored 1 file');
+    expect(rolled).toContain('enter continue to the choices for this host');
+    await press(r, KEY.enter, 'keelson  On this host');
+    expect(controller.calls.rollback).toHaveLength(1);
+  });
+});
+
 describe('a host without a record', () => {
   it('goes from the Target straight to the Stack, as it always did', async () => {
     const controller = fakeController({ doctor: [sickReport()] });
