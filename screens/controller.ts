@@ -2,6 +2,8 @@
 // controller (src/cli/wizard-controller.ts) talks to hosts and files; tests hand the screens a fake one.
 import { createContext, useContext } from 'react';
 import type { ApplyEvent } from '../src/apply/apply-plan.js';
+import type { Check, CheckStatus } from '../src/flows/doctor/check.js';
+import type { DoctorReport } from '../src/flows/doctor/run-doctor.js';
 import type { Plan } from '../src/engine/plan.js';
 import type { Answers } from '../src/engine/step.js';
 import type { Manifest } from '../src/manifest/schema.js';
@@ -75,6 +77,28 @@ export interface HostRun {
   readonly created: readonly string[];
 }
 
+/** A stack keelson's deployment record on the host names. */
+export interface DeployedStack {
+  readonly name: string;
+  readonly version: string;
+  readonly mode: 'rootless' | 'rootful';
+  /** The failed mark (a rollback that failed): why, and since when. */
+  readonly failed: { readonly reason: string; readonly at: string } | null;
+}
+
+/** What the deployment record on the connected host says: no stack, the stacks it names, or a record that cannot be read. */
+export type HostRecord =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'stacks'; readonly stacks: readonly DeployedStack[] }
+  | { readonly kind: 'unreadable'; readonly why: string };
+
+/** What the wizard learns right after connecting, in one round trip. */
+export interface HostFindings {
+  /** The last run, if it was interrupted or failed and was not rolled back. */
+  readonly run: HostRun | null;
+  readonly record: HostRecord;
+}
+
 export interface RollbackOutcome {
   readonly restored: readonly string[];
   readonly failed: readonly { readonly path: string; readonly error: string }[];
@@ -125,8 +149,12 @@ export interface WizardController {
 
   /** Opens the target; for a host never seen before it awaits the operator's verdict on its key first. */
   connect(target: TargetSpec, confirmHostKey: (key: HostKeyPrompt) => Promise<boolean>): Promise<Connected>;
-  /** The last run on the connected host, if it was interrupted or failed and was not rolled back. */
-  lastRun(): Promise<HostRun | null>;
+  /** The last unfinished run and the deployment record of the connected host, read together (one round trip). */
+  readHost(): Promise<HostFindings>;
+  /** keelson doctor on the connected host: one round trip of facts, pure checks. Nothing on the host changes. */
+  doctor(): Promise<DoctorReport>;
+  /** A headless command for the connected target, as the operator can paste it: keelson's words, `args`, --host. */
+  commandFor(args: readonly string[]): string;
   rollback(run: HostRun, onRestored?: (path: string) => void): Promise<RollbackOutcome>;
 
   /** The secret answers typed in this session: kept in memory, redacted from the log. */
@@ -158,4 +186,4 @@ export const useController = (): WizardController => {
   return controller;
 };
 
-export type { ApplyEvent, Plan, Answers, Manifest };
+export type { ApplyEvent, Plan, Answers, Manifest, Check, CheckStatus, DoctorReport };

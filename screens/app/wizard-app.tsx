@@ -5,7 +5,9 @@ import { Box, useApp, useInput } from 'ink';
 import { useController, type ApplyOutcome, type TargetSpec } from '../controller.js';
 import { HelpScreen } from '../components/help/help-screen.js';
 import { ApplyScreen } from '../apply/apply-screen.js';
+import { DeployedScreen } from '../deployed/deployed-screen.js';
 import { HostRunScreen } from '../host-run/host-run-screen.js';
+import { TroubleshootScreen } from '../troubleshoot/troubleshoot-screen.js';
 import { QuestionsScreen } from '../questions/questions-screen.js';
 import { ReviewScreen } from '../review/review-screen.js';
 import { StackScreen } from '../stack/stack-screen.js';
@@ -16,7 +18,7 @@ import { WelcomeScreen } from '../welcome/welcome-screen.js';
 import { effectivePlan } from '../lines/plan-lines.js';
 import { errorText } from '../common/error-text.js';
 import type { Binding } from '../keys/bindings.js';
-import { currentPlan, initialWizardState, progressOf, wizardReducer, type WizardState } from './wizard-state.js';
+import { currentPlan, initialWizardState, offersDeployed, progressOf, wizardReducer, type WizardState } from './wizard-state.js';
 
 export interface WizardExit {
   /** done: the summary was reached; quit: the operator left early; stopped: apply was stopped part-way. */
@@ -38,6 +40,8 @@ const TITLES: Record<WizardState['screen'], string> = {
   welcome: 'Welcome',
   target: 'Target',
   'host-run': 'Unfinished run',
+  deployed: 'On this host',
+  troubleshoot: 'Troubleshoot',
   stack: 'Stack',
   questions: 'Questions',
   step: 'Steps',
@@ -131,9 +135,9 @@ export const WizardApp = ({ stackRef, target, onExit }: WizardAppProps) => {
           {...common}
           initial={state.target}
           autoConnect={state.resume !== null && state.target !== null}
-          onConnected={(target, label, hostRun) => {
-            controller.log(`target: connected to ${label}${hostRun === null ? '' : `; unfinished run ${hostRun.runId} (${hostRun.state})`}`);
-            dispatch({ type: 'connected', target, label, hostRun });
+          onConnected={(target, label, { run: hostRun, record }) => {
+            controller.log(`target: connected to ${label}${hostRun === null ? '' : `; unfinished run ${hostRun.runId} (${hostRun.state})`}${record.kind === 'none' ? '' : `; deployment record: ${record.kind === 'stacks' ? record.stacks.map((x) => x.name).join(', ') : 'unreadable'}`}`);
+            dispatch({ type: 'connected', target, label, hostRun, record });
           }}
           onBack={back}
         />
@@ -142,8 +146,23 @@ export const WizardApp = ({ stackRef, target, onExit }: WizardAppProps) => {
     case 'host-run':
       screen =
         state.hostRun === null ? null : (
-          <HostRunScreen {...common} run={state.hostRun} onResolved={(choice) => { dispatch({ type: 'host-run-resolved', choice }); }} onBack={back} />
+          <HostRunScreen
+            {...common}
+            run={state.hostRun}
+            onward={offersDeployed(state, state.record) ? 'the choices for this host' : 'the stack'}
+            onResolved={(choice) => { dispatch({ type: 'host-run-resolved', choice }); }}
+            onBack={back}
+          />
         );
+      break;
+    case 'deployed':
+      screen =
+        state.record.kind === 'none' ? null : (
+          <DeployedScreen {...common} record={state.record} onChosen={(choice) => { dispatch({ type: 'deployed-chosen', choice }); }} onBack={back} />
+        );
+      break;
+    case 'troubleshoot':
+      screen = <TroubleshootScreen {...common} hostLabel={state.hostLabel ?? ''} onBack={back} />;
       break;
     case 'stack':
       screen = (

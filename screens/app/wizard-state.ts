@@ -7,6 +7,7 @@ import { withLuksRequest, type LuksRequest } from '../luks/luks-request.js';
 import type {
   Answers,
   ApplyOutcome,
+  HostRecord,
   HostRun,
   Plan,
   PlanPhase,
@@ -18,7 +19,7 @@ import type {
   WizardProgress,
 } from '../controller.js';
 
-export type ScreenId = 'welcome' | 'target' | 'host-run' | 'stack' | 'questions' | 'step' | 'review' | 'apply' | 'summary';
+export type ScreenId = 'welcome' | 'target' | 'host-run' | 'deployed' | 'troubleshoot' | 'stack' | 'questions' | 'step' | 'review' | 'apply' | 'summary';
 
 export type PlanState =
   | { readonly status: 'idle' }
@@ -38,6 +39,8 @@ export interface WizardState {
   readonly target: TargetSpec | null;
   readonly hostLabel: string | null;
   readonly hostRun: HostRun | null;
+  /** The deployment record of the connected host: when it names stacks, the operator chooses what to do first. */
+  readonly record: HostRecord;
   /** Set when the operator chose to resume an interrupted run: the Review says so. */
   readonly resumingRun: HostRun | null;
   readonly stack: StackInfo | null;
@@ -54,8 +57,10 @@ export interface WizardState {
 
 export type WizardEvent =
   | { readonly type: 'start'; readonly continueSaved: boolean }
-  | { readonly type: 'connected'; readonly target: TargetSpec; readonly label: string; readonly hostRun: HostRun | null }
+  | { readonly type: 'connected'; readonly target: TargetSpec; readonly label: string; readonly hostRun: HostRun | null; readonly record?: HostRecord }
   | { readonly type: 'host-run-resolved'; readonly choice: 'resume' | 'leave' | 'rolled-back' }
+  /** On a host with a deployed stack: troubleshoot it (read-only), or go on to install / reinstall / repair. */
+  | { readonly type: 'deployed-chosen'; readonly choice: 'troubleshoot' | 'install' }
   | { readonly type: 'stack-loaded'; readonly stack: StackInfo }
   | { readonly type: 'answered'; readonly answers: Answers; readonly secrets: Readonly<Record<string, string>> }
   | { readonly type: 'plan-phase'; readonly request: number; readonly phase: PlanPhase; readonly at: number }
@@ -83,6 +88,7 @@ export const initialWizardState = (offer: WizardProgress | null, stackRef: strin
   target,
   hostLabel: null,
   hostRun: null,
+  record: { kind: 'none' },
   resumingRun: null,
   stack: null,
   answers: {},
@@ -109,6 +115,13 @@ const requestPlan = (s: WizardState, at: number): WizardState => ({
   plan: { status: 'running', request: s.planRequest + 1, phase: 'gathering', startedAt: at },
 });
 
+/**
+ * Whether the operator is asked what to do on this host before the install path: when its record names stacks (or
+ * cannot be read), unless a saved wizard is being continued past its target (that choice was made then).
+ */
+export const offersDeployed = (s: WizardState, record: HostRecord): boolean =>
+  record.kind !== 'none' && (s.resume === null || s.resume.screen === 'target');
+
 const stepCount = (s: WizardState): number => currentPlan(s)?.steps.length ?? 0;
 
 /** Where an unfinished wizard resumes to, once answers are known, when nothing needs asking again. */
@@ -125,8 +138,12 @@ const backFrom = (s: WizardState): WizardState => {
     case 'target':
       return { ...s, screen: 'welcome', resume: null };
     case 'host-run':
-    case 'stack':
+    case 'deployed':
       return { ...s, screen: 'target', resume: null };
+    case 'troubleshoot':
+      return { ...s, screen: 'deployed' };
+    case 'stack':
+      return { ...s, screen: s.record.kind === 'none' ? 'target' : 'deployed', resume: null };
     case 'questions':
       return { ...s, screen: 'stack', resume: null };
     case 'step':
@@ -147,13 +164,19 @@ export const wizardReducer = (s: WizardState, e: WizardEvent): WizardState => {
       return e.continueSaved && s.offer !== null
         ? { ...s, screen: 'target', resume: s.offer, target: s.offer.target, stackRef: s.offer.stackRef ?? s.stackRef, answers: s.offer.answers, skipped: s.offer.skipped }
         : { ...s, screen: 'target', resume: null };
-    case 'connected':
-      return { ...s, target: e.target, hostLabel: e.label, hostRun: e.hostRun, screen: e.hostRun === null ? 'stack' : 'host-run' };
+    case 'connected': {
+      // An unfinished run comes first: resuming it is the install path, whatever the record says.
+      const record = e.record ?? { kind: 'none' };
+      return { ...s, target: e.target, hostLabel: e.label, hostRun: e.hostRun, record, screen: e.hostRun !== null ? 'host-run' : offersDeployed(s, record) ? 'deployed' : 'stack' };
+    }
     case 'host-run-resolved':
       if (e.choice === 'resume' && s.hostRun !== null) {
         return { ...s, screen: 'stack', resumingRun: s.hostRun, stackRef: /^[a-z][a-z0-9-]*$/.test(s.hostRun.stack) ? s.hostRun.stack : s.stackRef };
       }
-      return { ...s, screen: 'stack', resumingRun: null };
+      return { ...s, screen: offersDeployed(s, s.record) ? 'deployed' : 'stack', resumingRun: null };
+    case 'deployed-chosen':
+      if (s.screen !== 'deployed') return s;
+      return { ...s, screen: e.choice === 'troubleshoot' ? 'troubleshoot' : 'stack' };
     case 'stack-loaded': {
       const same = s.stack?.ref === e.stack.ref;
       const known = new Set(e.stack.manifest.questions.map((q) => q.id));
@@ -229,6 +252,8 @@ export const progressOf = (s: WizardState, savedAt: string): WizardProgress | nu
       ? s.screen
       : s.screen === 'host-run'
         ? 'stack'
+        : s.screen === 'deployed' || s.screen === 'troubleshoot'
+          ? 'target'
         : s.screen === 'apply'
           ? 'review'
           : null;

@@ -20,6 +20,8 @@ export interface HostRunScreenProps extends ScreenProps {
   readonly run: HostRun;
   readonly onResolved: (choice: 'resume' | 'leave' | 'rolled-back') => void;
   readonly onBack: () => void;
+  /** Where leaving or rolling back goes on to, for people: "the stack", or the choices on a host with a stack. */
+  readonly onward?: string;
 }
 
 type Choice = 'resume' | 'rollback' | 'leave';
@@ -57,7 +59,7 @@ export const rollbackLines = (o: RollbackOutcome, width: number): Line[] => [
     : [blank, ...wrapped('Left in place (a roll back restores replaced files; it does not remove what the run created):', width, { tone: 'warn' }), ...o.leftInPlace.flatMap((d) => wrapped(d, width, { tone: 'muted' }, seg('    '), ''))]),
 ];
 
-export const HostRunScreen = ({ active, context, run, onResolved, onBack, onHelp, onQuit }: HostRunScreenProps) => {
+export const HostRunScreen = ({ active, context, run, onResolved, onBack, onHelp, onQuit, onward = 'the stack' }: HostRunScreenProps) => {
   const controller = useController();
   const [mode, setMode] = useState<Mode>({ kind: 'choose' });
   const options: SelectOption<Choice>[] = [
@@ -101,10 +103,10 @@ export const HostRunScreen = ({ active, context, run, onResolved, onBack, onHelp
       bindings = [];
       break;
     case 'rolled-back':
-      bindings = [scrollBinding((i) => { scroll.move(i); }), bind('enter', 'continue to the stack', 'enter', () => { onResolved('rolled-back'); }), bind('q', 'quit', 'quit', onQuit)];
+      bindings = [scrollBinding((i) => { scroll.move(i); }), bind('enter', `continue to ${onward}`, 'enter', () => { onResolved('rolled-back'); }), bind('q', 'quit', 'quit', onQuit)];
       break;
     case 'error':
-      bindings = [scrollBinding((i) => { scroll.move(i); }), bind('enter', 'go on', 'enter', () => { onResolved('leave'); }, { help: 'go on to the stack, leaving the run as it is' }), bind('q', 'quit', 'quit', onQuit)];
+      bindings = [scrollBinding((i) => { scroll.move(i); }), bind('enter', 'go on', 'enter', () => { onResolved('leave'); }, { help: `go on to ${onward}, leaving the run as it is` }), bind('q', 'quit', 'quit', onQuit)];
       break;
   }
   const frame = { title: 'Unfinished run on the host', context, bindings, ...(mode.kind === 'rolling-back' ? {} : { onHelp }) };

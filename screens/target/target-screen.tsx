@@ -1,8 +1,9 @@
 // Target: this machine, or a host over SSH (user@host[:port] and a key). A host never seen before shows its key's
-// fingerprint and waits for the operator's yes; then the host's journal is read for an unfinished run.
+// fingerprint and waits for the operator's yes; then the host's journal (an unfinished run?) and keelson's deployment
+// record (a stack deployed?) are read, in one round trip.
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import { Box, type Key } from 'ink';
-import { useController, type HostKeyPrompt, type HostRun, type TargetSpec } from '../controller.js';
+import { useController, type HostFindings, type HostKeyPrompt, type TargetSpec } from '../controller.js';
 import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { LineView } from '../components/line-view/line-view.js';
@@ -26,7 +27,7 @@ export interface TargetScreenProps extends ScreenProps {
   readonly initial: TargetSpec | null;
   /** Connect to `initial` right away (continuing a saved wizard). */
   readonly autoConnect: boolean;
-  readonly onConnected: (target: TargetSpec, label: string, hostRun: HostRun | null) => void;
+  readonly onConnected: (target: TargetSpec, label: string, found: HostFindings) => void;
   readonly onBack: () => void;
 }
 
@@ -82,8 +83,8 @@ export const TargetScreen = ({ active, context, initial, autoConnect, onConnecte
       .then(async (connected) => {
         if (!current()) return;
         setMode({ kind: 'connecting', spec, startedAt: controller.now(), phase: 'journal' });
-        const run = await controller.lastRun();
-        if (current()) onConnected(spec, connected.label, run);
+        const found = await controller.readHost();
+        if (current()) onConnected(spec, connected.label, found);
       })
       .catch((e: unknown) => {
         if (!current()) return;
@@ -195,7 +196,7 @@ export const TargetScreen = ({ active, context, initial, autoConnect, onConnecte
     case 'connecting':
       body = (
         <Spinner
-          label={mode.phase === 'connect' ? `Connecting to ${describeTarget(mode.spec)}…` : 'Reading the journal on the host for an unfinished run…'}
+          label={mode.phase === 'connect' ? `Connecting to ${describeTarget(mode.spec)}…` : "Reading the host's journal and keelson's deployment record…"}
           startedAt={mode.startedAt}
           now={controller.now}
         />

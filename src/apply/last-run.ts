@@ -1,5 +1,6 @@
 // How the last run on a host ended, read from its journal: finished, failed, or interrupted (no run-end) —
 // and what a roll back could restore. One round trip: the newest journal and its roll-back mark together.
+import { randomBytes } from 'node:crypto';
 import type { Fact } from '../facts/fact.js';
 import type { Host } from '../host/host.js';
 import { CommandFailedError } from '../host/host-error.js';
@@ -100,4 +101,18 @@ export const readLastRun = async (host: Host): Promise<JournaledRun | null> => {
   const r = await host.run(['sh', '-c', NEWEST, 'keelson-last-run', journalDir, rollbackDir]);
   if (r.exitCode !== 0) throw new CommandFailedError(['read the newest journal in', journalDir], r.exitCode, r.stderr);
   return parseNewest(r.stdout);
+};
+
+// "$3" a file, "$4" a line that ends it: prints "present" and the file, or "absent"; then the newest journal as above.
+const WITH_FILE = ['if [ -e "$3" ]; then printf \'present\\n\'; cat -- "$3"; printf \'\\n\'; else printf \'absent\\n\'; fi', 'printf \'%s\\n\' "$4"', NEWEST].join('\n');
+
+/** The newest run and one file (the deployment record) in ONE round trip: what the wizard learns on connect. */
+export const readLastRunAndFile = async (host: Host, path: string): Promise<{ readonly run: JournaledRun | null; readonly file: string | null }> => {
+  const end = `@@keelson-end-${randomBytes(8).toString('hex')}`;
+  const r = await host.run(['sh', '-c', WITH_FILE, 'keelson-last-run', journalDir, rollbackDir, path, end]);
+  if (r.exitCode !== 0) throw new CommandFailedError(['read the newest journal in', journalDir, 'and', path], r.exitCode, r.stderr);
+  const at = r.stdout.indexOf(`\n${end}\n`);
+  if (at < 0) throw new CommandFailedError(['read', path, 'and the newest journal in', journalDir], r.exitCode, 'the answer was cut short');
+  const [kind = '', ...content] = r.stdout.slice(0, at).split('\n');
+  return { run: parseNewest(r.stdout.slice(at + end.length + 2)), file: kind === 'present' ? content.join('\n') : null };
 };

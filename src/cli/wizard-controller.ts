@@ -5,7 +5,9 @@ import { resolve } from 'node:path';
 import type { Host } from '../host/host.js';
 import { applyPlan, newRunId } from '../apply/apply-plan.js';
 import { applyChannels } from './wizard-apply-channels.js';
-import { readLastRun } from '../apply/last-run.js';
+import { readLastRunAndFile } from '../apply/last-run.js';
+import { RECORD_PATH } from '../flows/doctor/record-view.js';
+import { runDoctor } from '../flows/doctor/run-doctor.js';
 import { rollbackRun } from '../apply/rollback.js';
 import { planActions, planBlockers } from '../engine/plan.js';
 import { planHost } from '../engine/plan-host.js';
@@ -17,6 +19,8 @@ import { WIZARD_INPUTS } from '../../screens/target/target-state.js';
 import { isLuksAnswer } from '../../steps/storage/setup-request.js';
 import { isStackName } from '../manifest/resolve-stack.js';
 import { bundledStacks, loadStack } from './context.js';
+import { shellWord } from './keelson-command.js';
+import { hostRecordOf } from './wizard-host-record.js';
 import { openHost, type HostFlags, type OpenHostHooks } from './open-host.js';
 import { writeAnswersFiles } from './wizard-answers-file.js';
 import type { WizardLog } from './wizard-log.js';
@@ -95,13 +99,29 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       return { label: host.label };
     },
 
-    lastRun: async () => {
-      const run = await readLastRun(connected());
-      if (run === null) return null;
+    readHost: async () => {
+      const { run, file } = await readLastRunAndFile(connected(), RECORD_PATH);
+      const record = hostRecordOf(file);
+      log(`record: ${record.kind === 'stacks' ? record.stacks.map((x) => `${x.name} ${x.version}${x.failed === null ? '' : ' (marked failed)'}`).join(', ') : record.kind === 'unreadable' ? `unreadable: ${record.why}` : 'no stack deployed'}`);
+      if (run === null) return { run: null, record };
       log(`journal: last run ${run.runId} of ${run.stack}: ${run.state}${run.rolledBack ? ' (rolled back)' : ''} (${run.journalPath})`);
-      if (run.state === 'ok' || run.rolledBack) return null;
-      return { ...run, state: run.state };
+      if (run.state === 'ok' || run.rolledBack) return { run: null, record };
+      return { run: { ...run, state: run.state }, record };
     },
+
+    doctor: async () => {
+      const report = await runDoctor(connected());
+      const { ok, warn, fail } = report.counts;
+      log(`doctor: ${fail} failing, ${warn} warning, ${ok} ok in ${report.roundTrips} round trip(s)${report.checks.filter((c) => c.status !== 'ok').map((c) => `; ${c.status} ${c.id}`).join('')}`);
+      return report;
+    },
+
+    commandFor: (args) =>
+      [
+        keelson,
+        ...args,
+        ...(target?.kind === 'ssh' ? [`--host ${shellWord(target.destination)}`, ...(target.identity === undefined ? [] : [`--identity ${shellWord(path(target.identity))}`])] : []),
+      ].join(' '),
 
     rollback: async (run, onRestored) => {
       log(`rollback: run ${run.runId}: restoring ${run.backups.length} files`);

@@ -2,9 +2,11 @@
 // starts it, from a directory of its own with HOME in a temp dir), keys go in one send-keys at a time and each
 // screen is read back with capture-pane before the next key. The demo stack is taken from Welcome to the Apply,
 // where the operator's terminal dies mid-action (the tmux window is killed: SIGHUP); a second keelson finds the
-// unfinished run in the host's journal, resumes it to a successful apply and the Summary. The answers the
-// wizard saved are then replayed headless against a fresh VM, which must end up with the same deployment. Both VMs
-// start from the run's "prepared" state (/home on LUKS2, the audit log on its own filesystem), each its own copy.
+// unfinished run in the host's journal, resumes it to a successful apply and the Summary. A third keelson, with a
+// unit stopped, finds the stack in the host's record, is asked what to do, and troubleshoots it (doctor's checks,
+// the failing unit's journal excerpt; nothing on the host changed). The answers the wizard saved are then replayed
+// headless against a fresh VM, which must end up with the same deployment. Both VMs start from the run's "prepared"
+// state (/home on LUKS2, the audit log on its own filesystem), each its own copy.
 // Every claim about a host is checked from inside the VM over the harness's own SSH, never from keelson's report.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,7 +51,7 @@ const timer = useTimings(import.meta.url);
 /** The host an installer leaves: the run's "prepared" state, restored into a VM of this test's own. */
 const prepareVm = (name: string): Promise<Vm> => startFrom('prepared', name, timer);
 
-describe('the wizard in tmux against the test VM: demo stack, interrupted and resumed, answers replayed', () => {
+describe('the wizard in tmux against the test VM: demo stack, interrupted and resumed, troubleshot, answers replayed', () => {
   let vm: Vm | undefined;
   let fresh: Vm | undefined;
   let dir = '';
@@ -377,6 +379,55 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     expect(readFileSync(logPath, 'utf8')).toContain('apply: finished');
     // A finished apply leaves nothing to continue.
     expect(JSON.parse(readFileSync(join(home, '.config', 'keelson', 'wizard.json'), 'utf8'))).toEqual({});
+  }, SLOW);
+
+  it('keelson again on the installed host: it asks what to do; Troubleshoot shows the stopped unit failing first, with its journal excerpt, and changes nothing', async () => {
+    expect(deployedFiles.length, 'the second test did not deploy').toBeGreaterThan(0);
+    const v = theVm();
+    const W = 'troubleshoot';
+    const USER_SYSTEMCTL = 'systemctl --user -M keelson-demo@';
+    await sh(v, `${USER_SYSTEMCTL} stop web.service`);
+    // What the wizard could have touched, read from inside: file contents, and the stack's unit states.
+    const fingerprint = [
+      'find /etc /home/keelson-demo/.config /var/lib/keelson -xdev -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum',
+      `${USER_SYSTEMCTL} show -p Id -p ActiveState -p SubState -p NRestarts api.service web.service page.service demo.target`,
+    ].join('; ');
+    const before = await sh(v, fingerprint);
+
+    await startWizard(W);
+    let screen = await tmux.capture(W);
+    // The finished apply left nothing to continue.
+    expect(screen).toMatch(/^ › Start$/m);
+    await press(W, 'Enter', /^keelson {2}Target$/m, 'the Target screen');
+    await press(W, 'Enter', /^› Private key file/m, 'the key field to take the focus', 30_000);
+    // The key is remembered (no prompt); no unfinished run; the record names the demo: the wizard asks what to do.
+    screen = await press(W, 'Enter', /^keelson {2}On this host$/m, 'the choice for a host with a stack', 5 * MIN);
+    expect(screen).toContain('keelson deployed this stack on the host:');
+    expect(screen).toMatch(/^ {2}demo 1\.0\.0 \(rootless\)$/m);
+    expect(screen).toMatch(/^ › Troubleshoot$/m);
+    expect(screen).toMatch(/^ {3}Install \/ Reinstall \/ Repair$/m);
+
+    const doctorStarted = performance.now();
+    screen = await press(W, 'Enter', /^✗ \d+ failing, /m, 'the doctor report', 10 * MIN);
+    const doctorMs = performance.now() - doctorStarted;
+    times['troubleshoot: doctor in the wizard'] = seconds(doctorMs);
+    timer.record('keelson', 'wizard: troubleshoot (doctor)', doctorMs);
+    expect(screen).toMatch(/^keelson {2}Troubleshoot$/m);
+    expect(screen.replace(/\s+/g, ' ')).toContain('in 1 round trip');
+    // Failures first: the focused (first) check is a failing one.
+    expect(screen).toMatch(/^ › ✗ FAIL {2}/m);
+    await focus(W, '✗ FAIL  unit:demo:web.service');
+    screen = await press(W, 'Enter', /^keelson {2}Troubleshoot · check$/m, 'the web check in full', 30_000);
+    expect(screen).toMatch(/^✗ FAIL unit:demo:web\.service$/m);
+    expect(screen).toContain('What doctor saw on the host:');
+    expect(screen).toMatch(/^ {4}journal: /m);
+    expect(screen).toMatch(new RegExp(`^ {4}${esc(`${USER_SYSTEMCTL} start web.service`)}$`, 'm'));
+
+    await press(W, 'b', /^keelson {2}Troubleshoot$/m, 'the list again', 30_000);
+    await tmux.key(W, 'q');
+    expect(await tmux.waitExit(W, { timeoutMs: MIN, what: 'keelson to exit after q' })).toBe(0);
+    // Troubleshoot only read: the host is as it was, web still stopped.
+    expect(await sh(v, fingerprint)).toBe(before);
   }, SLOW);
 
   it('the saved answers, replayed headless against a fresh VM, produce the same deployment', async () => {

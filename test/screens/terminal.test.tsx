@@ -18,6 +18,7 @@ import { blockedPlan, demoStack, makePlan } from './helpers/fixtures.js';
 import { toFirstStep, stepsToReview } from './helpers/walk.js';
 import { KEY, plain, press, renderScreen, renderSized, type, waitForFrame, withProviders, type SizedRendered } from './helpers/harness.js';
 import { cleanup } from 'ink-testing-library';
+import { sickReport } from './helpers/doctor-fixtures.js';
 
 // chalk decides its colour level when it is first imported; force colours on so that NO_COLOR has something to
 // take away (under vitest stdout is no terminal, and the test could not fail otherwise).
@@ -175,6 +176,32 @@ describe.each(SIZES)('every screen at $columns×$rows', ({ columns, rows }) => {
     await check('Apply stopped at action 4', 'Apply: failed');
     await press(r, KEY.enter, 'keelson  Summary · apply did not finish');
     await check('What runs', 'Summary');
+  });
+});
+
+describe.each(SIZES)('a host with a deployed stack at $columns×$rows', ({ columns, rows }) => {
+  it('On this host (a failed mark) → Troubleshoot → one check → back → the upgrade command, all fitting, nothing cut', async () => {
+    const cut: string[] = [];
+    const record = { kind: 'stacks' as const, stacks: [{ name: 'demo', version: '1.0.0', mode: 'rootless' as const, failed: { reason: `the rollback of run r7 failed: ${long}`, at: '2026-12-02T03:10:00Z' } }] };
+    const r = wizard({ record, doctor: [sickReport()] }, { columns, rows }, cut);
+    const check = async (expect: string | ((f: string) => boolean), where: string) => {
+      fits(await waitForFrame(r, expect), columns, rows, cut, where);
+    };
+    await waitForFrame(r, 'Nothing changes on the host');
+    await press(r, KEY.enter, 'Where should the stack go?');
+    await press(r, KEY.enter, '› Troubleshoot');
+    await check('› Troubleshoot', 'On this host');
+    await press(r, KEY.enter, '› ✗ FAIL  record');
+    await check('› ✗ FAIL  record', 'Troubleshoot');
+    await press(r, KEY.down, '› ✗ FAIL  unit:demo:web.service');
+    await press(r, KEY.enter, 'What doctor saw');
+    await check('What doctor saw', 'a check');
+    await press(r, 'b', '› ✗ FAIL  unit:demo:web.service');
+    await press(r, 'b', '› Troubleshoot');
+    await press(r, KEY.down, '› Install');
+    await press(r, KEY.down, '› Upgrade');
+    await press(r, KEY.enter, 'does not upgrade yet');
+    await check('does not upgrade yet', 'the upgrade command');
   });
 });
 

@@ -48,7 +48,7 @@ describe('TargetScreen', () => {
     await waitForFrame(r, '› This machine');
     r.stdin.write(KEY.enter);
     await vi.waitFor(() => {
-      expect(props.onConnected).toHaveBeenCalledWith({ kind: 'local' }, 'this machine (root)', null);
+      expect(props.onConnected).toHaveBeenCalledWith({ kind: 'local' }, 'this machine (root)', { run: null, record: { kind: 'none' } });
     });
     expect(controller.calls.connect).toEqual([{ kind: 'local' }]);
   });
@@ -75,7 +75,7 @@ describe('TargetScreen', () => {
     expect(props.onConnected).not.toHaveBeenCalled();
     r.stdin.write('y');
     await vi.waitFor(() => {
-      expect(props.onConnected).toHaveBeenCalledWith({ kind: 'ssh', destination: 'admin@192.0.2.10', identity: '~/.ssh/id_test' }, 'ssh admin@192.0.2.10 (sudo)', null);
+      expect(props.onConnected).toHaveBeenCalledWith({ kind: 'ssh', destination: 'admin@192.0.2.10', identity: '~/.ssh/id_test' }, 'ssh admin@192.0.2.10 (sudo)', { run: null, record: { kind: 'none' } });
     });
     expect(controller.hostKeyVerdict).toBe(true);
   });

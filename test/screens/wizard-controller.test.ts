@@ -17,6 +17,7 @@ import { defineStep } from '../../src/engine/step.js';
 import type { Fact } from '../../src/facts/fact.js';
 import type { ApplyEvent } from '../../src/apply/apply-plan.js';
 import { demoStack, makePlan } from './helpers/fixtures.js';
+import { recordedHost } from '../support/recorded-host.js';
 import { action as luksAction, scriptedHost } from '../steps/storage/luks-scripted-host.js';
 import type { Reveal } from '../../screens/controller.js';
 
@@ -55,7 +56,7 @@ describe('createWizardController', () => {
     });
 
     expect(await controller.connect({ kind: 'local' }, () => Promise.resolve(false))).toEqual({ label: 'this machine (root)' });
-    expect(await controller.lastRun()).toBeNull();
+    expect(await controller.readHost()).toEqual({ run: null, record: { kind: 'none' } });
     controller.setSecrets({ 'admin-token': 'tok-SECRET-42' });
     controller.log('the operator typed tok-SECRET-42 somewhere it should not be');
 
@@ -75,7 +76,7 @@ describe('createWizardController', () => {
     expect(events).toEqual(['start', 'end']);
     expect(readFileSync(join(dir, 'app.conf'), 'utf8')).toBe('new\n');
 
-    const run = await controller.lastRun();
+    const { run } = await controller.readHost();
     if (run === null) throw new Error('the interrupted run was not found in the journal');
     expect(run).toMatchObject({ state: 'interrupted', actions: 2, finished: 1, backups: [{ path: join(dir, 'app.conf') }] });
 
@@ -83,12 +84,12 @@ describe('createWizardController', () => {
     const rolled = await controller.rollback(run, (p) => restored.push(p));
     expect(rolled).toEqual({ restored: [join(dir, 'app.conf')], failed: [], leftInPlace: [] });
     expect(readFileSync(join(dir, 'app.conf'), 'utf8')).toBe('old\n');
-    expect(await controller.lastRun()).toBeNull(); // rolled back: not offered again
+    expect((await controller.readHost()).run).toBeNull(); // rolled back: not offered again
 
     const again = await controller.plan(demoStack, { domain: 'd.example', port: '8080' }, () => undefined);
     const done = await controller.apply(again.plan, () => undefined, new AbortController().signal);
     expect(done).toMatchObject({ ok: true, stopped: false, done: 2 });
-    expect(await controller.lastRun()).toBeNull();
+    expect((await controller.readHost()).run).toBeNull();
 
     const saved = await controller.saveAnswers('answers.yaml', demoStack, { domain: 'd.example', port: '8080' });
     expect(saved).toMatchObject({ answersPath: join(tmp, 'answers.yaml'), secretsPath: join(tmp, 'answers.secrets.yaml') });
@@ -153,5 +154,55 @@ describe('createWizardController apply with a LUKS setup', () => {
     const text = readFileSync(controller.logPath, 'utf8');
     expect(text).toContain('shown on the screen only, not in this log');
     expect(text).not.toContain(key);
+  });
+});
+
+describe('createWizardController on a host keelson deployed to', () => {
+  const setup = () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'keelson-controller-'));
+    const root = join(tmp, 'host');
+    const redactor = createRedactor();
+    const inner = createLocalHost();
+    const controller = createWizardController({
+      flags: {},
+      log: openWizardLog(join(tmp, 'logs'), redactor),
+      redactor,
+      progress: confProgressStore(createWizardConf(join(tmp, 'conf'))),
+      cwd: tmp,
+      keelson: 'npm run keelson --',
+      openHost: () => Promise.resolve(relocated(inner, root)),
+    });
+    return { tmp, root, inner, controller };
+  };
+
+  it('reads the record with the journal in one round trip, as the VM recorded it after the demo install', async () => {
+    const { root, inner, controller } = setup();
+    await createLocalHost().run(['mkdir', '-p', `${root}${STATE}/journal`]);
+    // A run that began one of its three actions and never ended, beside the record.
+    writeFileSync(`${root}${STATE}/journal/r1.jsonl`, `${JSON.stringify({ event: 'run-start', runId: 'r1', stack: 'demo', actions: 3, at: '2026-12-02T03:00:00Z' })}\n${JSON.stringify({ event: 'begin', index: 0, description: 'replace web.container', at: '2026-12-02T03:00:01Z' })}\n`);
+    // The record the test VM held after installing the demo, rootless and rootful.
+    writeFileSync(`${root}${STATE}/state.json`, recordedHost('demo-installed').raw.get(`file:${STATE}/state.json`)?.stdout ?? '');
+    await controller.connect({ kind: 'local' }, () => Promise.resolve(false));
+    const before = inner.roundTrips;
+    const found = await controller.readHost();
+    expect(inner.roundTrips - before).toBe(1);
+    expect(found.run).toMatchObject({ runId: 'r1', state: 'interrupted', actions: 3, finished: 0, stoppedAt: { index: 0, description: 'replace web.container' } });
+    expect(found.record).toEqual({
+      kind: 'stacks',
+      stacks: [
+        { name: 'demo', version: '1.0.0', mode: 'rootless', failed: null },
+        { name: 'demo-rootful', version: '1.0.0', mode: 'rootful', failed: null },
+      ],
+    });
+    writeFileSync(`${root}${STATE}/state.json`, '{"format": "keelson-state/2", "stacks": ');
+    expect((await controller.readHost()).record).toMatchObject({ kind: 'unreadable', why: expect.stringContaining(`${STATE}/state.json`) as unknown });
+    await controller.close();
+  });
+
+  it('gives the headless command for the connected target, its key file absolute', async () => {
+    const { tmp, controller } = setup();
+    await controller.connect({ kind: 'ssh', destination: 'admin@192.0.2.10:2222', identity: 'keys/id ed' }, () => Promise.resolve(false));
+    expect(controller.commandFor(['uninstall', '--stack', 'demo'])).toBe(`npm run keelson -- uninstall --stack demo --host admin@192.0.2.10:2222 --identity '${join(tmp, 'keys/id ed')}'`);
+    await controller.close();
   });
 });

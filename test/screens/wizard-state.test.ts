@@ -141,3 +141,55 @@ describe('the LUKS setup from the wizard', () => {
     expect(failed.answers).toMatchObject({ 'keelson.luks-device': '/dev/vdb' });
   });
 });
+
+describe('a host whose record names a stack', () => {
+  const record = { kind: 'stacks' as const, stacks: [{ name: 'demo', version: '1.0.0', mode: 'rootless' as const, failed: null }] };
+  const hostRun = { runId: 'r1', journalPath: '/j', stack: 'demo', startedAt: 't', state: 'interrupted' as const, actions: 3, finished: 1, backups: [], created: [] };
+  const connected = (o: { hostRun?: typeof hostRun; record?: typeof record | { kind: 'none' } } = {}): WizardEvent => ({
+    type: 'connected',
+    target: { kind: 'local' },
+    label: 'l',
+    hostRun: o.hostRun ?? null,
+    record: o.record ?? record,
+  });
+  const fresh: WizardEvent = { type: 'start', continueSaved: false };
+
+  it('asks what to do first; Troubleshoot and back, then install goes on to the Stack, and back returns to the choice', () => {
+    const s = run([fresh, connected()]);
+    expect(s).toMatchObject({ screen: 'deployed', record });
+    const t = run([{ type: 'deployed-chosen', choice: 'troubleshoot' }], s);
+    expect(t.screen).toBe('troubleshoot');
+    expect(run([{ type: 'back' }], t).screen).toBe('deployed');
+    const i = run([{ type: 'deployed-chosen', choice: 'install' }], s);
+    expect(i.screen).toBe('stack');
+    expect(run([{ type: 'back' }], i).screen).toBe('deployed');
+    expect(run([{ type: 'back' }], s).screen).toBe('target');
+    // A choice that arrives on another screen changes nothing.
+    expect(run([{ type: 'deployed-chosen', choice: 'troubleshoot' }], i).screen).toBe('stack');
+  });
+
+  it('a host without one goes to the Stack as before, with or without the record field', () => {
+    expect(run([fresh, connected({ record: { kind: 'none' } })]).screen).toBe('stack');
+    expect(run([fresh, { type: 'connected', target: { kind: 'local' }, label: 'l', hostRun: null }]).screen).toBe('stack');
+  });
+
+  it('an unfinished run comes first: resume goes to the Stack; leaving it goes to the choice', () => {
+    const s = run([fresh, connected({ hostRun })]);
+    expect(s.screen).toBe('host-run');
+    expect(run([{ type: 'host-run-resolved', choice: 'resume' }], s)).toMatchObject({ screen: 'stack', resumingRun: hostRun });
+    expect(run([{ type: 'host-run-resolved', choice: 'leave' }], s).screen).toBe('deployed');
+    expect(run([{ type: 'host-run-resolved', choice: 'rolled-back' }], s).screen).toBe('deployed');
+  });
+
+  it('continuing a saved wizard past its target does not ask again; one saved at the target does', () => {
+    const saved = (screen: 'target' | 'review') => initialWizardState({ target: { kind: 'local' }, stackRef: 'demo', answers: {}, screen, stepIndex: 0, skipped: [], savedAt: 'x' }, null);
+    expect(run([{ type: 'start', continueSaved: true }, connected()], saved('review')).screen).toBe('stack');
+    expect(run([{ type: 'start', continueSaved: true }, connected()], saved('target')).screen).toBe('deployed');
+  });
+
+  it('keeps the target as the place to continue from, on either screen', () => {
+    const s = run([fresh, connected()]);
+    expect(progressOf(s, 'x')?.screen).toBe('target');
+    expect(progressOf(run([{ type: 'deployed-chosen', choice: 'troubleshoot' }], s), 'x')?.screen).toBe('target');
+  });
+});

@@ -5,7 +5,9 @@ import { planActions, type Plan } from '../../../src/engine/plan.js';
 import type {
   ApplyOutcome,
   Connected,
+  DoctorReport,
   HostKeyPrompt,
+  HostRecord,
   HostRun,
   PlanPhase,
   Planned,
@@ -26,6 +28,10 @@ export interface FakeOptions {
   hostKey?: HostKeyPrompt;
   connectError?: Error;
   lastRun?: HostRun | null;
+  /** The host's deployment record (default: none, a host keelson never deployed to). */
+  record?: HostRecord;
+  /** Each call of doctor() takes the next report (the last one repeats); an Error is thrown. */
+  doctor?: readonly (DoctorReport | Error)[];
   plan?: () => Promise<Plan> | Plan;
   /** Awaited inside each action, between start and end: lets a test hold apply mid-way. */
   gate?: (index: number) => Promise<void>;
@@ -37,7 +43,7 @@ export interface FakeOptions {
 }
 
 export interface FakeController extends WizardController {
-  readonly calls: { connect: TargetSpec[]; plan: Answers[]; apply: Plan[]; saveAnswers: { path: string; answers: Answers }[]; rollback: HostRun[] };
+  readonly calls: { connect: TargetSpec[]; plan: Answers[]; apply: Plan[]; saveAnswers: { path: string; answers: Answers }[]; rollback: HostRun[]; doctor: number };
   readonly logLines: string[];
   readonly progress: { current: WizardProgress | null; saves: number };
   secrets: Readonly<Record<string, string>>;
@@ -48,7 +54,7 @@ export interface FakeController extends WizardController {
 export const FAKE_LUKS_KEY = 'k3y-0f-the-fake-luks-volume_aBcDeFgHiJkLmNo';
 
 export const fakeController = (o: FakeOptions = {}): FakeController => {
-  const calls: FakeController['calls'] = { connect: [], plan: [], apply: [], saveAnswers: [], rollback: [] };
+  const calls: FakeController['calls'] = { connect: [], plan: [], apply: [], saveAnswers: [], rollback: [], doctor: 0 };
   const logLines: string[] = [];
   const progress = { current: o.progress ?? null, saves: 0 };
   let clock = 1_000_000;
@@ -75,7 +81,14 @@ export const fakeController = (o: FakeOptions = {}): FakeController => {
       }
       return { label: target.kind === 'local' ? 'this machine (root)' : `ssh ${target.destination} (sudo)` };
     },
-    lastRun: () => Promise.resolve(o.lastRun ?? null),
+    readHost: () => Promise.resolve({ run: o.lastRun ?? null, record: o.record ?? { kind: 'none' } }),
+    doctor: () => {
+      const reports = o.doctor ?? [];
+      const r = reports[Math.min(calls.doctor++, reports.length - 1)];
+      if (r === undefined) return Promise.reject(new Error('the fake has no doctor report'));
+      return r instanceof Error ? Promise.reject(r) : Promise.resolve(r);
+    },
+    commandFor: (args) => [c.keelson, ...args, ...(calls.connect.at(-1)?.kind === 'ssh' ? [`--host ${(calls.connect.at(-1) as { destination: string }).destination}`] : [])].join(' '),
     rollback: (run, onRestored): Promise<RollbackOutcome> => {
       calls.rollback.push(run);
       for (const b of run.backups) onRestored?.(b.path);
