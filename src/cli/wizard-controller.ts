@@ -21,6 +21,8 @@ import { isStackName } from '../manifest/resolve-stack.js';
 import { bundledStacks, loadStack } from './context.js';
 import { shellWord } from './keelson-command.js';
 import { hostRecordOf } from './wizard-host-record.js';
+import { blockedWhileFailed } from '../flows/failed-mark.js';
+import { fileFact } from '../../steps/storage/facts.js';
 import { openHost, type HostFlags, type OpenHostHooks } from './open-host.js';
 import { writeAnswersFiles } from './wizard-answers-file.js';
 import type { WizardLog } from './wizard-log.js';
@@ -64,6 +66,13 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
   const path = (p: string) => resolve(o.cwd, expandHome(p, home));
 
   const keelson = o.keelson ?? 'keelson';
+  /** The headless command for this target, for the operator to copy. */
+  const headless = (args: readonly string[]): string =>
+    [
+      keelson,
+      ...args,
+      ...(target?.kind === 'ssh' ? [`--host ${shellWord(target.destination)}`, ...(target.identity === undefined ? [] : [`--identity ${shellWord(path(target.identity))}`])] : []),
+    ].join(' ');
   return {
     logPath: o.log.path,
     keelson,
@@ -116,12 +125,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       return report;
     },
 
-    commandFor: (args) =>
-      [
-        keelson,
-        ...args,
-        ...(target?.kind === 'ssh' ? [`--host ${shellWord(target.destination)}`, ...(target.identity === undefined ? [] : [`--identity ${shellWord(path(target.identity))}`])] : []),
-      ].join(' '),
+    commandFor: headless,
 
     rollback: async (run, onRestored) => {
       log(`rollback: run ${run.runId}: restoring ${run.backups.length} files`);
@@ -143,7 +147,11 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
 
     plan: async (stack, answers, onPhase) => {
       onPhase('gathering');
-      const { plan, gatherMs } = await planHost(connected(), steps, stack.manifest, answers, new Date(now()));
+      const made = await planHost(connected(), steps, stack.manifest, answers, new Date(now()));
+      // The record came with the facts: a stack marked failed gets a blocker, so the Review cannot start it again.
+      const record = fileFact(RECORD_PATH).parse(made.raw.get(fileFact(RECORD_PATH).id) ?? { stdout: '', stderr: '', exitCode: 1 });
+      const plan = blockedWhileFailed(record.kind === 'present' ? record.content : null, made.plan, headless(['apply', '--stack', shellWord(stack.ref)]));
+      const gatherMs = made.gatherMs;
       onPhase('planning');
       log(`plan: facts in ${Math.round(gatherMs)} ms, ${plan.roundTrips} round trip(s); ${planBlockers(plan).length} blockers, ${planActions(plan).length} actions`);
       log(renderPlanText(plan).trimEnd());

@@ -1,5 +1,6 @@
 // Facts from the host (one round trip), then the pure planner. The only impure part is gatherFacts.
 import type { Host } from '../host/host.js';
+import type { ProbeOutput } from '../facts/fact.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { Manifest } from '../manifest/schema.js';
 import { addValidationFindings, factsForSteps, makeStepPlans } from './make-plan.js';
@@ -11,6 +12,8 @@ export interface PlanHostResult {
   readonly plan: Plan;
   readonly gatherMs: number;
   readonly digests: Readonly<Record<string, string>>;
+  /** The facts' answers, for a caller that needs one of them beside the plan (the wizard reads the record's). */
+  readonly raw: ReadonlyMap<string, ProbeOutput>;
 }
 
 export const planHost = async (
@@ -50,5 +53,5 @@ export const planHost = async (
       probeMs: { ...gathered.probeMs, ...validated?.probeMs },
     },
   };
-  return { plan, gatherMs: gathered.elapsedMs, digests: gathered.digests };
+  return { plan, gatherMs: gathered.elapsedMs, digests: gathered.digests, raw: gathered.raw };
 };

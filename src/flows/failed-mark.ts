@@ -4,7 +4,7 @@
 // (its description says so) and kept in the run's history entry (`cleared`: the reason and since when). A run that
 // stops before its record write leaves the mark, so a half-done repair is never taken for a cleared one. Pure.
 import type { Action } from '../engine/action.js';
-import type { Plan } from '../engine/plan.js';
+import { planVerdict, type Plan } from '../engine/plan.js';
 import { parseRecord, stackRecordOf } from '../state/parse-record.js';
 import { RECORD_PATH, type StackRecord } from '../state/record-schema.js';
 import { renderRecord } from '../state/stack-record.js';
@@ -63,4 +63,17 @@ export const gateFailed = (recordText: string | null, plan: Plan, command: strin
   const refusal = failedRefusal(entry, command);
   if (!clear && refusal !== null) return { ok: false, refusal };
   return { ok: true, plan: clearingFailed(plan, recordText ?? '', entry) };
+};
+
+/**
+ * The wizard's plan for a stack marked failed: a blocker on the step that writes the record, saying why and what to
+ * run, so the Review cannot apply it (the wizard has no --clear-failed; clearing is a deliberate headless act).
+ */
+export const blockedWhileFailed = (recordText: string | null, plan: Plan, command: string): Plan => {
+  const gate = gateFailed(recordText, plan, command, false);
+  if (gate.ok) return plan;
+  const { code, message, remedy } = gate.refusal;
+  const at = Math.max(0, plan.steps.findLastIndex((s) => s.actions.some(isRecordWrite)));
+  const steps = plan.steps.map((s, i) => (i === at ? { ...s, findings: [{ severity: 'blocker' as const, code, message, remedy }, ...s.findings] } : s));
+  return { ...plan, ...planVerdict(steps), steps };
 };

@@ -2,7 +2,8 @@
 // --clear-failed makes the run's own record write clear it and its history entry keep what was cleared.
 import { describe, expect, it } from 'vitest';
 import { planActions, type Plan } from '../../src/engine/plan.js';
-import { clearingFailed, gateFailed, withoutFailedMark } from '../../src/flows/failed-mark.js';
+import { blockedWhileFailed, clearingFailed, gateFailed, withoutFailedMark } from '../../src/flows/failed-mark.js';
+import { planBlockers, planSchema } from '../../src/engine/plan.js';
 import { upgradeAnswers } from '../../src/flows/upgrade/answers.js';
 import { prepareUpgrade } from '../../src/flows/upgrade/prepare.js';
 import { admitUpgrade } from '../../src/flows/upgrade/refusals.js';
@@ -88,5 +89,27 @@ describe('the failed mark', () => {
     expect(back.map((a) => [a.run?.outcome, a.run?.cleared, demoOf(a.content)?.version, demoOf(a.content)?.failed])).toEqual([['rolled-back', CLEARED, '1.1.0', null]]);
     const without = prepareUpgrade({ previous: host.previous, recordText: host.recordText, manifest: v120, answers: answers.value, plan: planOn(host, v120, answers.value.answers) });
     expect(recordWrites(without.rollback)[0]?.content).toBe(host.recordText);
+  });
+});
+
+describe('the failed mark in the wizard (no --clear-failed there)', () => {
+  const host = failedHost();
+  const command = 'keelson apply --stack demo --host admin@192.0.2.10';
+
+  it('the plan of a failed stack gets a blocker on the step that writes the record: the Review cannot apply it', () => {
+    const plan = planOn(host, v110, { greeting: 'Changed', motto: 'Go' });
+    expect(planActions(plan).length).toBeGreaterThan(0);
+    const blocked = blockedWhileFailed(host.recordText, plan, command);
+    expect([blocked.blocked, blocked.blockerCount]).toEqual([true, planBlockers(plan).length + 1]);
+    const [first] = blocked.steps.find((s) => s.actions.some((a) => a.kind === 'state.write'))?.findings ?? [];
+    expect(first).toMatchObject({ severity: 'blocker', code: 'stack-failed', message: expect.stringContaining(REASON) as string });
+    expect(first?.remedy).toContain(`then run ${command} again with --clear-failed`);
+    expect(planSchema.safeParse(blocked).success).toBe(true);
+  });
+
+  it('a stack not marked failed, or no record: the plan as it was', () => {
+    const plan = planOn(host, v110, ANSWERS);
+    expect(blockedWhileFailed(withoutFailedMark(host.recordText, 'demo'), plan, command)).toBe(plan);
+    expect(blockedWhileFailed(null, plan, command)).toBe(plan);
   });
 });

@@ -11,7 +11,11 @@ import { openWizardLog } from '../../src/cli/wizard-log.js';
 import { confProgressStore, createWizardConf } from '../../src/cli/wizard-progress-store.js';
 import { createRedactor } from '../../src/cli/wizard-redactor.js';
 import { createLocalHost } from '../../src/host/local-host.js';
-import { relocated } from '../support/relocated-host.js';
+import { relocated, relocatedFact } from '../support/relocated-host.js';
+import { fileFact as recordFileFact, type TextFile } from '../../steps/storage/facts.js';
+import { RECORD_PATH } from '../../src/state/record-schema.js';
+import { withoutFailedMark } from '../../src/flows/failed-mark.js';
+import { failedHost, REASON } from '../flows/failed-host.js';
 import { KEELSON_STATE_DIR as STATE } from '../../src/apply/journal.js';
 import { defineStep } from '../../src/engine/step.js';
 import type { Fact } from '../../src/facts/fact.js';
@@ -196,6 +200,33 @@ describe('createWizardController on a host keelson deployed to', () => {
     });
     writeFileSync(`${root}${STATE}/state.json`, '{"format": "keelson-state/2", "stacks": ');
     expect((await controller.readHost()).record).toMatchObject({ kind: 'unreadable', why: expect.stringContaining(`${STATE}/state.json`) as unknown });
+    await controller.close();
+  });
+
+  it('a stack the record marks failed: its plan is blocked, with the headless command that clears the mark', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'keelson-controller-'));
+    const root = join(tmp, 'host');
+    await createLocalHost().run(['mkdir', '-p', `${root}${STATE}`]);
+    writeFileSync(`${root}${STATE}/state.json`, failedHost().recordText);
+    const recordStep = defineStep<{ state: TextFile }>({
+      id: 'record',
+      title: 'The record',
+      facts: () => ({ state: relocatedFact(recordFileFact(RECORD_PATH), root) }),
+      check: () => [],
+      plan: () => [{ kind: 'file.write' as const, description: 'write app.conf', path: join(tmp, 'app.conf'), content: 'x\n', mode: '0644', owner: 'root', group: 'root', before: null }],
+    });
+    const redactor = createRedactor();
+    const controller = createWizardController({
+      flags: {}, log: openWizardLog(join(tmp, 'logs'), redactor), redactor, progress: confProgressStore(createWizardConf(join(tmp, 'conf'))),
+      cwd: tmp, keelson: 'npm run keelson --', steps: [recordStep], openHost: () => Promise.resolve(relocated(createLocalHost(), root)),
+    });
+    await controller.connect({ kind: 'local' }, () => Promise.resolve(false));
+    const { plan } = await controller.plan(demoStack, { domain: 'd.example', port: '8080' }, () => undefined);
+    expect(plan.blocked).toBe(true);
+    expect(plan.steps[0]?.findings[0]).toMatchObject({ severity: 'blocker', code: 'stack-failed', message: expect.stringContaining(REASON) as unknown });
+    expect(plan.steps[0]?.findings[0]?.remedy).toContain('then run npm run keelson -- apply --stack demo again with --clear-failed');
+    writeFileSync(`${root}${STATE}/state.json`, withoutFailedMark(failedHost().recordText, 'demo'));
+    expect((await controller.plan(demoStack, { domain: 'd.example', port: '8080' }, () => undefined)).plan.blocked).toBe(false);
     await controller.close();
   });
 
