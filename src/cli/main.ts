@@ -253,4 +253,4 @@ const main = async (): Promise<void> => {
   }
 };
 
-await main();
+void main();
