@@ -3,26 +3,20 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Host } from '../host/host.js';
-import { applyPlan, newRunId } from '../apply/apply-plan.js';
 import { applyChannels } from './wizard-apply-channels.js';
-import { readLastRun } from '../apply/last-run.js';
-import { rollbackRun } from '../apply/rollback.js';
-import { planActions, planBlockers } from '../engine/plan.js';
-import { planHost } from '../engine/plan-host.js';
-import { renderPlanText } from '../engine/render-plan.js';
+import { planActions, planBlockers } from '../engine/plan-queries.js';
 import type { AnyStep } from '../engine/step.js';
-import { allSteps } from '../../steps/index.js';
 import type { StackInfo, TargetSpec, WizardController } from '../../screens/controller.js';
 import { WIZARD_INPUTS } from '../../screens/target/target-state.js';
 import { isLuksAnswer } from '../../steps/storage/setup-request.js';
 import { isStackName } from '../manifest/resolve-stack.js';
-import { bundledStacks, loadStack } from './context.js';
-import { openHost, type HostFlags, type OpenHostHooks } from './open-host.js';
-import { writeAnswersFiles } from './wizard-answers-file.js';
+import type { HostFlags, OpenHostHooks } from './open-host.js';
 import type { WizardLog } from './wizard-log.js';
 import type { ProgressStore } from './wizard-progress-store.js';
 import type { Redactor } from './wizard-redactor.js';
-import { listBundledStacks } from './wizard-stacks.js';
+
+// The engine is loaded on first use, after the first frame (the screens only ask for it once the operator acts).
+const engine = () => import('./wizard-engine.js');
 
 export interface WizardControllerOptions {
   /** Flags given on the command line that still matter once a target is chosen (--known-hosts, --host-key). */
@@ -45,8 +39,8 @@ const expandHome = (path: string, home: string): string => (path === '~' ? home 
 export const createWizardController = (o: WizardControllerOptions): WizardController => {
   const now = o.now ?? Date.now;
   const home = o.home ?? homedir();
-  const open = o.openHost ?? openHost;
-  const steps = o.steps ?? allSteps;
+  const open = o.openHost ?? (async (flags: HostFlags, hooks: OpenHostHooks) => (await engine()).openHost(flags, hooks));
+  const steps = async () => o.steps ?? (await engine()).allSteps;
   let host: Host | null = null;
   let target: TargetSpec | null = null;
   let secrets: Readonly<Record<string, string>> = {};
@@ -66,10 +60,11 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
     now,
     log,
 
-    listStacks: () => listBundledStacks((name, why) => { log(`stacks: bundled stack ${name} left out: ${why}`); }),
+    listStacks: async () => (await engine()).listBundledStacks((name, why) => { log(`stacks: bundled stack ${name} left out: ${why}`); }),
 
     loadStack: async (ref) => {
       // A bundled name stays a name (what --stack takes); a file becomes an absolute path, valid from anywhere.
+      const { bundledStacks, loadStack } = await engine();
       const loaded = await loadStack(expandHome(ref, home), o.cwd);
       const bundled = isStackName(ref) && (await bundledStacks()).includes(ref);
       return { ref: bundled ? ref : loaded.source, source: loaded.source, manifest: loaded.manifest };
@@ -96,7 +91,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
     },
 
     lastRun: async () => {
-      const run = await readLastRun(connected());
+      const run = await (await engine()).readLastRun(connected());
       if (run === null) return null;
       log(`journal: last run ${run.runId} of ${run.stack}: ${run.state}${run.rolledBack ? ' (rolled back)' : ''} (${run.journalPath})`);
       if (run.state === 'ok' || run.rolledBack) return null;
@@ -105,7 +100,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
 
     rollback: async (run, onRestored) => {
       log(`rollback: run ${run.runId}: restoring ${run.backups.length} files`);
-      const result = await rollbackRun(connected(), run, {
+      const result = await (await engine()).rollbackRun(connected(), run, {
         onRestored: (p) => {
           log(`rollback: restored ${p}`);
           onRestored?.(p);
@@ -123,7 +118,8 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
 
     plan: async (stack, answers, onPhase) => {
       onPhase('gathering');
-      const { plan, gatherMs } = await planHost(connected(), steps, stack.manifest, answers, new Date(now()));
+      const { planHost, renderPlanText } = await engine();
+      const { plan, gatherMs } = await planHost(connected(), await steps(), stack.manifest, answers, new Date(now()));
       onPhase('planning');
       log(`plan: facts in ${Math.round(gatherMs)} ms, ${plan.roundTrips} round trip(s); ${planBlockers(plan).length} blockers, ${planActions(plan).length} actions`);
       log(renderPlanText(plan).trimEnd());
@@ -132,6 +128,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
 
     apply: async (plan, onEvent, signal, onReveal) => {
       const h = connected();
+      const { applyPlan, newRunId } = await engine();
       const total = planActions(plan).length;
       const runId = newRunId(new Date(now()));
       const { forward, reveal } = applyChannels({ log, redactor: o.redactor, total, onEvent, ...(onReveal === undefined ? {} : { onReveal }) });
@@ -167,7 +164,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       const stackSecrets = Object.fromEntries(Object.entries(secrets).filter(([name]) => asked.has(name)));
       // A LUKS setup is asked for per host, typed twice: never replayed from a file onto another host's disk.
       const replayable = Object.fromEntries(Object.entries(answers).filter(([id]) => !isLuksAnswer(id)));
-      const saved = await writeAnswersFiles({
+      const saved = await (await engine()).writeAnswersFiles({
         keelson,
         answersPath: path(file),
         stackRef: stack.ref,

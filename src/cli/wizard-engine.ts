@@ -1,0 +1,12 @@
+// What the wizard's controller does through the engine (hosts, manifests, plan, apply, journal), in one module the
+// controller loads when the operator first needs it: the first frame does not wait for ssh2, zod, yaml and the steps.
+export { applyPlan, newRunId } from '../apply/apply-plan.js';
+export { readLastRun } from '../apply/last-run.js';
+export { rollbackRun } from '../apply/rollback.js';
+export { planHost } from '../engine/plan-host.js';
+export { renderPlanText } from '../engine/render-plan.js';
+export { allSteps } from '../../steps/index.js';
+export { bundledStacks, loadStack } from './context.js';
+export { openHost } from './open-host.js';
+export { writeAnswersFiles } from './wizard-answers-file.js';
+export { listBundledStacks } from './wizard-stacks.js';
