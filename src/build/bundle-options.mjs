@@ -29,7 +29,7 @@ export const entryPoints = (root) => ({ dist: join(root, DIST_DIR, `${ENTRY_NAME
  * @returns {import('esbuild').BuildOptions & { outdir: string }}
  */
 export const bundleOptions = (root, outdir) => ({
-  entryPoints: { [ENTRY_NAME]: join(root, 'src', 'cli', 'main.ts') },
+  entryPoints: { [ENTRY_NAME]: join(root, 'src', 'cli', 'start.ts') },
   outdir,
   bundle: true,
   splitting: true,
@@ -61,7 +61,7 @@ export const singleExecutableBundleOptions = (root, outfile) => {
   const { outdir: _outdir, entryPoints: _entries, ...common } = bundleOptions(root, '');
   return {
     ...common,
-    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+    entryPoints: [join(root, 'src', 'cli', 'start.ts')],
     outfile,
     splitting: false,
     format: 'cjs',
