@@ -1,6 +1,6 @@
 // The wizard as a pure state machine: which screen, what is known so far, where "back" goes. The App turns
 // controller results into these events; nothing here waits, reads or writes.
-import { planBlockers } from '../../src/engine/plan.js';
+import { planBlockers } from '../../src/engine/plan-queries.js';
 import { resolveAnswers } from '../../src/engine/answers.js';
 import { includeRefusal, skipRefusal, validSkips } from '../../src/engine/skip-steps.js';
 import { withLuksRequest, type LuksRequest } from '../luks/luks-request.js';

@@ -13,7 +13,7 @@ import { bind, scrollBinding, type Binding } from '../keys/bindings.js';
 import type { ScreenProps } from '../common/screen-props.js';
 import type { ScrollIntent } from '../keys/use-keys.js';
 import { blank, seg, wrapped, type Line } from '../lines/line.js';
-import { planActions } from '../../src/engine/plan.js';
+import { planActions } from '../../src/engine/plan-queries.js';
 import { applyReducer, counts, initialApplyState } from './apply-state.js';
 import { actionRows, glimpse, headline, OUTPUT_ROWS, revealLines } from './apply-lines.js';
 

@@ -12,7 +12,7 @@ import type { ScreenProps } from '../common/screen-props.js';
 import { blank, seg, wrapped, type Line } from '../lines/line.js';
 import { effectivePlan, planLines } from '../lines/plan-lines.js';
 import { savedLines, useSaveAnswers } from '../save-answers/save-answers-panel.js';
-import { planActions, planBlockers } from '../../src/engine/plan.js';
+import { planActions, planBlockers } from '../../src/engine/plan-queries.js';
 
 export interface ReviewScreenProps extends ScreenProps {
   readonly plan: Plan;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // @ts-check
 // npm run build:sea: dist/keelson-linux-x64, keelson as one file for a host without Node (Node's single executable
-// application): this Node's own binary with keelson (one ES module) and the bundled stacks injected as assets. Its
-// start-up script imports the module from a data: URL, as a single executable cannot load a module from a file.
+// application): this Node's own binary with keelson (one CommonJS script, its main, with V8's code cache of it made
+// at build time so that a start does not parse it all again) and the bundled stacks injected as assets.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -30,19 +30,11 @@ const filesUnder = (/** @type {string} */ dir) =>
 const stackNames = readdirSync(stacks, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 writeFileSync(join(work, SEA_STACK_INDEX), JSON.stringify(stackNames));
 /** @type {Record<string, string>} */
-const assets = { [SEA_BUNDLE]: join(work, SEA_BUNDLE), [SEA_STACK_INDEX]: join(work, SEA_STACK_INDEX) };
+const assets = { [SEA_STACK_INDEX]: join(work, SEA_STACK_INDEX) };
 for (const file of filesUnder(stacks)) assets[`${SEA_STACKS}/${relative(stacks, join(stacks, file))}`] = join(stacks, file);
 
-const main = `// keelson-linux-x64's start: the keelson module built into it, imported from a data: URL.
-const { getAsset } = require('node:sea');
-import('data:text/javascript;base64,' + Buffer.from(getAsset(${JSON.stringify(SEA_BUNDLE)})).toString('base64')).catch((e) => {
-  process.stderr.write('keelson: could not start: ' + (e && e.message) + '\\n');
-  process.exitCode = 1;
-});
-`;
-writeFileSync(join(work, 'main.cjs'), main);
 const blob = join(work, 'keelson.blob');
-const config = { main: join(work, 'main.cjs'), output: blob, disableExperimentalSEAWarning: true, assets };
+const config = { main: join(work, SEA_BUNDLE), output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets };
 writeFileSync(join(work, 'sea-config.json'), JSON.stringify(config, null, 2));
 execFileSync(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')], { stdio: 'inherit' });
 

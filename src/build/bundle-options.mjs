@@ -2,6 +2,7 @@
 // How keelson's sources become JavaScript, in one place: the start-up bundle of a checkout (src/cli/bin.mjs), the
 // package's dist/ (npm run build) and the single executable all compile the same entry with the same settings.
 import { join } from 'node:path';
+import { seaCommonJsPlugins } from './sea-commonjs-plugins.mjs';
 
 /** The name of the entry point's output file (dist/keelson.js, node_modules/.cache/keelson/<hash>/keelson.js). */
 export const ENTRY_NAME = 'keelson';
@@ -28,7 +29,7 @@ export const entryPoints = (root) => ({ dist: join(root, DIST_DIR, `${ENTRY_NAME
  * @returns {import('esbuild').BuildOptions & { outdir: string }}
  */
 export const bundleOptions = (root, outdir) => ({
-  entryPoints: { [ENTRY_NAME]: join(root, 'src', 'cli', 'main.ts') },
+  entryPoints: { [ENTRY_NAME]: join(root, 'src', 'cli', 'start.ts') },
   outdir,
   bundle: true,
   splitting: true,
@@ -42,15 +43,16 @@ export const bundleOptions = (root, outdir) => ({
 
 /** The single executable's file name in DIST_DIR: the platform Node's single executables are built for here. */
 export const SINGLE_EXECUTABLE = 'keelson-linux-x64';
-/** The single executable's own asset holding keelson, bundled with every package (one ES module). */
-export const SEA_BUNDLE = 'keelson.mjs';
+/** The single executable's start-up script: keelson, bundled with every package, as CommonJS (its main). */
+export const SEA_BUNDLE = 'keelson.cjs';
 
 /**
- * For the single executable: one ES module with every package inside, as there is no node_modules beside it. Only
- * node's own modules stay outside (through a require, __filename and __dirname of the executable, for the packages
- * written as CommonJS);
- * ssh2's optional native parts stay out too, and ssh2 uses its JavaScript ones, as it does wherever they are missing.
- * React's devtools client is what Ink loads only under DEV=true: a stub, so nothing outside is imported.
+ * For the single executable: one CommonJS script with every package inside, as there is no node_modules beside it,
+ * and CommonJS so that the executable holds V8's compiled code of it (useCodeCache; see sea-commonjs-plugins.mjs).
+ * Only node's own modules stay outside (the executable's require loads them); ssh2's optional native parts stay out
+ * too, and ssh2 uses its JavaScript ones, as it does wherever they are missing. React's devtools client is what
+ * Ink loads only under DEV=true: a stub, so nothing outside is imported. React in its production build, as
+ * NODE_ENV=production would choose (a third of the bytes to compile, and no development checks at every render).
  * @param {string} root
  * @param {string} outfile
  * @returns {import('esbuild').BuildOptions}
@@ -59,24 +61,30 @@ export const singleExecutableBundleOptions = (root, outfile) => {
   const { outdir: _outdir, entryPoints: _entries, ...common } = bundleOptions(root, '');
   return {
     ...common,
-    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+    entryPoints: [join(root, 'src', 'cli', 'start.ts')],
     outfile,
     splitting: false,
+    format: 'cjs',
     packages: 'bundle',
-    // Parsed whole at every start (no lazily loaded chunks there): half the bytes, a shorter start.
     minify: true,
     external: ['*.node', 'cpu-features'],
-    // What CommonJS code expects of its module, said of the executable (a data: URL module has none of them).
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // The executable's require loads node's own modules only, and warns at any other name: ssh2 asks for its
+    // optional native part (cpu-features), which is not there, as it is not on many hosts. Not found, silently, and
+    // never looked for on the host's disk (a node_modules planted beside the executable is not loaded).
     banner: {
       js: [
-        "import { createRequire as __keelsonCreateRequire } from 'node:module';",
-        "import { dirname as __keelsonDirname } from 'node:path';",
-        'const require = __keelsonCreateRequire(process.execPath);',
-        'const __filename = process.execPath;',
-        'const __dirname = __keelsonDirname(__filename);',
+        'require = ((req) => (id) => {',
+        "  if (req('node:module').isBuiltin(id)) return req(id);",
+        "  throw Object.assign(new Error(`Cannot find module '${id}' (keelson-linux-x64 loads only node's own modules)`), { code: 'MODULE_NOT_FOUND' });",
+        '})(require);',
       ].join(' '),
     },
+    // import.meta is empty in CommonJS: keelson reads it only outside the executable (context.ts), yoga-layout only
+    // for a path it does not use there.
+    logOverride: { 'empty-import-meta': 'silent' },
     plugins: [
+      ...seaCommonJsPlugins,
       {
         name: 'no-react-devtools',
         setup(b) {

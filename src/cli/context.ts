@@ -1,6 +1,5 @@
 // What every command needs before it can talk about a host: the stack, its answers, and a Host.
-import { basename, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import type { Host } from '../host/host.js';
 import { listWorkstationDirs, readWorkstationText, statWorkstationPath } from '../host/workstation-files.js';
 import { resolveAnswers } from '../engine/answers.js';
@@ -9,37 +8,19 @@ import { formatManifestErrors, parseManifest } from '../manifest/load-manifest.j
 import { visibleValue } from '../engine/visible-text.js';
 import type { Manifest } from '../manifest/schema.js';
 import { bundledManifestPath, bundledStacksDir, resolveStackRef, stackNotFoundMessage, type StackRef } from '../manifest/resolve-stack.js';
-import { isSingleExecutable, singleExecutableText } from '../host/single-executable.js';
+import { singleExecutableText } from '../host/single-executable.js';
 import { UsageError } from './exit-codes.js';
-import { DIST_DIR, entryPoints, SEA_STACK_INDEX, SEA_STACKS } from '../build/bundle-options.mjs';
+import { SEA_STACK_INDEX, SEA_STACKS } from '../build/bundle-options.mjs';
+import { IS_SINGLE_EXECUTABLE, PACKAGE_ROOT } from './package-location.js';
 import { isArchivePath } from '../manifest/archive/archive-layout.js';
 import { loadArchiveStack, type ArchiveStack, type TrustFlags } from './stack-archive.js';
 import { parseValuesFile } from './values-file.js';
 import { LUKS_DEVICE_ANSWER, LUKS_KEY_FILE_ANSWER } from '../../steps/storage/setup-request.js';
 
-/**
- * The package's directory, from where this module runs: src/cli/ in the sources, dist/ in the package (npm run
- * build), or the start-up bundle that src/cli/bin.mjs keeps under node_modules/.cache/keelson/<hash>/ (bundled,
- * every module shares one location).
- */
-export const packageRootOf = (moduleFile: string): string => {
-  const cache = moduleFile.lastIndexOf('/node_modules/.cache/keelson/');
-  if (cache >= 0) return moduleFile.slice(0, cache);
-  const dir = dirname(moduleFile);
-  return basename(dir) === DIST_DIR ? dirname(dir) : resolve(moduleFile, '../../..');
-};
+// Where this keelson is (package-location.ts, light enough for the wizard's first frame), said here too for the
+// commands that read it with the stacks.
+export { ENTRY_POINT, IS_SINGLE_EXECUTABLE, PACKAGE_ROOT, packageRootOf } from './package-location.js';
 
-/** keelson-linux-x64: the stacks are built into the executable, and the executable is keelson's only file. */
-export const IS_SINGLE_EXECUTABLE = isSingleExecutable();
-// A single executable's modules run from a data: URL, with no file of their own.
-const MODULE_FILE = IS_SINGLE_EXECUTABLE ? process.execPath : fileURLToPath(import.meta.url);
-export const PACKAGE_ROOT = IS_SINGLE_EXECUTABLE ? dirname(process.execPath) : packageRootOf(MODULE_FILE);
-/** The file that started this keelson: the package's dist/keelson.js, a checkout's src/cli/bin.mjs, or the executable. */
-export const ENTRY_POINT = IS_SINGLE_EXECUTABLE
-  ? process.execPath
-  : basename(dirname(MODULE_FILE)) === DIST_DIR
-    ? entryPoints(PACKAGE_ROOT).dist
-    : entryPoints(PACKAGE_ROOT).checkout;
 export const ASSETS_DIR = resolve(PACKAGE_ROOT, 'assets');
 export const STACKS_DIR = bundledStacksDir(PACKAGE_ROOT);
 

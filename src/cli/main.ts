@@ -258,4 +258,4 @@ const main = async (): Promise<void> => {
   }
 };
 
-await main();
+void main();

@@ -3,32 +3,21 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Host } from '../host/host.js';
-import { applyPlan, newRunId } from '../apply/apply-plan.js';
 import { applyChannels } from './wizard-apply-channels.js';
-import { readLastRunAndFile } from '../apply/last-run.js';
-import { RECORD_PATH } from '../flows/doctor/record-view.js';
-import { runDoctor } from '../flows/doctor/run-doctor.js';
-import { rollbackRun } from '../apply/rollback.js';
-import { planActions, planBlockers } from '../engine/plan.js';
-import { planHost } from '../engine/plan-host.js';
-import { renderPlanText } from '../engine/render-plan.js';
+import { planActions, planBlockers } from '../engine/plan-queries.js';
 import type { AnyStep } from '../engine/step.js';
-import { allSteps } from '../../steps/index.js';
 import type { StackInfo, TargetSpec, WizardController } from '../../screens/controller.js';
 import { WIZARD_INPUTS } from '../../screens/target/target-state.js';
 import { isLuksAnswer } from '../../steps/storage/setup-request.js';
 import { isStackName } from '../manifest/resolve-stack.js';
-import { bundledStacks, loadStack } from './context.js';
 import { shellWord } from './keelson-command.js';
-import { hostRecordOf } from './wizard-host-record.js';
-import { blockedWhileFailed } from '../flows/failed-mark.js';
-import { fileFact } from '../../steps/storage/facts.js';
-import { openHost, type HostFlags, type OpenHostHooks } from './open-host.js';
-import { writeAnswersFiles } from './wizard-answers-file.js';
+import type { HostFlags, OpenHostHooks } from './open-host.js';
 import type { WizardLog } from './wizard-log.js';
 import type { ProgressStore } from './wizard-progress-store.js';
 import type { Redactor } from './wizard-redactor.js';
-import { listBundledStacks } from './wizard-stacks.js';
+
+// The engine is loaded on first use, after the first frame (the screens only ask for it once the operator acts).
+const engine = () => import('./wizard-engine.js');
 
 export interface WizardControllerOptions {
   /** Flags given on the command line that still matter once a target is chosen (--known-hosts, --host-key). */
@@ -51,8 +40,8 @@ const expandHome = (path: string, home: string): string => (path === '~' ? home 
 export const createWizardController = (o: WizardControllerOptions): WizardController => {
   const now = o.now ?? Date.now;
   const home = o.home ?? homedir();
-  const open = o.openHost ?? openHost;
-  const steps = o.steps ?? allSteps;
+  const open = o.openHost ?? (async (flags: HostFlags, hooks: OpenHostHooks) => (await engine()).openHost(flags, hooks));
+  const steps = async () => o.steps ?? (await engine()).allSteps;
   let host: Host | null = null;
   let target: TargetSpec | null = null;
   let secrets: Readonly<Record<string, string>> = {};
@@ -79,10 +68,11 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
     now,
     log,
 
-    listStacks: () => listBundledStacks((name, why) => { log(`stacks: bundled stack ${name} left out: ${why}`); }),
+    listStacks: async () => (await engine()).listBundledStacks((name, why) => { log(`stacks: bundled stack ${name} left out: ${why}`); }),
 
     loadStack: async (ref) => {
       // A bundled name stays a name (what --stack takes); a file becomes an absolute path, valid from anywhere.
+      const { bundledStacks, loadStack } = await engine();
       const loaded = await loadStack(expandHome(ref, home), o.cwd);
       const bundled = isStackName(ref) && (await bundledStacks()).includes(ref);
       return { ref: bundled ? ref : loaded.source, source: loaded.source, manifest: loaded.manifest };
@@ -109,6 +99,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
     },
 
     readHost: async () => {
+      const { readLastRunAndFile, hostRecordOf, RECORD_PATH } = await engine();
       const { run, file } = await readLastRunAndFile(connected(), RECORD_PATH);
       const record = hostRecordOf(file);
       log(`record: ${record.kind === 'stacks' ? record.stacks.map((x) => `${x.name} ${x.version}${x.failed === null ? '' : ' (marked failed)'}`).join(', ') : record.kind === 'unreadable' ? `unreadable: ${record.why}` : 'no stack deployed'}`);
@@ -119,7 +110,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
     },
 
     doctor: async () => {
-      const report = await runDoctor(connected());
+      const report = await (await engine()).runDoctor(connected());
       const { ok, warn, fail } = report.counts;
       log(`doctor: ${fail} failing, ${warn} warning, ${ok} ok in ${report.roundTrips} round trip(s)${report.checks.filter((c) => c.status !== 'ok').map((c) => `; ${c.status} ${c.id}`).join('')}`);
       return report;
@@ -129,7 +120,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
 
     rollback: async (run, onRestored) => {
       log(`rollback: run ${run.runId}: restoring ${run.backups.length} files`);
-      const result = await rollbackRun(connected(), run, {
+      const result = await (await engine()).rollbackRun(connected(), run, {
         onRestored: (p) => {
           log(`rollback: restored ${p}`);
           onRestored?.(p);
@@ -147,7 +138,8 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
 
     plan: async (stack, answers, onPhase) => {
       onPhase('gathering');
-      const made = await planHost(connected(), steps, stack.manifest, answers, new Date(now()));
+      const { planHost, renderPlanText, blockedWhileFailed, fileFact, RECORD_PATH } = await engine();
+      const made = await planHost(connected(), await steps(), stack.manifest, answers, new Date(now()));
       // The record came with the facts: a stack marked failed gets a blocker, so the Review cannot start it again.
       const record = fileFact(RECORD_PATH).parse(made.raw.get(fileFact(RECORD_PATH).id) ?? { stdout: '', stderr: '', exitCode: 1 });
       const plan = blockedWhileFailed(record.kind === 'present' ? record.content : null, made.plan, headless(['apply', '--stack', shellWord(stack.ref)]));
@@ -160,6 +152,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
 
     apply: async (plan, onEvent, signal, onReveal) => {
       const h = connected();
+      const { applyPlan, newRunId } = await engine();
       const total = planActions(plan).length;
       const runId = newRunId(new Date(now()));
       const { forward, reveal } = applyChannels({ log, redactor: o.redactor, total, onEvent, ...(onReveal === undefined ? {} : { onReveal }) });
@@ -195,7 +188,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       const stackSecrets = Object.fromEntries(Object.entries(secrets).filter(([name]) => asked.has(name)));
       // A LUKS setup is asked for per host, typed twice: never replayed from a file onto another host's disk.
       const replayable = Object.fromEntries(Object.entries(answers).filter(([id]) => !isLuksAnswer(id)));
-      const saved = await writeAnswersFiles({
+      const saved = await (await engine()).writeAnswersFiles({
         keelson,
         answersPath: path(file),
         stackRef: stack.ref,

@@ -97,12 +97,6 @@ export const planSchema = z
 export type Plan = z.infer<typeof planSchema>;
 export type StepPlan = z.infer<typeof stepPlanSchema>;
 
-export const planBlockers = (plan: Pick<Plan, 'steps'>) => plan.steps.flatMap((s) => s.findings.filter((f) => f.severity === 'blocker'));
-/** "Sockets: socket directories and …" → "Sockets": the name a step goes by in a sentence. */
-export const stepName = (step: Pick<StepPlan, 'title'>): string => step.title.split(':')[0] ?? step.title;
-
-/** Every blocker with the step it stops, in step order. */
-export const planBlockersByStep = (plan: Pick<Plan, 'steps'>) =>
-  plan.steps.flatMap((step) => step.findings.filter((f) => f.severity === 'blocker').map((finding) => ({ step, finding })));
-
-export const planActions = (plan: Plan) => plan.steps.flatMap((s) => s.actions);
+// What a plan holds, asked of it: in plan-queries.ts, without zod, for the screens (the wizard's first frame does not
+// load the schemas); here too, for the engine's modules that import them from the plan.
+export { planActions, planBlockers, planBlockersByStep, stepName } from './plan-queries.js';

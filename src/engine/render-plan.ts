@@ -2,7 +2,8 @@
 // "+ create", "~ change", "- remove", "> run", with a unified diff under every file change.
 import { createTwoFilesPatch } from 'diff';
 import { actionOp, type Action, type ActionOp } from './action.js';
-import { planBlockersByStep, stepName, type Plan } from './plan.js';
+import { planBlockersByStep, stepName } from './plan-queries.js';
+import type { Plan } from './plan.js';
 import { sortFindings, type Severity } from './finding.js';
 import { signerText } from './signer-text.js';
 

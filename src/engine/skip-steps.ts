@@ -2,7 +2,8 @@
 // it relies on them: later steps were planned with the users, groups, directories and packages earlier steps make
 // (StepPlan.buildsOn), and an apply without those would create files and units that name what will never exist.
 // Pure: the wizard's state machine and the Step screen ask the same questions of the same plan.
-import { stepName, type StepPlan } from './plan.js';
+import { stepName } from './plan-queries.js';
+import type { StepPlan } from './plan.js';
 
 interface PlanSteps {
   readonly steps: readonly StepPlan[];

@@ -1,7 +1,8 @@
 // npm run bench:startup: how fast keelson starts, three ways, median of 10 each at the machine's load (a
 // measurement for the notes, not a timed test): `keelson --version`, and the wizard's first frame (Welcome drawn in
 // a real pseudo-terminal). Before: a checkout's src/cli/bin.mjs (its cached bundle of the sources). After: the npm
-// package, packed and installed into a temporary prefix; and the single executable (npm run build:sea).
+// package, packed and installed into a temporary prefix; and the single executable (npm run build:sea). Each line
+// also gives `node -e 0` measured just before it, the floor no way of starting a Node program gets under at that load.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,11 +45,12 @@ try {
   for (const [name, argv] of ways) {
     versionMs([...argv, '--version']);
     const version = Array.from({ length: RUNS }, () => versionMs([...argv, '--version']));
+    const floor = Array.from({ length: RUNS }, () => versionMs([process.execPath, '-e', '0']));
     const home = mkdtempSync(join(work, 'home-'));
     await firstFrameMs(argv, elsewhere, home);
     const frames: number[] = [];
     for (let i = 0; i < RUNS; i++) frames.push(await firstFrameMs(argv, elsewhere, home));
-    process.stdout.write(`  ${name.padEnd(34)} --version ${Math.round(median(version))} ms   wizard first frame ${Math.round(median(frames))} ms\n`);
+    process.stdout.write(`  ${name.padEnd(34)} --version ${Math.round(median(version))} ms   wizard first frame ${Math.round(median(frames))} ms   (node -e 0: ${Math.round(median(floor))} ms)\n`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -20,7 +20,7 @@ export const wizardCommand = async (flags: HostFlags & { stack?: string }): Prom
       import('../wizard-progress-store.js'),
       import('../wizard-redactor.js'),
       import('../keelson-command.js'),
-      import('../context.js'),
+      import('../package-location.js'),
     ]);
   // Where the operator is (npm run moves keelson into the package directory), and how keelson is started from there.
   const cwd = operatorCwd(process.env, process.cwd());
