@@ -1,5 +1,6 @@
 // keelson's command line. With no command in a terminal it opens the wizard; the headless commands below
 // run the same engine for scripts, CI and support staff.
+import { ignoreClosedStdout } from './closed-pipe.js';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { HostError } from '../host/host-error.js';
 import { KEELSON_VERSION } from '../engine/version.js';
@@ -251,6 +252,7 @@ export const reportError = (e: unknown): number => {
 };
 
 const main = async (): Promise<void> => {
+  ignoreClosedStdout();
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (e) {

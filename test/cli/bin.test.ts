@@ -11,6 +11,17 @@ const BIN = join(import.meta.dirname, '../../src/cli/bin.mjs');
 vi.setConfig({ testTimeout: 120_000 });
 
 describe('src/cli/bin.mjs', () => {
+  it('a reader that closes the pipe early (keelson --help | head) is no crash: exit 0, no stack trace, bundle and tsx', async () => {
+    for (const env of [{}, { KEELSON_NO_BUNDLE: '1' }]) {
+      for (const args of [['--help'], ['schema'], ['--version']]) {
+        const child = execa('node', [BIN, ...args], { reject: false, env, stdin: 'ignore' });
+        child.stdout.destroy();
+        const r = await child;
+        expect([args.join(' '), r.exitCode, r.stderr]).toEqual([args.join(' '), 0, '']);
+      }
+    }
+  });
+
   it('runs the same commands from the bundle and through tsx, started outside the repository', async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'keelson-cwd-'));
     const run = (args: string[], env: Record<string, string> = {}) => execa('node', [BIN, ...args], { cwd: elsewhere, reject: false, env: { HOME: elsewhere, ...env }, stdin: 'ignore' });
