@@ -133,6 +133,14 @@ export interface Reveal {
   readonly secret: string;
 }
 
+/** Where Troubleshoot's support bundle went: the bundle to send, and the map of pseudonyms to keep. */
+export interface BundleWritten {
+  readonly path: string;
+  readonly mapPath: string;
+  readonly bytes: number;
+  readonly secrets: number;
+}
+
 export interface WizardController {
   /** The log file of this run (secrets redacted), shown at the end. */
   readonly logPath: string;
@@ -153,6 +161,11 @@ export interface WizardController {
   readHost(): Promise<HostFindings>;
   /** keelson doctor on the connected host: one round trip of facts, pure checks. Nothing on the host changes. */
   doctor(): Promise<DoctorReport>;
+  /**
+   * A redacted support bundle of the connected host, written on this workstation in the directory keelson started in
+   * (0600), with its pseudonym map beside it; reads only, as doctor does.
+   */
+  supportBundle(): Promise<BundleWritten>;
   /** A headless command for the connected target, as the operator can paste it: keelson's words, `args`, --host. */
   commandFor(args: readonly string[]): string;
   rollback(run: HostRun, onRestored?: (path: string) => void): Promise<RollbackOutcome>;

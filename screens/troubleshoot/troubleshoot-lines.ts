@@ -1,7 +1,7 @@
 // Troubleshoot as data: doctor's report → the list (failures first; the record's check, which carries the failed
 // mark, first of all) and one check's evidence and remedy. Pure; whatever the host printed is shown, never obeyed.
 import { worstFirst } from '../../src/flows/doctor/check.js';
-import type { Check, CheckStatus, DoctorReport } from '../controller.js';
+import type { BundleWritten, Check, CheckStatus, DoctorReport } from '../controller.js';
 import type { SelectOption } from '../components/select/use-select-state.js';
 import { blank, seg, wrapped, type Line } from '../lines/line.js';
 import type { Tone } from '../theme/theme.js';
@@ -21,8 +21,31 @@ export const checkOptions = (checks: readonly Check[]): SelectOption<string>[] =
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** Troubleshoot's support bundle: not asked for yet, being written, where it went, or why it could not be. */
+export type BundleState =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'writing' }
+  | { readonly kind: 'written'; readonly written: BundleWritten }
+  | { readonly kind: 'failed'; readonly message: string };
+
+const bundleLines = (b: BundleState, bundleCommand: string, width: number): Line[] => {
+  switch (b.kind) {
+    case 'none':
+      return wrapped(`For someone else to look at: w writes a redacted support bundle here (or: ${bundleCommand}).`, width, { tone: 'muted' }, seg('  '));
+    case 'writing':
+      return wrapped('Writing the support bundle (read-only on the host: one more round trip)…', width, { tone: 'accent' }, seg('  '));
+    case 'written':
+      return [
+        ...wrapped(`Support bundle: ${b.written.path} (${b.written.bytes} bytes, ${plural(b.written.secrets, 'secret')} redacted by value): send this one.`, width, { tone: 'ok' }, seg('✓ ', { tone: 'ok' })),
+        ...wrapped(`Pseudonym map: ${b.written.mapPath}: keep it, do not send it (it turns the bundle's pseudonyms back into names).`, width, {}, seg('  ')),
+      ];
+    case 'failed':
+      return wrapped(`The support bundle could not be written: ${b.message}`, width, { tone: 'bad' }, seg('✗ ', { tone: 'bad' }));
+  }
+};
+
 /** Above the list: the counts, what was looked at, that nothing changed, and how to hand it on (a support bundle). */
-export const reportHeadLines = (r: DoctorReport, bundleCommand: string, width: number): Line[] => {
+export const reportHeadLines = (r: DoctorReport, bundleCommand: string, width: number, bundle: BundleState = { kind: 'none' }): Line[] => {
   const { ok, warn, fail } = r.counts;
   const tone: Tone = fail > 0 ? 'bad' : warn > 0 ? 'warn' : 'ok';
   const mark = fail > 0 ? '✗ ' : warn > 0 ? '! ' : '✓ ';
@@ -35,7 +58,7 @@ export const reportHeadLines = (r: DoctorReport, bundleCommand: string, width: n
       { tone: 'muted' },
       seg('  '),
     ),
-    ...wrapped(`For someone else to look at: ${bundleCommand} (a redacted bundle, written on this workstation).`, width, { tone: 'muted' }, seg('  ')),
+    ...bundleLines(bundle, bundleCommand, width),
     blank,
   ];
 };

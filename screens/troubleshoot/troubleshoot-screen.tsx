@@ -1,6 +1,6 @@
 // Troubleshoot: keelson doctor on the connected host, as `keelson doctor` runs it (the same flow, one round trip,
 // read-only). The checks as a list, failures first; enter on one shows its evidence and the remedy to copy; r runs
-// doctor again. Nothing here changes the host.
+// doctor again; w writes a redacted support bundle on this workstation. Nothing here changes the host.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useController, type DoctorReport } from '../controller.js';
 import { Frame } from '../components/frame/frame.js';
@@ -15,7 +15,7 @@ import { errorText, type ErrorText } from '../common/error-text.js';
 import type { ScreenProps } from '../common/screen-props.js';
 import { bind, scrollBinding, type Binding } from '../keys/bindings.js';
 import { seg, wrapped } from '../lines/line.js';
-import { checkDetailLines, checkOptions, orderedChecks, reportHeadLines } from './troubleshoot-lines.js';
+import { checkDetailLines, checkOptions, orderedChecks, reportHeadLines, type BundleState } from './troubleshoot-lines.js';
 
 export interface TroubleshootScreenProps extends ScreenProps {
   readonly hostLabel: string;
@@ -32,6 +32,19 @@ export const TroubleshootScreen = ({ active, context, hostLabel, onBack, onHelp,
   const controller = useController();
   const [mode, setMode] = useState<Mode>({ kind: 'running', startedAt: controller.now() });
   const run = useRef(0);
+  const [bundle, setBundle] = useState<BundleState>({ kind: 'none' });
+  const writeBundle = () => {
+    if (bundle.kind === 'writing') return;
+    setBundle({ kind: 'writing' });
+    controller
+      .supportBundle()
+      .then((written) => { setBundle({ kind: 'written', written }); })
+      .catch((e: unknown) => {
+        const error = errorText(e);
+        controller.log(`support-bundle: could not be written: ${error.message}`);
+        setBundle({ kind: 'failed', message: error.remedy === undefined ? error.message : `${error.message} ${error.remedy}` });
+      });
+  };
 
   const runDoctor = () => {
     const mine = ++run.current;
@@ -67,7 +80,7 @@ export const TroubleshootScreen = ({ active, context, hostLabel, onBack, onHelp,
       bindings = [bind('ctrl+c', 'quit', 'quit', onQuit)];
       break;
     case 'list':
-      bindings = [...selectBindings(select, (id) => { scroll.setOffset(0); setMode({ kind: 'detail', report: mode.report, id }); }, 'details'), again, bind('b', 'back', 'back', onBack, { help: 'back to the choices for this host' }), quit];
+      bindings = [...selectBindings(select, (id) => { scroll.setOffset(0); setMode({ kind: 'detail', report: mode.report, id }); }, 'details'), again, bind('w', 'write support bundle', 'save', writeBundle, { help: 'write a redacted support bundle on this workstation (reads the host, changes nothing)' }), bind('b', 'back', 'back', onBack, { help: 'back to the choices for this host' }), quit];
       break;
     case 'detail':
       bindings = [scrollBinding((i) => { scroll.move(i); }), bind('b', 'list', 'back', () => { setMode({ kind: 'list', report: mode.report }); }, { help: 'back to the list of checks' }), again, quit];
@@ -97,7 +110,7 @@ export const TroubleshootScreen = ({ active, context, hostLabel, onBack, onHelp,
       body = <Spinner label={`Running keelson doctor on ${hostLabel} (read-only, one round trip)…`} startedAt={mode.startedAt} now={controller.now} />;
       break;
     case 'list':
-      body = <ChoiceView head={reportHeadLines(mode.report, controller.commandFor(['support-bundle']), width)} options={options} focused={select.focused} width={width} height={bodyRows} />;
+      body = <ChoiceView head={reportHeadLines(mode.report, controller.commandFor(['support-bundle']), width, bundle)} options={options} focused={select.focused} width={width} height={bodyRows} />;
       break;
     case 'detail':
     case 'error':

@@ -116,6 +116,12 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       return report;
     },
 
+    supportBundle: async () => {
+      const written = await (await engine()).writeSupportBundle(connected(), { dir: o.cwd, destination: target?.kind === 'ssh' ? target.destination : null });
+      log(`support-bundle: ${written.path} (${written.bytes} bytes, ${written.secrets} secret(s) redacted by value); map ${written.mapPath}`);
+      return written;
+    },
+
     commandFor: headless,
 
     rollback: async (run, onRestored) => {

@@ -15,3 +15,4 @@ export { bundledStacks, loadStack } from './context.js';
 export { openHost } from './open-host.js';
 export { writeAnswersFiles } from './wizard-answers-file.js';
 export { listBundledStacks } from './wizard-stacks.js';
+export { writeSupportBundle } from './support-bundle-write.js';

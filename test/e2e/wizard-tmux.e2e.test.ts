@@ -8,7 +8,7 @@
 // headless against a fresh VM, which must end up with the same deployment. Both VMs start from the run's "prepared"
 // state (/home on LUKS2, the audit log on its own filesystem), each its own copy.
 // Every claim about a host is checked from inside the VM over the harness's own SSH, never from keelson's report.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -424,6 +424,13 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     expect(screen).toMatch(new RegExp(`^ {4}${esc(`${USER_SYSTEMCTL} start web.service`)}$`, 'm'));
 
     await press(W, 'b', /^keelson {2}Troubleshoot$/m, 'the list again', 30_000);
+    // The support bundle from here: written where keelson was started, 0600, its map beside it (never inside).
+    screen = await press(W, 'w', /^✓ Support bundle: /m, 'the support bundle written', 10 * MIN);
+    const bundles = readdirSync(work).filter((f) => /^keelson-support-.*\.tar\.gz$/.test(f));
+    expect(bundles).toHaveLength(1);
+    const bundle = join(work, bundles[0] ?? '');
+    expect(screen.replace(/\s+/g, '')).toContain(bundle.replace(/\s+/g, ''));
+    expect([statSync(bundle).mode & 0o777, statSync(bundle.replace(/\.tar\.gz$/, '.map.json')).mode & 0o777]).toEqual([0o600, 0o600]);
     await tmux.key(W, 'q');
     expect(await tmux.waitExit(W, { timeoutMs: MIN, what: 'keelson to exit after q' })).toBe(0);
     // Troubleshoot only read: the host is as it was, web still stopped.

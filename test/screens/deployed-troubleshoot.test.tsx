@@ -66,7 +66,7 @@ describe('a host with a deployed stack', () => {
     let list = await press(r, KEY.enter, '2 failing, 1 warning, 4 ok');
     expect(list).toContain('keelson  Troubleshoot');
     expect(flat(list)).toContain('and changed nothing on it.');
-    expect(flat(list)).toContain('For someone else to look at: keelson support-bundle (a redacted bundle, written on this workstation).');
+    expect(flat(list)).toContain('For someone else to look at: w writes a redacted support bundle here (or: keelson support-bundle).');
     expect(focusedLine(list)).toBe(' › ✗ FAIL  record');
     const at = (s: string) => list.indexOf(s);
     expect(at('✗ FAIL  unit:demo:web.service')).toBeGreaterThan(at('✗ FAIL  record'));
@@ -83,6 +83,11 @@ describe('a host with a deployed stack', () => {
     list = await press(r, 'b', '2 failing, 1 warning, 4 ok');
     expect(focusedLine(list)).toBe(' › ✗ FAIL  unit:demo:web.service');
 
+    list = await press(r, 'w', 'Support bundle: ');
+    expect(flat(list)).toContain('✓ Support bundle: /home/op/keelson-support-demo-20250101T000000Z.tar.gz (48213 bytes, 1 secret redacted by value): send this one.');
+    expect(flat(list)).toContain('Pseudonym map: /home/op/keelson-support-demo-20250101T000000Z.map.json: keep it, do not send it');
+    expect(controller.calls.supportBundle).toBe(1);
+
     await press(r, 'r', '0 failing, 0 warnings, 3 ok');
     expect(controller.calls.doctor).toBe(2);
     // Troubleshoot only reads: nothing was planned or applied.
@@ -94,6 +99,15 @@ describe('a host with a deployed stack', () => {
     await press(r, KEY.enter, 'Which stack?');
     // Back from the Stack returns to the choice for this host, not past it.
     await press(r, 'b', 'keelson  On this host');
+  });
+
+  it('a support bundle that cannot be written says why, and Troubleshoot goes on', async () => {
+    const { controller, r } = await toHost({ record: demo, doctor: [sickReport()], bundleError: Object.assign(new Error('secret demo-token: Podman could not read it'), { remedy: 'Run it as root.' }) });
+    await press(r, KEY.enter, '2 failing, 1 warning, 4 ok');
+    const list = await press(r, 'w', 'could not be written');
+    expect(flat(list)).toContain('✗ The support bundle could not be written: secret demo-token: Podman could not read it Run it as root.');
+    expect(focusedLine(list)).toBe(' › ✗ FAIL  record');
+    expect(controller.calls.supportBundle).toBe(1);
   });
 
   it('Upgrade and Uninstall say which headless command to run, for this target', async () => {

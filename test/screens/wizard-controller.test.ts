@@ -1,7 +1,7 @@
 // The real controller on this machine: connect, plan, apply (stopped part-way), find the interrupted run in the
 // journal, roll it back, apply again, save the answers — with a log that never holds the secret. The host's
 // state directory (/var/lib/keelson) is moved into a temp directory so the test leaves this machine alone.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -227,6 +227,17 @@ describe('createWizardController on a host keelson deployed to', () => {
     expect(plan.steps[0]?.findings[0]?.remedy).toContain('then run npm run keelson -- apply --stack demo again with --clear-failed');
     writeFileSync(`${root}${STATE}/state.json`, withoutFailedMark(failedHost().recordText, 'demo'));
     expect((await controller.plan(demoStack, { domain: 'd.example', port: '8080' }, () => undefined)).plan.blocked).toBe(false);
+    await controller.close();
+  });
+
+  it('writes the support bundle in the directory keelson started in, 0600, its pseudonym map beside it', { timeout: 120_000 }, async () => {
+    const { tmp, controller } = setup();
+    await controller.connect({ kind: 'local' }, () => Promise.resolve(false));
+    const b = await controller.supportBundle();
+    expect(b.path.startsWith(`${tmp}/keelson-support-`) && b.path.endsWith('.tar.gz')).toBe(true);
+    expect(b.mapPath).toBe(b.path.replace(/\.tar\.gz$/, '.map.json'));
+    expect([statSync(b.path).mode & 0o777, statSync(b.mapPath).mode & 0o777, statSync(b.path).size]).toEqual([0o600, 0o600, b.bytes]);
+    expect(readFileSync(controller.logPath, 'utf8')).toContain(`support-bundle: ${b.path}`);
     await controller.close();
   });
 

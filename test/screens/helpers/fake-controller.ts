@@ -40,10 +40,12 @@ export interface FakeOptions {
   breakAt?: number;
   progress?: WizardProgress | null;
   keelson?: string;
+  /** supportBundle() rejects with it. */
+  bundleError?: Error;
 }
 
 export interface FakeController extends WizardController {
-  readonly calls: { connect: TargetSpec[]; plan: Answers[]; apply: Plan[]; saveAnswers: { path: string; answers: Answers }[]; rollback: HostRun[]; doctor: number };
+  readonly calls: { connect: TargetSpec[]; plan: Answers[]; apply: Plan[]; saveAnswers: { path: string; answers: Answers }[]; rollback: HostRun[]; doctor: number; supportBundle: number };
   readonly logLines: string[];
   readonly progress: { current: WizardProgress | null; saves: number };
   secrets: Readonly<Record<string, string>>;
@@ -54,7 +56,7 @@ export interface FakeController extends WizardController {
 export const FAKE_LUKS_KEY = 'k3y-0f-the-fake-luks-volume_aBcDeFgHiJkLmNo';
 
 export const fakeController = (o: FakeOptions = {}): FakeController => {
-  const calls: FakeController['calls'] = { connect: [], plan: [], apply: [], saveAnswers: [], rollback: [], doctor: 0 };
+  const calls: FakeController['calls'] = { connect: [], plan: [], apply: [], saveAnswers: [], rollback: [], doctor: 0, supportBundle: 0 };
   const logLines: string[] = [];
   const progress = { current: o.progress ?? null, saves: 0 };
   let clock = 1_000_000;
@@ -87,6 +89,11 @@ export const fakeController = (o: FakeOptions = {}): FakeController => {
       const r = reports[Math.min(calls.doctor++, reports.length - 1)];
       if (r === undefined) return Promise.reject(new Error('the fake has no doctor report'));
       return r instanceof Error ? Promise.reject(r) : Promise.resolve(r);
+    },
+    supportBundle: () => {
+      calls.supportBundle++;
+      if (o.bundleError !== undefined) return Promise.reject(o.bundleError);
+      return Promise.resolve({ path: '/home/op/keelson-support-demo-20250101T000000Z.tar.gz', mapPath: '/home/op/keelson-support-demo-20250101T000000Z.map.json', bytes: 48213, secrets: 1 });
     },
     commandFor: (args) => [c.keelson, ...args, ...(calls.connect.at(-1)?.kind === 'ssh' ? [`--host ${(calls.connect.at(-1) as { destination: string }).destination}`] : [])].join(' '),
     rollback: (run, onRestored): Promise<RollbackOutcome> => {
