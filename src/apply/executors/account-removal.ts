@@ -16,10 +16,19 @@ export const lingerDisable: Executor<'linger.disable'> = async (a, ctx) => {
   return 'done';
 };
 
+// $1 the file, $2 the exact line: every other line kept, written beside it and renamed over it (mode and owner kept).
+const DROP_LINE = 'set -eu; t="$1.keelson-tmp"; grep -vxF -- "$2" "$1" > "$t" || [ $? -eq 1 ]; chmod --reference="$1" "$t"; chown --reference="$1" "$t"; mv -f -- "$t" "$1"';
+
+/** After userdel (which takes a user's ranges on Debian) there is usually nothing left; a leftover line is removed. */
 export const subidRemove: Executor<'subid.remove'> = async (a, ctx) => {
-  const f = await ctx.host.readFile(`/etc/${a.file}`);
+  const file = `/etc/${a.file}`;
+  const f = await ctx.host.readFile(file);
   const line = `${a.user}:${a.start}:${a.count}`;
   if (f.kind !== 'present' || !f.content.split('\n').includes(line)) return 'skipped';
+  if ((await getent(ctx, 'passwd', a.user)) === null) {
+    await runChecked(ctx.host, ['sh', '-c', DROP_LINE, 'keelson-subid', file, line]);
+    return 'done';
+  }
   const flag = a.file === 'subuid' ? '--del-subuids' : '--del-subgids';
   await runChecked(ctx.host, ['usermod', flag, `${a.start}-${a.start + a.count - 1}`, '--', a.user]);
   return 'done';

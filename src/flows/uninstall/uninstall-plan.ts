@@ -88,10 +88,12 @@ const accountRemovals = (i: UninstallInputs, others: readonly StackRecord[]): Ac
         .filter((r) => r.owner === u.name || r.owner === String(u.uid))
         .map((r): Action => ({ kind: 'subid.remove', description: `remove ${u.name}'s /etc/${file} range ${r.start}:${r.count}`, user: u.name, file, start: r.start, count: r.count })),
     );
+    // The user goes before its subordinate IDs: usermod will not touch an account whose manager still runs (the VM
+    // said so), and userdel takes the ranges with it, so those actions then find nothing left (or remove a leftover).
     return [
-      ...(exists ? subids : []),
       ...(i.facts.linger.includes(u.name) ? [{ kind: 'linger.disable', description: `disable linger for ${u.name}`, user: u.name } as const] : []),
       ...(exists ? [{ kind: 'user.remove', description: `delete user ${u.name} (UID ${u.uid}, created by keelson) with its home ${u.home} and the Podman storage in it; its processes are stopped first`, name: u.name, uid: u.uid } as const] : []),
+      ...subids,
     ];
   });
   const groupActions = groups.filter((g) => i.facts.groups.some((e) => e.name === g.name)).map((g): Action => ({ kind: 'group.remove', description: `delete group ${g.name} (GID ${g.gid}, created by keelson)`, name: g.name, gid: g.gid }));

@@ -98,7 +98,7 @@ describe('uninstall --purge', () => {
     const purge = k.slice(k.indexOf('dir.remove /run/keelson-demo') + 1);
     expect(purge).toEqual([
       'podman.volume-export demo-content', 'podman.remove demo-content', 'podman.remove demo-demo-token', 'podman.remove localhost/keelson-demo:1',
-      'subid.remove keelson-demo', 'subid.remove keelson-demo', 'linger.disable keelson-demo', 'user.remove keelson-demo',
+      'linger.disable keelson-demo', 'user.remove keelson-demo', 'subid.remove keelson-demo', 'subid.remove keelson-demo',
       'group.remove demo-clients', 'group.remove keelson-demo',
       'file.remove /var/lib/keelson/accounts/user-keelson-demo', 'file.remove /var/lib/keelson/accounts/group-demo-clients', 'file.remove /var/lib/keelson/accounts/group-keelson-demo',
       'state.write /var/lib/keelson/state.json',
