@@ -61,13 +61,6 @@ export const UninstallScreen = ({ active, context, stacks, hostLabel, onBack, on
     if (uninstallBack(stage, stacks) === null) onBack();
     else dispatch({ type: 'back', stacks });
   };
-  if (stage.kind === 'running' || stage.kind === 'finished') {
-    const finished = (o: ApplyOutcome) => {
-      dispatch({ type: 'finished', outcome: o });
-      onFinished?.(o);
-    };
-    return <UninstallRun active={active} context={context} onHelp={onHelp} onQuit={onQuit} planned={stage.planned} hostLabel={hostLabel} onFinished={finished} />;
-  }
   const quit = bind('q', 'quit', 'quit', onQuit);
   const backKey = bind('b', 'back', 'back', back);
   let bindings: Binding[];
@@ -93,6 +86,9 @@ export const UninstallScreen = ({ active, context, stacks, hostLabel, onBack, on
       bindings = [TEXT_FIELD_KEYS, scrollBinding((i) => { scroll.move(i); }, 'scroll the plan (↑↓ pgup pgdn)'), bind('enter', 'confirm', 'enter', go, { help: `type ${stage.planned.confirmWord} and press enter to uninstall` }), bind('esc', 'back', 'back', back, { help: 'back: nothing has changed on the host' }), bind('ctrl+c', 'quit', 'quit', onQuit)];
       break;
     }
+    case 'running':
+    case 'finished':
+      bindings = []; // the run's own frame has its keys
   }
   const frame = { title: 'Uninstall', context, bindings, textEntry: stage.kind === 'plan', ...(stage.kind === 'plan' ? {} : { onHelp }) };
   const { width, bodyRows } = useLayout(frame);
@@ -110,6 +106,14 @@ export const UninstallScreen = ({ active, context, stacks, hostLabel, onBack, on
     edit(e);
     return true;
   };
+  // After every hook: the run has a frame of its own.
+  if (stage.kind === 'running' || stage.kind === 'finished') {
+    const finished = (o: ApplyOutcome) => {
+      dispatch({ type: 'finished', outcome: o });
+      onFinished?.(o);
+    };
+    return <UninstallRun active={active} context={context} onHelp={onHelp} onQuit={onQuit} planned={stage.planned} hostLabel={hostLabel} onFinished={finished} />;
+  }
   let body: ReactNode;
   switch (stage.kind) {
     case 'stack':

@@ -170,7 +170,7 @@ export const fakeUninstallPlanned = (stack: string, purge: boolean): UninstallPl
   kind: 'ready',
   stack,
   purge,
-  text: [`Uninstall ${stack} 1.0.0 (rootless)${purge ? ' and PURGE its data' : ''} on this machine (root):`, '', 'What goes:', '  unit web.service', '', 'What stays:', ...(purge ? ['  nothing'] : ['  volume demo-data']), '', 'Later:', `  keelson uninstall --stack ${stack} --purge`].join('\n'),
+  text: [`keelson uninstall${purge ? ' --purge' : ''}: ${stack} 1.0.0`, '', 'Goes:', '  unit web.service', '', 'Stays:', ...(purge ? ['  nothing'] : ['  volume demo-data']), '', 'Later:', `  keelson uninstall --stack ${stack} --purge`].join('\n'),
   confirmWord: purge ? stack : 'yes',
   backupDir: purge ? `/srv/keelson-backups/${stack}-run-1` : null,
   plan: makePlan(),
