@@ -141,6 +141,24 @@ export interface BundleWritten {
   readonly secrets: number;
 }
 
+/** What uninstalling a stack would do, planned from the host's record; nothing has changed on the host yet. */
+export type UninstallPlanned =
+  | { readonly kind: 'nothing'; readonly message: string }
+  | { readonly kind: 'refused'; readonly why: string }
+  | {
+      readonly kind: 'ready';
+      readonly stack: string;
+      readonly purge: boolean;
+      /** What goes, what stays and the commands for later, exactly as `keelson uninstall` prints it. */
+      readonly text: string;
+      /** What the operator types to go on: "yes", or the stack's name for a purge. */
+      readonly confirmWord: string;
+      /** Where a purge puts the volume archives first (null: no purge, or no backup). */
+      readonly backupDir: string | null;
+      readonly plan: Plan;
+      readonly runId: string;
+    };
+
 export interface WizardController {
   /** The log file of this run (secrets redacted), shown at the end. */
   readonly logPath: string;
@@ -179,6 +197,11 @@ export interface WizardController {
    * the operator must see once (a LUKS key keelson generated): apart from the events, and never logged.
    */
   apply(plan: Plan, onEvent: (event: ApplyEvent) => void, signal: AbortSignal, onReveal?: (reveal: Reveal) => void): Promise<ApplyOutcome>;
+
+  /** keelson uninstall's plan for one stack of the connected host (purge: volumes, secrets, images, accounts too). Read-only. */
+  uninstallPlan(stack: string, purge: boolean): Promise<UninstallPlanned>;
+  /** Runs that plan through apply's executors and journal; `signal` stops it after the running action. */
+  uninstall(planned: Extract<UninstallPlanned, { kind: 'ready' }>, onEvent: (event: ApplyEvent) => void, signal: AbortSignal): Promise<ApplyOutcome>;
 
   loadProgress(): WizardProgress | null;
   saveProgress(progress: WizardProgress): void;

@@ -8,6 +8,7 @@ import { ApplyScreen } from '../apply/apply-screen.js';
 import { DeployedScreen } from '../deployed/deployed-screen.js';
 import { HostRunScreen } from '../host-run/host-run-screen.js';
 import { TroubleshootScreen } from '../troubleshoot/troubleshoot-screen.js';
+import { UninstallScreen } from '../uninstall/uninstall-screen.js';
 import { QuestionsScreen } from '../questions/questions-screen.js';
 import { ReviewScreen } from '../review/review-screen.js';
 import { StackScreen } from '../stack/stack-screen.js';
@@ -42,6 +43,7 @@ const TITLES: Record<WizardState['screen'], string> = {
   'host-run': 'Unfinished run',
   deployed: 'On this host',
   troubleshoot: 'Troubleshoot',
+  uninstall: 'Uninstall',
   stack: 'Stack',
   questions: 'Questions',
   step: 'Steps',
@@ -163,6 +165,18 @@ export const WizardApp = ({ stackRef, target, onExit }: WizardAppProps) => {
       break;
     case 'troubleshoot':
       screen = <TroubleshootScreen {...common} hostLabel={state.hostLabel ?? ''} onBack={back} />;
+      break;
+    case 'uninstall':
+      screen = (
+        <UninstallScreen
+          {...common}
+          stacks={state.record.kind === 'stacks' ? state.record.stacks.map((x) => x.name) : []}
+          hostLabel={state.hostLabel ?? ''}
+          onBack={back}
+          // Once it ran, nothing is left to continue: what the host had is gone or finishes on a re-run.
+          onFinished={() => { controller.clearProgress(); }}
+        />
+      );
       break;
     case 'stack':
       screen = (

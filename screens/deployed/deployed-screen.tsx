@@ -1,6 +1,6 @@
 // The host already has a stack keelson deployed: what does the operator want to do? Troubleshoot it (read-only,
-// keelson doctor), or install / reinstall / repair it (the install path: what already matches is found done). Upgrade
-// and uninstall are headless commands for now: choosing one shows the command to run, never a dead end.
+// keelson doctor), install / reinstall / repair it (the install path: what already matches is found done), or
+// uninstall it (the Uninstall screen). Upgrade is a headless command for now: choosing it shows the command to run.
 import { useState } from 'react';
 import { useController, type HostRecord } from '../controller.js';
 import { Frame } from '../components/frame/frame.js';
@@ -16,7 +16,7 @@ import { blank, seg, wrapped, type Line } from '../lines/line.js';
 
 export interface DeployedScreenProps extends ScreenProps {
   readonly record: Exclude<HostRecord, { kind: 'none' }>;
-  readonly onChosen: (choice: 'troubleshoot' | 'install') => void;
+  readonly onChosen: (choice: 'troubleshoot' | 'install' | 'uninstall') => void;
   readonly onBack: () => void;
 }
 
@@ -26,7 +26,7 @@ export const DEPLOYED_OPTIONS: readonly SelectOption<DeployedChoice>[] = [
   { value: 'troubleshoot', label: 'Troubleshoot', hint: "read-only: keelson doctor's checks, failures first, each with what it saw and a remedy to copy; nothing on the host changes" },
   { value: 'install', label: 'Install / Reinstall / Repair', hint: 'plan the stack against the host as it is: what already matches is found done, only what differs is changed, after your Review' },
   { value: 'upgrade', label: 'Upgrade', hint: 'not in the wizard yet: shows the keelson upgrade command to run' },
-  { value: 'uninstall', label: 'Uninstall', hint: 'not in the wizard yet: shows the keelson uninstall command to run' },
+  { value: 'uninstall', label: 'Uninstall', hint: 'remove a stack, keeping its data (or purge it): the plan of what goes and what stays first, then you type to confirm' },
 ];
 
 /** What the record says, above the choices; a failed mark and an unreadable record in the words that say what to do. */
@@ -56,7 +56,7 @@ export const recordLines = (record: DeployedScreenProps['record'], width: number
 
 const stackNames = (record: DeployedScreenProps['record']): string[] => (record.kind === 'stacks' ? record.stacks.map((s) => s.name) : []);
 
-/** The headless commands for what the wizard does not do yet, ready to paste. */
+/** The headless commands for what the wizard does not do (upgrade; uninstall while the record cannot be read), to paste. */
 export const commandLines = (choice: 'upgrade' | 'uninstall', record: DeployedScreenProps['record'], commandFor: (args: readonly string[]) => string, width: number): Line[] => {
   const cmd = (args: readonly string[]) => wrapped(commandFor(args), width, { tone: 'accent' }, seg('    '), '  ');
   const note = (text: string) => wrapped(text, width, { tone: 'muted' }, seg('  '));
@@ -76,7 +76,7 @@ export const commandLines = (choice: 'upgrade' | 'uninstall', record: DeployedSc
   const names = stackNames(record);
   const stacks = names.length === 0 ? [[] as string[]] : names.map((n) => ['--stack', n]);
   return [
-    ...wrapped('The wizard does not uninstall yet. Run it from a shell:', width, { bold: true }),
+    ...wrapped("keelson cannot plan an uninstall while it cannot read the deployment record: it removes only what the record names. Troubleshoot shows what else doctor finds; once the record reads again, Uninstall here, or from a shell:", width, { bold: true }),
     blank,
     ...note('It prints what goes and what stays (volumes, data, secrets, users), and asks you to type yes before it changes anything:'),
     ...stacks.flatMap((s) => cmd(['uninstall', ...s])),
@@ -95,8 +95,9 @@ export const DeployedScreen = ({ active, context, record, onChosen, onBack, onHe
       ? [
           ...selectBindings(select, (v) => {
             controller.log(`deployed: operator chose ${v}`);
-            if (v === 'troubleshoot' || v === 'install') onChosen(v);
-            else setShown(v);
+            // Uninstall removes only what the record names: with a record it cannot read, the screen says so instead.
+            if (v === 'upgrade' || (v === 'uninstall' && record.kind === 'unreadable')) setShown(v);
+            else onChosen(v);
           }),
           bind('b', 'back', 'back', onBack, { help: 'back, to change the target' }),
           quit,

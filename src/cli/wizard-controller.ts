@@ -6,7 +6,8 @@ import type { Host } from '../host/host.js';
 import { applyChannels } from './wizard-apply-channels.js';
 import { planActions, planBlockers } from '../engine/plan-queries.js';
 import type { AnyStep } from '../engine/step.js';
-import type { StackInfo, TargetSpec, WizardController } from '../../screens/controller.js';
+import type { ApplyOutcome, StackInfo, TargetSpec, WizardController } from '../../screens/controller.js';
+import type { ApplyResult } from '../apply/apply-plan.js';
 import { WIZARD_INPUTS } from '../../screens/target/target-state.js';
 import { isLuksAnswer } from '../../steps/storage/setup-request.js';
 import { isStackName } from '../manifest/resolve-stack.js';
@@ -36,6 +37,24 @@ export interface WizardControllerOptions {
 }
 
 const expandHome = (path: string, home: string): string => (path === '~' ? home : path.startsWith('~/') ? resolve(home, path.slice(2)) : path);
+
+/** What apply reported, as the screens take it; logged under `what` (apply, uninstall). */
+const outcomeOf = (what: string, r: ApplyResult, total: number, log: (line: string) => void): ApplyOutcome => {
+  if (r.stoppedBefore !== undefined) {
+    log(`${what}: stopped by the operator after ${r.done + r.skipped} of ${total}; journal ${r.journalPath}`);
+    return { ok: false, stopped: true, runId: r.runId, journalPath: r.journalPath, done: r.done, skipped: r.skipped };
+  }
+  log(`${what}: ${r.ok ? 'finished' : 'stopped at a failure'}: ${r.done} done, ${r.skipped} already so; journal ${r.journalPath}`);
+  return {
+    ok: r.ok,
+    stopped: false,
+    runId: r.runId,
+    journalPath: r.journalPath,
+    done: r.done,
+    skipped: r.skipped,
+    ...(r.failed === undefined ? {} : { failed: { index: r.failed.index, description: r.failed.action.description, error: r.failed.error } }),
+  };
+};
 
 export const createWizardController = (o: WizardControllerOptions): WizardController => {
   const now = o.now ?? Date.now;
@@ -163,20 +182,33 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       const runId = newRunId(new Date(now()));
       const { forward, reveal } = applyChannels({ log, redactor: o.redactor, total, onEvent, ...(onReveal === undefined ? {} : { onReveal }) });
       const r = await applyPlan(h, plan, { secretAnswers: secrets, onEvent: forward, runId, signal, ...(onReveal === undefined ? {} : { onReveal: reveal }) });
-      if (r.stoppedBefore !== undefined) {
-        log(`apply: stopped by the operator after ${r.done + r.skipped} of ${total}; journal ${r.journalPath}`);
-        return { ok: false, stopped: true, runId: r.runId, journalPath: r.journalPath, done: r.done, skipped: r.skipped };
+      return outcomeOf('apply', r, total, log);
+    },
+
+    uninstallPlan: async (stack, purge) => {
+      const { prepareUninstall, uninstallConfirmWord, uninstallText } = await engine();
+      const made = await prepareUninstall(connected(), { stack, purge, backup: true });
+      if ('refused' in made) {
+        log(`uninstall: refused: ${made.refused}`);
+        return { kind: 'refused', why: made.refused };
       }
-      log(`apply: ${r.ok ? 'finished' : 'stopped at a failure'}: ${r.done} done, ${r.skipped} already so; journal ${r.journalPath}`);
-      return {
-        ok: r.ok,
-        stopped: false,
-        runId: r.runId,
-        journalPath: r.journalPath,
-        done: r.done,
-        skipped: r.skipped,
-        ...(r.failed === undefined ? {} : { failed: { index: r.failed.index, description: r.failed.action.description, error: r.failed.error } }),
-      };
+      if ('nothing' in made) {
+        const message = `Nothing to do: stack ${stack} is not installed by keelson on ${connected().label}.`;
+        log(`uninstall: ${message}`);
+        return { kind: 'nothing', message };
+      }
+      const { p, plan, runId } = made;
+      log(`uninstall: plan for ${p.stack}${p.purge ? ' (purge)' : ''}: ${planActions(plan).length} actions, ${plan.roundTrips} round trip(s)`);
+      return { kind: 'ready', stack: p.stack, purge: p.purge, text: uninstallText(p), confirmWord: uninstallConfirmWord(p), backupDir: p.backupDir, plan, runId };
+    },
+
+    uninstall: async (planned, onEvent, signal) => {
+      const h = connected();
+      const { applyPlan } = await engine();
+      const total = planActions(planned.plan).length;
+      const { forward } = applyChannels({ log, redactor: o.redactor, total, onEvent });
+      const r = await applyPlan(h, planned.plan, { runId: planned.runId, signal, onEvent: forward });
+      return outcomeOf('uninstall', r, total, log);
     },
 
     loadProgress: () => o.progress.load(),

@@ -110,7 +110,7 @@ describe('a host with a deployed stack', () => {
     expect(controller.calls.supportBundle).toBe(1);
   });
 
-  it('Upgrade and Uninstall say which headless command to run, for this target', async () => {
+  it('Upgrade says which headless command to run, for this target; Uninstall opens the Uninstall screen', async () => {
     const { r } = await toHost({ record: demo });
     await press(r, KEY.down, (f) => focusedLine(f) === ' › Install / Reinstall / Repair');
     await press(r, KEY.down, (f) => focusedLine(f) === ' › Upgrade');
@@ -119,9 +119,16 @@ describe('a host with a deployed stack', () => {
     expect(upgrade).toContain('    keelson upgrade --stack FILE\n');
     await press(r, 'b', (f) => focusedLine(f) === ' › Upgrade');
     await press(r, KEY.down, (f) => focusedLine(f) === ' › Uninstall');
-    const uninstall = await press(r, KEY.enter, 'The wizard does not uninstall yet.');
-    expect(uninstall).toContain('    keelson uninstall --stack demo');
-    expect(flat(uninstall)).toContain('and asks you to type yes before it changes anything:');
+    const uninstall = await press(r, KEY.enter, 'keelson  Uninstall');
+    expect(uninstall).toContain('Uninstall demo: keep its data, or purge it?');
+  });
+
+  it('Uninstall with a record keelson cannot read says why and gives the command, and changes nothing', async () => {
+    const { controller, r } = await toHost({ record: { kind: 'unreadable', why: '/var/lib/keelson/state.json is not JSON' } });
+    for (const label of ['Install / Reinstall / Repair', 'Upgrade', 'Uninstall']) await press(r, KEY.down, (f) => focusedLine(f) === ` › ${label}`);
+    const shown = await press(r, KEY.enter, 'cannot plan an uninstall');
+    expect(shown).toContain('    keelson uninstall');
+    expect(controller.calls.uninstallPlan).toEqual([]);
   });
 
   it('shows a failed mark and an unreadable record above the choices', async () => {

@@ -1,7 +1,7 @@
 // The real controller on this machine: connect, plan, apply (stopped part-way), find the interrupted run in the
 // journal, roll it back, apply again, save the answers — with a log that never holds the secret. The host's
 // state directory (/var/lib/keelson) is moved into a temp directory so the test leaves this machine alone.
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -200,6 +200,25 @@ describe('createWizardController on a host keelson deployed to', () => {
     });
     writeFileSync(`${root}${STATE}/state.json`, '{"format": "keelson-state/2", "stacks": ');
     expect((await controller.readHost()).record).toMatchObject({ kind: 'unreadable', why: expect.stringContaining(`${STATE}/state.json`) as unknown });
+    await controller.close();
+  });
+
+  it('plans an uninstall: nothing to do without the stack; with the record, the plan keelson uninstall prints, read-only', { timeout: 60_000 }, async () => {
+    const { root, controller } = setup();
+    await createLocalHost().run(['mkdir', '-p', `${root}${STATE}`]);
+    await controller.connect({ kind: 'local' }, () => Promise.resolve(false));
+    expect(await controller.uninstallPlan('demo', false)).toEqual({ kind: 'nothing', message: expect.stringMatching(/^Nothing to do: stack demo is not installed by keelson on /) as unknown });
+    const record = recordedHost('demo-installed').raw.get(`file:${STATE}/state.json`)?.stdout ?? '';
+    writeFileSync(`${root}${STATE}/state.json`, record);
+    const keep = await controller.uninstallPlan('demo', false);
+    if (keep.kind !== 'ready') throw new Error(`expected a plan, got ${JSON.stringify(keep)}`);
+    expect(keep).toMatchObject({ stack: 'demo', purge: false, confirmWord: 'yes', backupDir: null });
+    expect(keep.text).toMatch(/^keelson uninstall: demo 1.0.0\n\nGoes:\n[^]*\nStays:\n[^]*\nLater:\n/);
+    const purge = await controller.uninstallPlan('demo', true);
+    expect(purge).toMatchObject({ kind: 'ready', purge: true, confirmWord: 'demo' });
+    // Planning changed nothing: the record is as it was, and no journal was started.
+    expect(readFileSync(`${root}${STATE}/state.json`, 'utf8')).toBe(record);
+    expect(existsSync(`${root}${STATE}/journal`)).toBe(false);
     await controller.close();
   });
 

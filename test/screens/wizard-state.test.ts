@@ -145,7 +145,7 @@ describe('the LUKS setup from the wizard', () => {
 describe('a host whose record names a stack', () => {
   const record = { kind: 'stacks' as const, stacks: [{ name: 'demo', version: '1.0.0', mode: 'rootless' as const, failed: null }] };
   const hostRun = { runId: 'r1', journalPath: '/j', stack: 'demo', startedAt: 't', state: 'interrupted' as const, actions: 3, finished: 1, backups: [], created: [] };
-  const connected = (o: { hostRun?: typeof hostRun; record?: typeof record | { kind: 'none' } } = {}): WizardEvent => ({
+  const connected = (o: { hostRun?: typeof hostRun; record?: typeof record | { kind: 'none' } | { kind: 'unreadable'; why: string } } = {}): WizardEvent => ({
     type: 'connected',
     target: { kind: 'local' },
     label: 'l',
@@ -166,6 +166,16 @@ describe('a host whose record names a stack', () => {
     expect(run([{ type: 'back' }], s).screen).toBe('target');
     // A choice that arrives on another screen changes nothing.
     expect(run([{ type: 'deployed-chosen', choice: 'troubleshoot' }], i).screen).toBe('stack');
+  });
+
+  it('Uninstall opens its screen, back returns to the choice; not with a record keelson cannot read', () => {
+    const s = run([fresh, connected()]);
+    const u = run([{ type: 'deployed-chosen', choice: 'uninstall' }], s);
+    expect(u.screen).toBe('uninstall');
+    expect(run([{ type: 'back' }], u).screen).toBe('deployed');
+    expect(progressOf(u, 'x')?.screen).toBe('target');
+    const unreadable = run([fresh, connected({ record: { kind: 'unreadable', why: 'not JSON' } })]);
+    expect(run([{ type: 'deployed-chosen', choice: 'uninstall' }], unreadable).screen).toBe('deployed');
   });
 
   it('a host without one goes to the Stack as before, with or without the record field', () => {

@@ -3,15 +3,12 @@
 // It runs through apply's executors and journal, so a run cut short finishes when run again.
 import { createInterface } from 'node:readline/promises';
 import type { Host } from '../../host/host.js';
-import { applyPlan, newRunId } from '../../apply/apply-plan.js';
-import { gatherFacts } from '../../facts/gather.js';
-import { PLAN_FORMAT, planActions, type Plan } from '../../engine/plan.js';
-import { KEELSON_VERSION } from '../../engine/version.js';
+import { applyPlan } from '../../apply/apply-plan.js';
+import { planActions } from '../../engine/plan.js';
 import { visibleText } from '../../engine/visible-text.js';
-import { readRecord, RECORD_PATH, type RecordFile } from '../../state/index.js';
-import { uninstallFacts } from '../../flows/uninstall/uninstall-facts.js';
-import { uninstallPlan, type UninstallPlan } from '../../flows/uninstall/uninstall-plan.js';
-import { uninstallText } from '../../flows/uninstall/uninstall-text.js';
+import type { UninstallPlan } from '../../flows/uninstall/uninstall-plan.js';
+import { prepareUninstall } from '../uninstall-prepare.js';
+import { uninstallConfirmWord, uninstallText } from '../../flows/uninstall/uninstall-text.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { openHost, type HostFlags } from '../open-host.js';
 import { printEvent, stopOnSignals } from './apply.js';
@@ -28,14 +25,6 @@ export interface UninstallFlags extends HostFlags {
 
 const FORMAT = 'keelson-uninstall/1';
 
-/** Which stack: the one named, or the only one the record has (null: nothing installed). */
-const chooseStack = (file: RecordFile, flags: UninstallFlags): string | null => {
-  const names = file.kind === 'present' ? Object.keys(file.record.stacks) : [];
-  if (flags.stack !== undefined) return names.includes(flags.stack) ? flags.stack : null;
-  if (names.length > 1) throw new UsageError(`this host has ${names.length} stacks (${names.join(', ')}): name one with --stack NAME`);
-  return names[0] ?? null;
-};
-
 const checkPurgeFlags = (stack: string, flags: UninstallFlags): void => {
   if (flags.backup === false && flags.purge !== true) throw new UsageError('--no-backup is only for --purge: without it no volume is deleted, so there is nothing to back up');
   if (flags.confirmStack !== undefined && flags.purge !== true) throw new UsageError('--confirm-stack is only for --purge: without it the data stays and nothing needs confirming by name');
@@ -44,27 +33,11 @@ const checkPurgeFlags = (stack: string, flags: UninstallFlags): void => {
   }
 };
 
-const asPlan = (host: Host, p: UninstallPlan, made: { hash: string; digests: Readonly<Record<string, string>>; at: string; mode: 'rootless' | 'rootful'; manifest: unknown; roundTrips: number }): Plan => ({
-  format: PLAN_FORMAT,
-  blocked: false,
-  blockerCount: 0,
-  keelsonVersion: KEELSON_VERSION,
-  createdAt: made.at,
-  host: host.label,
-  stack: { name: p.stack, version: p.version, mode: made.mode },
-  factsHash: made.hash,
-  factDigests: made.digests,
-  inputs: { manifest: made.manifest, answers: {} },
-  roundTrips: made.roundTrips,
-  validationRoundTrips: 0,
-  steps: p.steps,
-});
-
 /** A purge is confirmed by typing the stack's name; an uninstall that keeps the data by "yes". */
 const confirmed = async (p: UninstallPlan, count: number): Promise<boolean> => {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const want = p.purge ? p.stack : 'yes';
+    const want = uninstallConfirmWord(p);
     const answer = await rl.question(`Run ${count} action${count === 1 ? '' : 's'}${p.purge ? ' and DELETE the data' : ''}? Type "${want}" to go on: `);
     return answer.trim() === want;
   } finally {
@@ -72,23 +45,13 @@ const confirmed = async (p: UninstallPlan, count: number): Promise<boolean> => {
   }
 };
 
-const prepare = async (host: Host, flags: UninstallFlags) => {
-  const before = host.roundTrips;
-  const file = await readRecord(host);
-  if (file.kind === 'newer' || file.kind === 'unreadable') return { refused: file.why } as const;
-  const stack = chooseStack(file, flags);
-  const entry = stack === null || file.kind !== 'present' ? undefined : file.record.stacks[stack];
-  if (entry === undefined) return { nothing: flags.stack ?? null } as const;
-  checkPurgeFlags(entry.stack, flags);
-  const { facts, parse } = uninstallFacts(entry);
-  const gathered = await gatherFacts(host, facts);
-  const text = await host.readFile(RECORD_PATH);
-  const runId = newRunId();
-  const at = new Date().toISOString();
-  const p = uninstallPlan({ entry, recordText: text.kind === 'present' ? text.content : '', facts: parse(gathered.raw), purge: flags.purge === true, backup: flags.backup !== false, runId, at });
-  const plan = asPlan(host, p, { hash: gathered.hash, digests: gathered.digests, at, mode: entry.mode, manifest: entry.manifest, roundTrips: host.roundTrips - before });
-  return { p, plan, runId } as const;
-};
+const prepare = (host: Host, flags: UninstallFlags) =>
+  prepareUninstall(host, {
+    ...(flags.stack === undefined ? {} : { stack: flags.stack }),
+    purge: flags.purge === true,
+    backup: flags.backup !== false,
+    check: (stack) => { checkPurgeFlags(stack, flags); },
+  });
 
 export const uninstallCommand = async (flags: UninstallFlags): Promise<void> => {
   const host = await openHost(flags);

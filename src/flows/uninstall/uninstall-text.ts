@@ -21,3 +21,6 @@ export const uninstallText = (p: UninstallPlan): string => {
     '',
   ].join('\n');
 };
+
+/** What the operator types to go on: "yes" keeps the data; a purge takes the stack's name (the command and the wizard). */
+export const uninstallConfirmWord = (p: Pick<UninstallPlan, 'purge' | 'stack'>): string => (p.purge ? p.stack : 'yes');

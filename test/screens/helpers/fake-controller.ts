@@ -11,11 +11,13 @@ import type {
   HostRun,
   PlanPhase,
   Planned,
+  Reveal,
   RollbackOutcome,
   SavedAnswers,
   StackChoice,
   StackInfo,
   TargetSpec,
+  UninstallPlanned,
   WizardController,
   WizardProgress,
 } from '../../../screens/controller.js';
@@ -42,10 +44,12 @@ export interface FakeOptions {
   keelson?: string;
   /** supportBundle() rejects with it. */
   bundleError?: Error;
+  /** What uninstallPlan answers (default: a ready plan, see fakeUninstallPlanned). */
+  uninstall?: (stack: string, purge: boolean) => UninstallPlanned;
 }
 
 export interface FakeController extends WizardController {
-  readonly calls: { connect: TargetSpec[]; plan: Answers[]; apply: Plan[]; saveAnswers: { path: string; answers: Answers }[]; rollback: HostRun[]; doctor: number; supportBundle: number };
+  readonly calls: { connect: TargetSpec[]; plan: Answers[]; apply: Plan[]; saveAnswers: { path: string; answers: Answers }[]; rollback: HostRun[]; doctor: number; supportBundle: number; uninstallPlan: { stack: string; purge: boolean }[]; uninstall: UninstallPlanned[] };
   readonly logLines: string[];
   readonly progress: { current: WizardProgress | null; saves: number };
   secrets: Readonly<Record<string, string>>;
@@ -56,10 +60,30 @@ export interface FakeController extends WizardController {
 export const FAKE_LUKS_KEY = 'k3y-0f-the-fake-luks-volume_aBcDeFgHiJkLmNo';
 
 export const fakeController = (o: FakeOptions = {}): FakeController => {
-  const calls: FakeController['calls'] = { connect: [], plan: [], apply: [], saveAnswers: [], rollback: [], doctor: 0, supportBundle: 0 };
+  const calls: FakeController['calls'] = { connect: [], plan: [], apply: [], saveAnswers: [], rollback: [], doctor: 0, supportBundle: 0, uninstallPlan: [], uninstall: [] };
   const logLines: string[] = [];
   const progress = { current: o.progress ?? null, saves: 0 };
   let clock = 1_000_000;
+  /** Apply as the fake does it: each action's events, the gate, a failure or a break where asked. */
+  const run = async (plan: Plan, onEvent: (e: ApplyEvent) => void, signal: AbortSignal, onReveal?: (r: Reveal) => void): Promise<ApplyOutcome> => {
+    let done = 0;
+    for (const [index, action] of planActions(plan).entries()) {
+      if (signal.aborted) return { ok: false, stopped: true, runId: 'run-1', journalPath: '/var/lib/keelson/journal/run-1.jsonl', done, skipped: 0 };
+      onEvent({ type: 'start', index, action });
+      onEvent({ type: 'line', index, line: `output of ${action.kind}` });
+      // As the LUKS executor does: the key it made, through the reveal channel only.
+      if (action.kind === 'luks.setup') onReveal?.({ message: `The key of ${action.mountPoint} (LUKS ${action.uuid}) is shown ONCE. Keep a copy off this host:`, secret: FAKE_LUKS_KEY });
+      await o.gate?.(index);
+      if (o.breakAt === index) throw new Error('connection to 192.0.2.10 lost');
+      if (o.failAt === index) {
+        onEvent({ type: 'failed', index, error: 'apt-get exited with 100: E: Unable to locate package passt' });
+        return { ok: false, stopped: false, runId: 'run-1', journalPath: '/var/lib/keelson/journal/run-1.jsonl', done, skipped: 0, failed: { index, description: action.description, error: 'apt-get exited with 100' } };
+      }
+      onEvent({ type: 'end', index, result: 'done', ms: 1200 });
+      done++;
+    }
+    return { ok: true, stopped: false, runId: 'run-1', journalPath: '/var/lib/keelson/journal/run-1.jsonl', done, skipped: 0 };
+  };
   const c: FakeController = {
     calls,
     logLines,
@@ -111,25 +135,17 @@ export const fakeController = (o: FakeOptions = {}): FakeController => {
       onPhase('planning');
       return { plan, gatherMs: 12 };
     },
-    apply: async (plan, onEvent: (e: ApplyEvent) => void, signal, onReveal): Promise<ApplyOutcome> => {
+    apply: (plan, onEvent, signal, onReveal) => {
       calls.apply.push(plan);
-      let done = 0;
-      for (const [index, action] of planActions(plan).entries()) {
-        if (signal.aborted) return { ok: false, stopped: true, runId: 'run-1', journalPath: '/var/lib/keelson/journal/run-1.jsonl', done, skipped: 0 };
-        onEvent({ type: 'start', index, action });
-        onEvent({ type: 'line', index, line: `output of ${action.kind}` });
-        // As the LUKS executor does: the key it made, through the reveal channel only.
-        if (action.kind === 'luks.setup') onReveal?.({ message: `The key of ${action.mountPoint} (LUKS ${action.uuid}) is shown ONCE. Keep a copy off this host:`, secret: FAKE_LUKS_KEY });
-        await o.gate?.(index);
-        if (o.breakAt === index) throw new Error('connection to 192.0.2.10 lost');
-        if (o.failAt === index) {
-          onEvent({ type: 'failed', index, error: 'apt-get exited with 100: E: Unable to locate package passt' });
-          return { ok: false, stopped: false, runId: 'run-1', journalPath: '/var/lib/keelson/journal/run-1.jsonl', done, skipped: 0, failed: { index, description: action.description, error: 'apt-get exited with 100' } };
-        }
-        onEvent({ type: 'end', index, result: 'done', ms: 1200 });
-        done++;
-      }
-      return { ok: true, stopped: false, runId: 'run-1', journalPath: '/var/lib/keelson/journal/run-1.jsonl', done, skipped: 0 };
+      return run(plan, onEvent, signal, onReveal);
+    },
+    uninstallPlan: (stack, purge) => {
+      calls.uninstallPlan.push({ stack, purge });
+      return Promise.resolve(o.uninstall?.(stack, purge) ?? fakeUninstallPlanned(stack, purge));
+    },
+    uninstall: (planned, onEvent, signal) => {
+      calls.uninstall.push(planned);
+      return run(planned.plan, onEvent, signal);
     },
     loadProgress: () => progress.current,
     saveProgress: (p) => {
@@ -148,6 +164,18 @@ export const fakeController = (o: FakeOptions = {}): FakeController => {
   };
   return c;
 };
+
+/** A ready uninstall plan: the fixture plan's actions, with text in the shape uninstall-text prints. */
+export const fakeUninstallPlanned = (stack: string, purge: boolean): UninstallPlanned => ({
+  kind: 'ready',
+  stack,
+  purge,
+  text: [`keelson uninstall${purge ? ' --purge' : ''}: ${stack} 1.0.0`, '', 'Goes:', '  unit web.service', '', 'Stays:', ...(purge ? ['  nothing'] : ['  volume demo-data']), '', 'Later:', `  keelson uninstall --stack ${stack} --purge`].join('\n'),
+  confirmWord: purge ? stack : 'yes',
+  backupDir: purge ? `/srv/keelson-backups/${stack}-run-1` : null,
+  plan: makePlan(),
+  runId: 'run-1',
+});
 
 /** A promise and its resolver, for holding a fake mid-way. */
 export const deferred = <T = void>() => {
