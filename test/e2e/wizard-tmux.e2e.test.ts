@@ -437,6 +437,30 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     expect(await sh(v, fingerprint)).toBe(before);
   }, SLOW);
 
+  it('Uninstall from the wizard, keeping the data: the typed "yes", then no unit of the stack in the manager, the record without it, the owner kept', async () => {
+    expect(deployedFiles.length, 'the second test did not deploy').toBeGreaterThan(0);
+    const v = theVm();
+    const W = 'uninstall';
+    const units = 'api.service web.service page.service demo.target demo-backend-network.service demo-edge-network.service demo-content-volume.service';
+    const uid = (await sh(v, 'id -u keelson-demo')).trim();
+    await startWizard(W);
+    await wait(W, /^ › Start$/m, 'Welcome');
+    await press(W, 'Enter', /^keelson {2}Target$/m, 'the Target screen');
+    await press(W, 'Enter', /^› Private key file/m, 'the key field to take the focus', 30_000);
+    await press(W, 'Enter', /^keelson {2}On this host$/m, 'the choice for a host with a stack', 5 * MIN);
+    await focus(W, 'Uninstall');
+    await press(W, 'Enter', /Uninstall demo: keep its data, or purge it\?/, 'keep or purge', 5 * MIN);
+    await press(W, 'Enter', /Type "yes" and press enter to uninstall demo:/, 'the plan and the typed confirmation', 10 * MIN);
+    await tmux.type(W, 'yes');
+    const done = await press(W, 'Enter', /Uninstalled demo; its data stays\./, 'the uninstall to finish', 15 * MIN);
+    expect(done).toContain('Journal on the host:');
+    await tmux.key(W, 'q');
+    expect(await tmux.waitExit(W, { timeoutMs: MIN, what: 'keelson to exit after q' })).toBe(0);
+    expect(await sh(v, `systemctl --user -M keelson-demo@ list-units --all --plain --no-legend ${units}`)).toBe('');
+    expect((JSON.parse(await sh(v, 'cat /var/lib/keelson/state.json')) as { stacks: object }).stacks).toEqual({});
+    expect((await sh(v, 'id -u keelson-demo')).trim()).toBe(uid);
+  }, SLOW);
+
   it('the saved answers, replayed headless against a fresh VM, produce the same deployment', async () => {
     expect(answersPath, 'the first test did not save the answers').not.toBe('');
     expect(deployedFiles.length, 'the second test did not deploy').toBeGreaterThan(0);
