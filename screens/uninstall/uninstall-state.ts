@@ -39,6 +39,8 @@ export const uninstallReducer = (s: UninstallStage, e: UninstallEvent): Uninstal
       return s.kind === 'mode' ? { kind: 'planning', stack: s.stack, purge: e.purge } : s;
     case 'planned':
       if (s.kind !== 'planning') return s;
+      // A plan asked for before a back-and-forth (purge, then keep) may arrive late: only the one for this choice counts.
+      if (e.planned.kind === 'ready' && (e.planned.stack !== s.stack || e.planned.purge !== s.purge)) return s;
       if (e.planned.kind === 'ready') return { kind: 'plan', planned: e.planned, wrong: null };
       return { kind: 'said', stack: s.stack, message: e.planned.kind === 'nothing' ? e.planned.message : `keelson refuses to uninstall from this host: ${e.planned.why}`, tone: e.planned.kind === 'nothing' ? 'ok' : 'bad' };
     case 'plan-failed':

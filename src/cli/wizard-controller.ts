@@ -166,7 +166,8 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       const { planHost, renderPlanText, blockedWhileFailed, fileFact, RECORD_PATH } = await engine();
       const made = await planHost(connected(), await steps(), stack.manifest, answers, new Date(now()));
       // The record came with the facts: a stack marked failed gets a blocker, so the Review cannot start it again.
-      const record = fileFact(RECORD_PATH).parse(made.raw.get(fileFact(RECORD_PATH).id) ?? { stdout: '', stderr: '', exitCode: 1 });
+      const recordFact = fileFact(RECORD_PATH);
+      const record = recordFact.parse(made.raw.get(recordFact.id) ?? { stdout: '', stderr: '', exitCode: 1 });
       const plan = blockedWhileFailed(record.kind === 'present' ? record.content : null, made.plan, headless(['apply', '--stack', shellWord(stack.ref)]));
       const gatherMs = made.gatherMs;
       onPhase('planning');
@@ -186,14 +187,14 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
     },
 
     uninstallPlan: async (stack, purge) => {
-      const { prepareUninstall, uninstallConfirmWord, uninstallText } = await engine();
+      const { prepareUninstall, nothingToUninstallText, uninstallConfirmWord, uninstallText } = await engine();
       const made = await prepareUninstall(connected(), { stack, purge, backup: true });
       if ('refused' in made) {
         log(`uninstall: refused: ${made.refused}`);
         return { kind: 'refused', why: made.refused };
       }
       if ('nothing' in made) {
-        const message = `Nothing to do: stack ${stack} is not installed by keelson on ${connected().label}.`;
+        const message = nothingToUninstallText(stack, connected().label);
         log(`uninstall: ${message}`);
         return { kind: 'nothing', message };
       }

@@ -17,4 +17,4 @@ export { writeAnswersFiles } from './wizard-answers-file.js';
 export { listBundledStacks } from './wizard-stacks.js';
 export { writeSupportBundle } from './support-bundle-write.js';
 export { prepareUninstall } from './uninstall-prepare.js';
-export { uninstallConfirmWord, uninstallText } from '../flows/uninstall/uninstall-text.js';
+export { nothingToUninstallText, uninstallConfirmWord, uninstallText } from '../flows/uninstall/uninstall-text.js';

@@ -43,6 +43,12 @@ describe('the uninstall state machine, as data', () => {
     expect(uninstallReducer(running, { type: 'back', stacks: ['demo'] })).toBe(running);
   });
 
+  it('a late plan for the other choice (purge asked, then keep) is dropped: only the plan for this choice is shown', () => {
+    const planning = { kind: 'planning' as const, stack: 'demo', purge: false };
+    expect(uninstallReducer(planning, { type: 'planned', planned: ready(true) })).toBe(planning);
+    expect(uninstallReducer(planning, { type: 'planned', planned: ready(false) })).toEqual({ kind: 'plan', planned: ready(false), wrong: null });
+  });
+
   it('nothing to do and a refused record are said, and planning again is a back away', () => {
     const planning = { kind: 'planning' as const, stack: 'demo', purge: false };
     expect(uninstallReducer(planning, { type: 'planned', planned: { kind: 'nothing', message: 'Nothing to do: stack demo is not installed' } })).toEqual({ kind: 'said', stack: 'demo', message: 'Nothing to do: stack demo is not installed', tone: 'ok' });

@@ -8,7 +8,7 @@ import { planActions } from '../../engine/plan.js';
 import { visibleText } from '../../engine/visible-text.js';
 import type { UninstallPlan } from '../../flows/uninstall/uninstall-plan.js';
 import { prepareUninstall } from '../uninstall-prepare.js';
-import { uninstallConfirmWord, uninstallText } from '../../flows/uninstall/uninstall-text.js';
+import { nothingToUninstallText, uninstallConfirmWord, uninstallText } from '../../flows/uninstall/uninstall-text.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { openHost, type HostFlags } from '../open-host.js';
 import { printEvent, stopOnSignals } from './apply.js';
@@ -64,7 +64,7 @@ export const uninstallCommand = async (flags: UninstallFlags): Promise<void> => 
     }
     if ('nothing' in made) {
       if (flags.json === true) process.stdout.write(`${JSON.stringify({ format: FORMAT, installed: false }, null, 2)}\n`);
-      else process.stdout.write(visibleText(`Nothing to do: ${made.nothing === null ? 'no stack' : `stack ${made.nothing} is not`} installed by keelson on ${host.label}.\n`));
+      else process.stdout.write(visibleText(`${nothingToUninstallText(made.nothing, host.label)}\n`));
       process.exitCode = EXIT.ok;
       return;
     }

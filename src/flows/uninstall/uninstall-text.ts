@@ -24,3 +24,7 @@ export const uninstallText = (p: UninstallPlan): string => {
 
 /** What the operator types to go on: "yes" keeps the data; a purge takes the stack's name (the command and the wizard). */
 export const uninstallConfirmWord = (p: Pick<UninstallPlan, 'purge' | 'stack'>): string => (p.purge ? p.stack : 'yes');
+
+/** A host without the stack (null: without any stack): nothing to uninstall, in the command's words and the wizard's. */
+export const nothingToUninstallText = (stack: string | null, host: string): string =>
+  `Nothing to do: ${stack === null ? 'no stack' : `stack ${stack} is not`} installed by keelson on ${host}.`;
