@@ -1,7 +1,9 @@
 // keelson uninstall on a real host: the demo as keelson installed it in this run (the "demo-installed" state).
 // - A marker goes into the demo's volume. `uninstall` without --yes prints the plan and changes nothing (files and
 //   unit states hashed from inside the VM before and after).
-// - `uninstall --yes`: no keelson unit left in the owner's manager or the system's (list-units and list-unit-files),
+// - `uninstall --yes` killed (SIGKILL) right after it removed the first unit file: some unit files gone, the record
+//   still names the stack, status says the last run was interrupted.
+// - `uninstall --yes` again finishes it: no keelson unit left in the owner's manager or the system's (list-units and list-unit-files),
 //   the unit files and tmpfiles entry gone, the record without the stack (history kept), doctor says no stack; the
 //   volume with the marker, the secret, the image and the owner (same UID) are still there.
 // - `apply --stack demo --yes` installs it again: the same page, the marker still there, the same UID.
@@ -66,8 +68,29 @@ describe('keelson uninstall on the demo as keelson installed it', () => {
     expect(await sh(FINGERPRINT)).toBe(before);
   }, SLOW);
 
-  it('--yes: no unit, no unit file, no record entry; the data, secret, image and owner stay', async () => {
-    const r = await cli('uninstall --yes', 'uninstall', '--yes');
+  it('--yes, killed (SIGKILL) right after the first unit file went: the stack half-removed, still in the record', async () => {
+    let removing: string | undefined;
+    let killed = false;
+    const r = await keelsonCli(theVm(), ['uninstall', '--yes'], {
+      timer,
+      label: 'uninstall --yes (killed)',
+      onLine: (line, child) => {
+        if (removing === undefined) removing = /^(\[[0-9]+\/[0-9]+\]) remove \S+\.container\b/.exec(line)?.[1];
+        else if (!killed && line.startsWith(`${removing} done`)) killed = child.kill('SIGKILL');
+      },
+    });
+    expect(killed, r.stderr).toBe(true);
+    expect(r.code).toBe(-1);
+    const present = await sh(`for f in ${UNIT_FILES.join(' ')}; do [ -e "$f" ] && echo "$f"; done; true`);
+    expect(present.trim().split('\n').length, present).toBeLessThan(UNIT_FILES.length);
+    expect(present.trim(), present).not.toBe('');
+    expect(Object.keys((await record()).stacks)).toEqual(['demo']);
+    const status = await cli('status (uninstall interrupted)', 'status');
+    expect(status.stdout).toMatch(/^ {2}last run: INTERRUPTED /m);
+  }, SLOW);
+
+  it('--yes again finishes it: no unit, no unit file, no record entry; the data, secret, image and owner stay', async () => {
+    const r = await cli('uninstall --yes (re-run)', 'uninstall', '--yes');
     expect(r.code, r.stderr + r.stdout).toBe(0);
     await noUnits();
     expect(await sh(`for f in ${[...UNIT_FILES, TARGET_FILE, TMPFILES].join(' ')}; do [ -e "$f" ] && echo "$f"; done; true`)).toBe('');
