@@ -95,7 +95,7 @@ export const buildProgram = (): Command => {
     .showHelpAfterError('(keelson --help lists the commands)')
     .exitOverride();
 
-  hostOptions(trustOptions(
+  newSignerOption(hostOptions(trustOptions(
     program
       .command('plan')
       .description('gather facts (one round trip), check the host and show what apply would change')
@@ -106,7 +106,7 @@ export const buildProgram = (): Command => {
       .option('--timings', "show where the time went: the fact script's round trip and each probe's own time, slowest first")
       .option('--setup-luks <device>', 'set up LUKS2 on this EMPTY disk for the data mount (refused if it holds anything)')
       .option('--luks-key-file <path>', 'where on the host the generated LUKS key is kept (default /etc/cryptsetup-keys.d/NAME.key)'),
-  )).action(planCommand);
+  ))).action(planCommand);
 
   newSignerOption(clearFailedOption(hostOptions(trustOptions(
     program

@@ -163,12 +163,13 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
 
     plan: async (stack, answers, onPhase) => {
       onPhase('gathering');
-      const { planHost, renderPlanText, blockedWhileFailed, fileFact, RECORD_PATH } = await engine();
+      const { planHost, renderPlanText, blockedWhileFailed, recordTextOf, withSignerFinding } = await engine();
       const made = await planHost(connected(), await steps(), stack.manifest, answers, new Date(now()));
-      // The record came with the facts: a stack marked failed gets a blocker, so the Review cannot start it again.
-      const recordFact = fileFact(RECORD_PATH);
-      const record = recordFact.parse(made.raw.get(recordFact.id) ?? { stdout: '', stderr: '', exitCode: 1 });
-      const plan = blockedWhileFailed(record.kind === 'present' ? record.content : null, made.plan, headless(['apply', '--stack', shellWord(stack.ref)]));
+      // The record came with the facts: a stack marked failed, or installed from a signed archive, gets a blocker, so
+      // the Review cannot start it again (the wizard has no --clear-failed, --allow-new-signer, --allow-unsigned).
+      const record = recordTextOf(made.raw);
+      const command = headless(['apply', '--stack', shellWord(stack.ref)]);
+      const plan = withSignerFinding(record, blockedWhileFailed(record, made.plan, command), {}, command);
       const gatherMs = made.gatherMs;
       onPhase('planning');
       log(`plan: facts in ${Math.round(gatherMs)} ms, ${plan.roundTrips} round trip(s); ${planBlockers(plan).length} blockers, ${planActions(plan).length} actions`);
