@@ -34,6 +34,9 @@ export const signerFinding = (recordText: string | null, plan: Pick<Plan, 'stack
   }
 };
 
+/** The flags that accept a signer change, as plan and apply take them. */
+export const signerAllowances = (flags: SignerAllowances): Required<SignerAllowances> => ({ allowNewSigner: flags.allowNewSigner === true, allowUnsigned: flags.allowUnsigned === true });
+
 /** The plan with that finding on the step that writes the record. */
 export const withSignerFinding = (recordText: string | null, plan: Plan, o: SignerAllowances, command: string): Plan => {
   const f = signerFinding(recordText, plan, o, command);

@@ -13,7 +13,7 @@ import { EXIT } from '../exit-codes.js';
 import { openHost, type HostFlags } from '../open-host.js';
 import { trustFor, type TrustFlags } from '../stack-archive.js';
 import { recordTextOf } from '../plan-record.js';
-import { withSignerFinding } from '../../flows/signer-finding.js';
+import { signerAllowances, withSignerFinding } from '../../flows/signer-finding.js';
 
 export interface PlanFlags extends HostFlags, SetupFlags, TrustFlags {
   readonly stack: string;
@@ -32,8 +32,7 @@ export const planCommand = async (flags: PlanFlags): Promise<void> => {
   try {
     const made = await planHost(host, allSteps, manifest, answers, undefined, archive?.archive);
     // apply's signer gate, said now: another key or no signer after a signed install blocks the plan without its flag.
-    const signer = { allowNewSigner: flags.allowNewSigner === true, allowUnsigned: flags.allowUnsigned === true };
-    const checked = withSignerFinding(recordTextOf(made.raw), made.plan, signer, 'keelson plan');
+    const checked = withSignerFinding(recordTextOf(made.raw), made.plan, signerAllowances(flags), 'keelson plan');
     // Asked secrets come at apply (--secrets, or the environment): say now which ones it will need.
     const plan = withMissingSecrets(checked, new Set(Object.keys((await loadSecretAnswers(undefined, process.env)).values)), 'warning');
     const json = `${JSON.stringify(plan, null, 2)}\n`;
