@@ -4,7 +4,7 @@ import { createContext, useContext } from 'react';
 import type { ApplyEvent } from '../src/apply/apply-plan.js';
 import type { Check, CheckStatus } from '../src/flows/doctor/check.js';
 import type { DoctorReport } from '../src/flows/doctor/run-doctor.js';
-import type { Plan } from '../src/engine/plan.js';
+import type { Plan, PlanArchive } from '../src/engine/plan.js';
 import type { Answers } from '../src/engine/step.js';
 import type { Manifest } from '../src/manifest/schema.js';
 
@@ -34,11 +34,13 @@ export interface StackChoice {
 }
 
 export interface StackInfo {
-  /** What `--stack` takes to find it again: a bundled name, or a manifest file path. */
+  /** What `--stack` takes to find it again: a bundled name, a manifest file path, or a stack archive's path. */
   readonly ref: string;
   /** Where it was read from (a path), for people. */
   readonly source: string;
   readonly manifest: Manifest;
+  /** A stack archive (FILE.keelson), verified whole against the trusted key: which one and who signed it. */
+  readonly archive?: PlanArchive;
 }
 
 export type PlanPhase = 'gathering' | 'planning';

@@ -56,20 +56,32 @@ export const revealLines = (r: Reveal, width: number): Line[] => [
   blank,
 ];
 
-export const headline = (s: ApplyState, now: number, hostLabel: string, width: number): Line[] => {
+/** What a run over ApplyEvents says it does, in its headline: an apply, or an uninstall (uninstallWords). */
+export interface RunWords {
+  /** While it runs: "Applying to HOST". */
+  readonly running: string;
+  /** Once it went through: "Applied". */
+  readonly done: string;
+  /** The run's name when it stopped at a failure: "Apply". */
+  readonly run: string;
+}
+
+export const applyWords = (hostLabel: string): RunWords => ({ running: `Applying to ${hostLabel}`, done: 'Applied', run: 'Apply' });
+
+export const headline = (s: ApplyState, now: number, words: RunWords, width: number): Line[] => {
   const c = counts(s);
   const total = s.rows.length;
   const elapsed = formatSeconds((s.endedAt ?? now) - s.startedAt);
   switch (s.phase) {
     case 'running':
-      return wrapped(`Applying to ${hostLabel}: ${c.done + c.skipped} of ${total} finished · ${elapsed}`, width, { bold: true });
+      return wrapped(`${words.running}: ${c.done + c.skipped} of ${total} finished · ${elapsed}`, width, { bold: true });
     case 'stopping':
       return wrapped(`Stopping after the running action… ${c.done + c.skipped} of ${total} finished · ${elapsed}`, width, { bold: true, tone: 'warn' });
     case 'finished': {
       const o = s.outcome;
-      if (o?.ok === true) return wrapped(`Applied in ${elapsed}: ${o.done} done, ${o.skipped} already so.`, width, { bold: true }, seg('✓ ', { tone: 'ok', bold: true }), '  ');
+      if (o?.ok === true) return wrapped(`${words.done} in ${elapsed}: ${o.done} done, ${o.skipped} already so.`, width, { bold: true }, seg('✓ ', { tone: 'ok', bold: true }), '  ');
       if (o?.stopped === true) return wrapped(`Stopped as you asked after ${c.done + c.skipped} of ${total} actions.`, width, { bold: true }, seg('! ', { tone: 'warn', bold: true }), '  ');
-      return wrapped(`Apply stopped at action ${(o?.failed?.index ?? 0) + 1} of ${total}; ${c.done + c.skipped} finished.`, width, { bold: true, tone: 'bad' }, seg('✗ ', { tone: 'bad', bold: true }), '  ');
+      return wrapped(`${words.run} stopped at action ${(o?.failed?.index ?? 0) + 1} of ${total}; ${c.done + c.skipped} finished.`, width, { bold: true, tone: 'bad' }, seg('✗ ', { tone: 'bad', bold: true }), '  ');
     }
   }
 };

@@ -15,7 +15,7 @@ import type { ScrollIntent } from '../keys/use-keys.js';
 import { blank, seg, wrapped, type Line } from '../lines/line.js';
 import { planActions } from '../../src/engine/plan-queries.js';
 import { applyReducer, counts, initialApplyState } from './apply-state.js';
-import { actionRows, glimpse, headline, OUTPUT_ROWS, revealLines } from './apply-lines.js';
+import { actionRows, applyWords, glimpse, headline, OUTPUT_ROWS, revealLines } from './apply-lines.js';
 
 export interface ApplyScreenProps extends ScreenProps {
   readonly plan: Plan;
@@ -128,7 +128,7 @@ export const ApplyScreen = ({ active, context, plan, hostLabel, onApplied, onSto
     failed
       ? [blank, ...wrapped('Fix the cause, then press r: keelson plans again and applies what is left (finished actions are skipped). The log and the journal on the host have the details.', width, { tone: 'accent' })]
       : [];
-  const head = [...(revealed === null ? [] : revealLines(revealed, width)), ...headline(state, now, hostLabel, width), blank];
+  const head = [...(revealed === null ? [] : revealLines(revealed, width)), ...headline(state, now, applyWords(hostLabel), width), blank];
   // The list keeps three rows; live output gives way first (a key on screen takes room), the list last.
   const withOutput = bodyRows - head.length - outputLines.length - after.length >= 3;
   const shownOutput = withOutput ? outputLines : [];

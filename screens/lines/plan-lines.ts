@@ -4,6 +4,7 @@ import { actionOp, type Action, type ActionOp } from '../../src/engine/action.js
 import { sortFindings, type Finding, type Severity } from '../../src/engine/finding.js';
 import type { Plan, StepPlan } from '../../src/engine/plan.js';
 import { fileDiff } from '../../src/engine/render-plan.js';
+import { archiveText } from '../../src/engine/signer-text.js';
 import type { Tone } from '../theme/theme.js';
 import { blank, line, seg, wrapExact, wrapLine, wrapped, type Line } from './line.js';
 
@@ -90,7 +91,8 @@ export const effectivePlan = (plan: Plan, skipped: readonly string[]): Plan => (
 });
 
 export const planLines = (plan: Plan, skipped: readonly string[], width: number): Line[] => {
-  const out: Line[] = [];
+  // A plan from a stack archive says first which file and who signed it, as `keelson plan` does.
+  const out: Line[] = plan.archive === undefined ? [] : [...wrapped(archiveText(plan.archive), width, {}, seg('✓ ', { tone: 'ok' }), '  '), blank];
   plan.steps.forEach((step, i) => {
     const isSkipped = skipped.includes(step.id);
     const c = stepCounts(step);

@@ -1,4 +1,4 @@
-// Stack: one bundled with keelson, or a manifest file. A manifest with errors shows them all, with line numbers,
+// Stack: one bundled with keelson, a manifest file, or a signed stack archive (verified by the controller on load). A manifest with errors shows them all, with line numbers,
 // and the operator picks again.
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import { Box, type Key } from 'ink';
@@ -39,7 +39,7 @@ type Mode =
 
 export const stackOptions = (choices: readonly StackChoice[]): SelectOption<string>[] => [
   ...choices.map((c) => ({ value: c.ref, label: `${c.name} ${c.version}`, ...(c.description === undefined ? {} : { hint: c.description }) })),
-  { value: FILE, label: 'A manifest file…', hint: 'a stack manifest (YAML) on this workstation' },
+  { value: FILE, label: 'A manifest file or stack archive…', hint: 'a stack manifest (YAML), or a signed FILE.keelson checked against your trusted key, on this workstation' },
 ];
 
 export const errorLines = (ref: string, error: ErrorText, width: number): Line[] => [
@@ -149,11 +149,11 @@ export const StackScreen = ({ active, context, autoRef, current, onLoaded, onBac
     case 'file':
       body = (
         <Box flexDirection="column" width={width}>
-          <LineView lines={[line('› Manifest file', { bold: true })]} width={width} />
+          <LineView lines={[line('› Manifest file or stack archive', { bold: true })]} width={width} />
           <Box paddingLeft={4} width={width}>
             <TextInput state={path} focused placeholder="./stack/manifest.yaml" width={width - 4} />
           </Box>
-          <LineView lines={[blank, ...wrapped('A path relative to the directory keelson was started in, or absolute.', width, { tone: 'muted' })]} width={width} />
+          <LineView lines={[blank, ...wrapped('A path relative to the directory keelson was started in, or absolute. A stack archive (.keelson) is verified whole against the trusted key (keelson wizard --trust KEY, or ~/.config/keelson/trusted.pub) before any host sees it.', width, { tone: 'muted' })]} width={width} />
         </Box>
       );
       break;

@@ -1,4 +1,4 @@
-// The uninstall running: the Apply screen's rows and headline over the same ApplyEvents, then where the volume
+// The uninstall running: the Apply screen's rows and headline (in the uninstall's words) over the same ApplyEvents, then where the volume
 // archives and the journal are. q or ctrl+c stops after the running action; a re-run finishes what is left.
 import { useEffect, useReducer, useRef } from 'react';
 import { useController, type ApplyOutcome } from '../controller.js';
@@ -15,6 +15,7 @@ import { planActions } from '../../src/engine/plan-queries.js';
 import { applyReducer, initialApplyState } from '../apply/apply-state.js';
 import { actionRows, headline } from '../apply/apply-lines.js';
 import { finishText, type ReadyUninstall } from './uninstall-state.js';
+import { uninstallWords } from '../../src/flows/uninstall/uninstall-text.js';
 
 export interface UninstallRunProps extends ScreenProps {
   readonly planned: ReadyUninstall;
@@ -65,7 +66,7 @@ export const UninstallRun = ({ active, context, planned, hostLabel, onFinished, 
   const { lines: rows, starts } = actionRows(state, now, width);
   const again = controller.commandFor(['uninstall', '--stack', planned.stack, ...(planned.purge ? ['--purge'] : [])]);
   const after = state.phase === 'finished' && state.outcome !== undefined ? [blank, ...finishText(planned, state.outcome, again).flatMap((l) => wrapped(l, width, { tone: state.outcome?.ok === true ? 'ok' : 'warn' }))] : [];
-  const head = [...headline(state, now, hostLabel, width), blank];
+  const head = [...headline(state, now, uninstallWords(planned, hostLabel), width), blank];
   const listHeight = Math.max(1, bodyRows - head.length - after.length);
   const current = state.current ?? 0;
   const offset = revealRow(starts[Math.max(0, current - 2)] ?? 0, starts[current] ?? 0, rows.length, listHeight);

@@ -1,6 +1,7 @@
 // The wizard's Uninstall as a pure state machine: which stack, keep the data or purge, the plan keelson uninstall
 // prints, the typed confirmation, the run, the end. Nothing changes on the host before 'confirmed' leads to 'running'.
 import type { ApplyOutcome, UninstallPlanned } from '../controller.js';
+import { uninstalledText } from '../../src/flows/uninstall/uninstall-text.js';
 
 export type ReadyUninstall = Extract<UninstallPlanned, { kind: 'ready' }>;
 
@@ -78,7 +79,7 @@ export const finishText = (planned: ReadyUninstall, o: ApplyOutcome, again: stri
   const journal = `Journal on the host: ${o.journalPath}`;
   if (o.ok) {
     return [
-      `Uninstalled ${planned.stack}${planned.purge ? ' and purged its data' : '; its data stays'}.`,
+      uninstalledText(planned),
       ...(planned.backupDir === null ? [] : [`Volume archives (made before the purge): ${planned.backupDir}`]),
       journal,
     ];

@@ -36,7 +36,7 @@ const schemaCommand = async () => { (await import('./commands/schema.js')).schem
 const keygenCommand = async (flags: KeygenFlags) => (await import('./commands/keygen.js')).keygenCommand(flags);
 const packCommand = async (dir: string, flags: PackFlags) => (await import('./commands/pack.js')).packCommand(dir, flags);
 const verifyCommand = async (file: string, flags: VerifyFlags) => (await import('./commands/verify.js')).verifyCommand(file, flags);
-const wizardCommand = async (flags: HostFlags & { stack?: string }) => (await import('./commands/wizard.js')).wizardCommand(flags);
+const wizardCommand = async (flags: HostFlags & { stack?: string; trust?: string }) => (await import('./commands/wizard.js')).wizardCommand(flags);
 // Both are made from the program itself (the root of the command they run in), as --help is.
 const completionCommand = async (shell: Shell, _flags: unknown, cmd: Command) => { (await import('./commands/completion.js')).completionCommand(shell, cmd.parent ?? cmd); };
 const manCommand = async (_flags: unknown, cmd: Command) => { (await import('./commands/man.js')).manCommand(cmd.parent ?? cmd); };
@@ -95,7 +95,7 @@ export const buildProgram = (): Command => {
     .showHelpAfterError('(keelson --help lists the commands)')
     .exitOverride();
 
-  hostOptions(trustOptions(
+  newSignerOption(hostOptions(trustOptions(
     program
       .command('plan')
       .description('gather facts (one round trip), check the host and show what apply would change')
@@ -106,7 +106,7 @@ export const buildProgram = (): Command => {
       .option('--timings', "show where the time went: the fact script's round trip and each probe's own time, slowest first")
       .option('--setup-luks <device>', 'set up LUKS2 on this EMPTY disk for the data mount (refused if it holds anything)')
       .option('--luks-key-file <path>', 'where on the host the generated LUKS key is kept (default /etc/cryptsetup-keys.d/NAME.key)'),
-  )).action(planCommand);
+  ))).action(planCommand);
 
   newSignerOption(clearFailedOption(hostOptions(trustOptions(
     program
@@ -216,7 +216,8 @@ export const buildProgram = (): Command => {
   program.command('schema').description('print the manifest JSON Schema (for editors)').action(schemaCommand);
 
   hostOptions(program.command('wizard', { isDefault: true }).description('the step wizard (the default in a terminal)'))
-    .addOption(new Option('--stack <name|file>', 'start with this stack'))
+    .addOption(new Option('--stack <name|file>', 'start with this stack (a bundled name, a manifest file, or a stack archive FILE.keelson)'))
+    .option('--trust <pubkey>', 'the minisign public key a stack archive must be signed by (default: ~/.config/keelson/trusted.pub); the wizard never skips the signature')
     .action(wizardCommand);
 
   program

@@ -12,6 +12,9 @@ import { WIZARD_INPUTS } from '../../screens/target/target-state.js';
 import { isLuksAnswer } from '../../steps/storage/setup-request.js';
 import { isStackName } from '../manifest/resolve-stack.js';
 import { shellWord } from './keelson-command.js';
+import { isArchivePath } from '../manifest/archive/archive-layout.js';
+import { archiveText } from '../engine/signer-text.js';
+import { wizardArchives } from './wizard-archives.js';
 import type { HostFlags, OpenHostHooks } from './open-host.js';
 import type { WizardLog } from './wizard-log.js';
 import type { ProgressStore } from './wizard-progress-store.js';
@@ -34,6 +37,11 @@ export interface WizardControllerOptions {
   readonly now?: () => number;
   readonly steps?: readonly AnyStep[];
   readonly openHost?: (flags: HostFlags, hooks: OpenHostHooks) => Promise<Host>;
+  /**
+   * `keelson wizard --trust PUBKEY`: the key a stack archive must be signed by (absent: the workstation's configured
+   * key, ~/.config/keelson/trusted.pub). The wizard never skips a signature: --allow-unsigned is headless only.
+   */
+  readonly trust?: string;
 }
 
 const expandHome = (path: string, home: string): string => (path === '~' ? home : path.startsWith('~/') ? resolve(home, path.slice(2)) : path);
@@ -64,6 +72,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
   let host: Host | null = null;
   let target: TargetSpec | null = null;
   let secrets: Readonly<Record<string, string>> = {};
+  const archives = wizardArchives();
   const log = (line: string) => {
     o.log.write(line);
   };
@@ -90,11 +99,18 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
     listStacks: async () => (await engine()).listBundledStacks((name, why) => { log(`stacks: bundled stack ${name} left out: ${why}`); }),
 
     loadStack: async (ref) => {
-      // A bundled name stays a name (what --stack takes); a file becomes an absolute path, valid from anywhere.
+      // A bundled name stays a name (what --stack takes); a file becomes an absolute path, valid from anywhere. An
+      // archive is verified whole here (signature, every checksum, the trusted comment), before any host sees it.
       const { bundledStacks, loadStack } = await engine();
-      const loaded = await loadStack(expandHome(ref, home), o.cwd);
+      const loaded = await loadStack(expandHome(ref, home), o.cwd, isArchivePath(ref) && o.trust !== undefined ? { trust: path(o.trust) } : {});
       const bundled = isStackName(ref) && (await bundledStacks()).includes(ref);
-      return { ref: bundled ? ref : loaded.source, source: loaded.source, manifest: loaded.manifest };
+      const stack = { ref: bundled ? ref : loaded.source, source: loaded.source, manifest: loaded.manifest };
+      if (loaded.archive === undefined) return stack;
+      const a = loaded.archive.archive;
+      archives.remember(loaded.archive);
+      log(`stack: ${archiveText(a)}`);
+      // loadStack names an archive as given; its file is the absolute path.
+      return { ...stack, ref: a.file, source: a.file, archive: a };
     },
 
     connect: async (spec, confirmHostKey) => {
@@ -163,12 +179,13 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
 
     plan: async (stack, answers, onPhase) => {
       onPhase('gathering');
-      const { planHost, renderPlanText, blockedWhileFailed, fileFact, RECORD_PATH } = await engine();
-      const made = await planHost(connected(), await steps(), stack.manifest, answers, new Date(now()));
-      // The record came with the facts: a stack marked failed gets a blocker, so the Review cannot start it again.
-      const recordFact = fileFact(RECORD_PATH);
-      const record = recordFact.parse(made.raw.get(recordFact.id) ?? { stdout: '', stderr: '', exitCode: 1 });
-      const plan = blockedWhileFailed(record.kind === 'present' ? record.content : null, made.plan, headless(['apply', '--stack', shellWord(stack.ref)]));
+      const { planHost, renderPlanText, blockedWhileFailed, recordTextOf, withSignerFinding } = await engine();
+      const made = await planHost(connected(), await steps(), stack.manifest, answers, new Date(now()), stack.archive);
+      // The record came with the facts: a stack marked failed, or installed from a signed archive, gets a blocker, so
+      // the Review cannot start it again (the wizard has no --clear-failed, --allow-new-signer, --allow-unsigned).
+      const record = recordTextOf(made.raw);
+      const command = headless(['apply', '--stack', shellWord(stack.ref), ...(stack.archive !== undefined && o.trust !== undefined ? ['--trust', shellWord(path(o.trust))] : [])]);
+      const plan = withSignerFinding(record, blockedWhileFailed(record, made.plan, command), {}, command);
       const gatherMs = made.gatherMs;
       onPhase('planning');
       log(`plan: facts in ${Math.round(gatherMs)} ms, ${plan.roundTrips} round trip(s); ${planBlockers(plan).length} blockers, ${planActions(plan).length} actions`);
@@ -182,7 +199,8 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       const total = planActions(plan).length;
       const runId = newRunId(new Date(now()));
       const { forward, reveal } = applyChannels({ log, redactor: o.redactor, total, onEvent, ...(onReveal === undefined ? {} : { onReveal }) });
-      const r = await applyPlan(h, plan, { secretAnswers: secrets, onEvent: forward, runId, signal, ...(onReveal === undefined ? {} : { onReveal: reveal }) });
+      const packed = archives.forPlan(plan.archive);
+      const r = await applyPlan(h, plan, { secretAnswers: secrets, onEvent: forward, runId, signal, ...packed, ...(onReveal === undefined ? {} : { onReveal: reveal }) });
       return outcomeOf('apply', r, total, log);
     },
 

@@ -5,7 +5,7 @@ import { actionOp, type Action, type ActionOp } from './action.js';
 import { planBlockersByStep, stepName } from './plan-queries.js';
 import type { Plan } from './plan.js';
 import { sortFindings, type Severity } from './finding.js';
-import { signerText } from './signer-text.js';
+import { archiveText } from './signer-text.js';
 
 const OP_SIGN: Record<ActionOp, string> = { create: '+', change: '~', remove: '-', run: '>' };
 const SEVERITY_LABEL: Record<Severity, string> = { blocker: 'BLOCKER', warning: 'warning', info: 'info' };
@@ -33,7 +33,7 @@ export const renderAction = (a: Action): string => {
 const archiveLines = (plan: Plan): string[] => {
   const a = plan.archive;
   if (a === undefined) return [];
-  return [`stack archive ${a.file}: ${signerText(a)}; every checksum verified`];
+  return [archiveText(a)];
 };
 
 export const renderPlanText = (plan: Plan): string => {

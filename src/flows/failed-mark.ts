@@ -4,6 +4,7 @@
 // (its description says so) and kept in the run's history entry (`cleared`: the reason and since when). A run that
 // stops before its record write leaves the mark, so a half-done repair is never taken for a cleared one. Pure.
 import type { Action } from '../engine/action.js';
+import { sortFindings, type Finding } from '../engine/finding.js';
 import { planVerdict, type Plan } from '../engine/plan.js';
 import { parseRecord, stackRecordOf } from '../state/parse-record.js';
 import { RECORD_PATH, type StackRecord } from '../state/record-schema.js';
@@ -73,7 +74,15 @@ export const blockedWhileFailed = (recordText: string | null, plan: Plan, comman
   const gate = gateFailed(recordText, plan, command, false);
   if (gate.ok) return plan;
   const { code, message, remedy } = gate.refusal;
+  return withRecordFinding(plan, { severity: 'blocker', code, message, remedy });
+};
+
+/**
+ * The plan with a finding about the record (the failed mark, the signer) on the step that writes it (the first step
+ * when none does), blockers first, and the verdict counted again.
+ */
+export const withRecordFinding = (plan: Plan, finding: Finding): Plan => {
   const at = Math.max(0, plan.steps.findLastIndex((s) => s.actions.some(isRecordWrite)));
-  const steps = plan.steps.map((s, i) => (i === at ? { ...s, findings: [{ severity: 'blocker' as const, code, message, remedy }, ...s.findings] } : s));
+  const steps = plan.steps.map((s, i) => (i === at ? { ...s, findings: sortFindings([finding, ...s.findings]) } : s));
   return { ...plan, ...planVerdict(steps), steps };
 };

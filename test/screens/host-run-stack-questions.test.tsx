@@ -94,6 +94,29 @@ describe('StackScreen', () => {
     await press(r, KEY.enter, 'Manifest file');
   });
 
+  it('takes a stack archive path the same way: what the controller verified goes on, a refusal names its check', async () => {
+    const archive = { file: '/work/demo.keelson', sumsSha256: 'a'.repeat(64), signedBy: '3F1A6C0E5D2B9A47', trustedComment: null };
+    const verified = { ...demoStack, ref: '/work/demo.keelson', source: '/work/demo.keelson', archive };
+    const loadStack = vi.fn((ref: string) =>
+      ref === 'demo.keelson' ? Promise.resolve(verified) : Promise.reject(new Error(`refused (check: other-key): ${ref}: signed by key B70C2E91D4F3A658, not by the trusted key 3F1A6C0E5D2B9A47\n  nothing was unpacked or sent to a host`)));
+    const { props, r } = stackScreen(fakeController({ loadStack }));
+    await waitForFrame(r, '› demo 1.0.0');
+    const chooser = await press(r, KEY.down, '› A manifest file or stack archive…');
+    expect(chooser).toContain('a signed FILE.keelson checked against your trusted key');
+    const field = await press(r, KEY.enter, 'Manifest file or stack archive');
+    expect(field.replace(/\s+/g, ' ')).toContain('verified whole against the trusted key (keelson wizard --trust KEY, or ~/.config/keelson/trusted.pub) before any host sees it');
+    await press(r, 'other.keelson\r', 'nothing was unpacked or sent to a host');
+    expect(r.lastFrame()).toContain('✗ The stack other.keelson could not be used:');
+    expect(r.lastFrame()).toContain('refused (check: other-key)');
+    expect(props.onLoaded).not.toHaveBeenCalled();
+    await press(r, KEY.enter, 'Manifest file or stack archive');
+    for (let i = 0; i < 'other.keelson'.length; i++) await send(r, KEY.backspace);
+    await press(r, 'demo.keelson\r', (f) => !f.includes('Manifest file'));
+    await vi.waitFor(() => {
+      expect(props.onLoaded).toHaveBeenCalledWith(verified);
+    });
+  });
+
   it('loads --stack on arrival without asking', async () => {
     const { props } = stackScreen(fakeController(), 'demo');
     await vi.waitFor(() => {

@@ -91,6 +91,15 @@ describe('ReviewScreen', () => {
     return { props, controller, r: renderScreen(<ReviewScreen {...props} />, controller) };
   };
 
+  it('a plan from a stack archive says first which file and who signed it, as keelson plan does', async () => {
+    const archive = { file: '/home/op/demo-1.0.0.keelson', sumsSha256: 'a'.repeat(64), signedBy: '3F1A6C0E5D2B9A47', trustedComment: 'keelson-archive/1 stack:demo version:1.0.0 built:2026-12-01T10:00:00Z' };
+    const { r } = review({ ...makePlan(), archive });
+    const frame = await waitForFrame(r, 'every checksum verified');
+    expect(frame).toContain('✓ stack archive /home/op/demo-1.0.0.keelson: signed by key 3F1A6C0E5D2B9A47');
+    const { r: plain } = review();
+    expect(await waitForFrame(plain, '5 actions to apply')).not.toContain('stack archive');
+  });
+
   it('applies nothing until y answers the confirmation; n goes back to reading', async () => {
     const { props, r } = review();
     await waitForFrame(r, '5 actions to apply on this machine (root)');

@@ -5,6 +5,10 @@ import { cleanup, render } from 'ink-testing-library';
 import { WizardRoot } from '../../screens/app/wizard-root.js';
 import type { HostRecord } from '../../screens/controller.js';
 import { finishText, initialUninstall, uninstallBack, uninstallReducer, type ReadyUninstall } from '../../screens/uninstall/uninstall-state.js';
+import { applyWords, headline } from '../../screens/apply/apply-lines.js';
+import { lineText } from '../../screens/lines/line.js';
+import { applyReducer, initialApplyState } from '../../screens/apply/apply-state.js';
+import { uninstallingText, uninstallWords } from '../../src/flows/uninstall/uninstall-text.js';
 import { deferred, fakeController, fakeUninstallPlanned, type FakeOptions } from './helpers/fake-controller.js';
 import { KEY, press, waitForFrame } from './helpers/harness.js';
 
@@ -62,6 +66,27 @@ describe('the uninstall state machine, as data', () => {
   });
 });
 
+describe('the run says what it does: uninstalling, not applying', () => {
+  const text = (lines: ReturnType<typeof headline>) => lines.map(lineText).join('\n');
+  const running = initialApplyState(ready(false).plan.steps.flatMap((s) => s.actions), 0);
+  const finished = applyReducer(running, { type: 'finished', outcome: ok, at: 2000 });
+  const failed = applyReducer(running, { type: 'finished', outcome: { ...ok, ok: false, failed: { index: 1, description: 'stop web.service', error: 'exit 1' } }, at: 2000 });
+
+  it('one wording for the command\'s progress line and the wizard\'s headline, keep or purge', () => {
+    expect(uninstallingText({ stack: 'demo', purge: false }, 'ssh admin@192.0.2.10 (sudo)')).toBe('Uninstalling demo from ssh admin@192.0.2.10 (sudo), keeping its data');
+    expect(uninstallingText({ stack: 'demo', purge: true }, 'this machine (root)')).toBe('Uninstalling demo from this machine (root) and purging its data');
+  });
+
+  it('the headline over the same run state: running, through, stopped at a failure', () => {
+    const words = uninstallWords({ stack: 'demo', purge: true }, 'this machine (root)');
+    expect(text(headline(running, 1000, words, 200))).toBe('Uninstalling demo from this machine (root) and purging its data: 0 of 5 finished · 1.0 s');
+    expect(text(headline(finished, 2000, words, 200))).toBe('✓ Uninstalled in 2.0 s: 3 done, 0 already so.');
+    expect(text(headline(failed, 2000, words, 200))).toBe('✗ Uninstall stopped at action 2 of 5; 0 finished.');
+    // The Apply screen keeps its own words.
+    expect(text(headline(running, 1000, applyWords('this machine (root)'), 200))).toBe('Applying to this machine (root): 0 of 5 finished · 1.0 s');
+  });
+});
+
 const toUninstall = async (o: FakeOptions) => {
   const controller = fakeController(o);
   const r = render(<WizardRoot controller={controller} noColor onExit={() => undefined} />);
@@ -92,6 +117,8 @@ describe('Uninstall on the On this host screen', () => {
     expect(controller.calls.uninstall).toEqual([]);
     await typeWord(r, 'yes');
     const end = await press(r, KEY.enter, 'Uninstalled demo; its data stays.');
+    expect(end).toContain('✓ Uninstalled in');
+    expect(end).not.toContain('Applied');
     expect(end).toContain('Journal on the host: /var/lib/keelson/journal/run-1.jsonl');
     expect(controller.calls.uninstall).toHaveLength(1);
   });
@@ -133,7 +160,9 @@ describe('Uninstall on the On this host screen', () => {
     const { controller, r } = await toUninstall({ record: one, gate: (i) => (i === 0 ? hold.promise : Promise.resolve()) });
     await press(r, KEY.enter, 'Type "yes"');
     await typeWord(r, 'yes');
-    await press(r, KEY.enter, '0 of 5 finished');
+    const run = await press(r, KEY.enter, '0 of 5 finished');
+    expect(run).toContain('Uninstalling demo from this machine (root), keeping its data: 0 of 5 finished');
+    expect(run).not.toContain('Applying');
     await press(r, KEY.ctrlC, 'Stopping after the running action');
     hold.resolve();
     const end = await waitForFrame(r, 'finishes it');

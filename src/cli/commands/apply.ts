@@ -18,6 +18,8 @@ import { openHost, type HostFlags } from '../open-host.js';
 import { checkSecretNames, loadSecretAnswers } from '../secrets-file.js';
 import { trustFor, type ArchiveStack, type TrustFlags } from '../stack-archive.js';
 import { failedGate, refused } from '../failed-gate.js';
+import { recordTextOf } from '../plan-record.js';
+import { signerAllowances, withSignerFinding } from '../../flows/signer-finding.js';
 
 export interface ApplyFlags extends HostFlags, SetupFlags, TrustFlags {
   readonly stack?: string;
@@ -106,7 +108,9 @@ const freshOrSaved = async (host: Host, planFile: string | undefined, flags: App
   if (flags.stack === undefined) throw new UsageError('apply needs a plan file or --stack');
   const { manifest, archive } = await loadStack(flags.stack, undefined, trustFor(flags.stack, flags));
   const answers = await loadAnswers(manifest, flags.answers, flags);
-  const plan = (await planHost(host, allSteps, manifest, answers, undefined, archive?.archive)).plan;
+  const made = await planHost(host, allSteps, manifest, answers, undefined, archive?.archive);
+  // The signer finding `plan` shows: its blocker never shows here (the gate refuses first), its warning does.
+  const plan = withSignerFinding(recordTextOf(made.raw), made.plan, signerAllowances(flags), 'keelson apply');
   return archive === undefined ? { plan } : { plan, archive };
 };
 
@@ -153,8 +157,7 @@ export const applyCommand = async (planFile: string | undefined, flags: ApplyFla
     const { plan: fresh, archive } = await freshOrSaved(host, planFile, flags);
     checkSecretNames(secretAnswers, manifestSchema.parse(fresh.inputs.manifest));
     // A stack marked failed starts nothing until the operator clears the mark; refused before anything is shown to confirm.
-    const signer = { allowNewSigner: flags.allowNewSigner === true, allowUnsigned: flags.allowUnsigned === true };
-    const gate = await failedGate(host, fresh, 'keelson apply', flags.clearFailed === true, signer);
+    const gate = await failedGate(host, fresh, 'keelson apply', flags.clearFailed === true, signerAllowances(flags));
     if (!gate.ok) {
       refused('apply', gate.refusal, flags.json === true);
       return;

@@ -8,7 +8,7 @@ import { planActions } from '../../engine/plan.js';
 import { visibleText } from '../../engine/visible-text.js';
 import type { UninstallPlan } from '../../flows/uninstall/uninstall-plan.js';
 import { prepareUninstall } from '../uninstall-prepare.js';
-import { nothingToUninstallText, uninstallConfirmWord, uninstallText } from '../../flows/uninstall/uninstall-text.js';
+import { nothingToUninstallText, uninstallConfirmWord, uninstalledText, uninstallingText, uninstallText } from '../../flows/uninstall/uninstall-text.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { openHost, type HostFlags } from '../open-host.js';
 import { printEvent, stopOnSignals } from './apply.js';
@@ -78,12 +78,13 @@ export const uninstallCommand = async (flags: UninstallFlags): Promise<void> => 
       process.exitCode = EXIT.ok;
       return;
     }
+    if (flags.json !== true) process.stderr.write(visibleText(`${uninstallingText(p, host.label)}…\n`));
     const stop = stopOnSignals();
     const result = await applyPlan(host, plan, { runId, signal: stop.signal, ...(flags.json === true ? {} : { onEvent: printEvent(plan) }) }).finally(() => {
       stop.dispose();
     });
     if (flags.json === true) process.stdout.write(`${JSON.stringify({ ...json, applied: true, result }, null, 2)}\n`);
-    else if (result.ok) process.stderr.write(visibleText(`Uninstalled ${p.stack}${p.purge ? ' and purged its data' : '; its data stays'}.${p.backupDir === null ? '' : ` Volume archives: ${p.backupDir}`} Journal: ${result.journalPath}\n`));
+    else if (result.ok) process.stderr.write(visibleText(`${uninstalledText(p)}${p.backupDir === null ? '' : ` Volume archives: ${p.backupDir}`} Journal: ${result.journalPath}\n`));
     else process.stderr.write(`Uninstall stopped ${result.stoppedBefore !== undefined ? `before action ${result.stoppedBefore + 1}` : `at action ${(result.failed?.index ?? 0) + 1}`}. Journal: ${result.journalPath}\nRun the same uninstall again: it plans what is left and finishes it.\n`);
     process.exitCode = result.ok ? EXIT.ok : EXIT.failed;
   } finally {

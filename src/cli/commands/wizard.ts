@@ -5,7 +5,7 @@ import { UsageError } from '../exit-codes.js';
 import type { HostFlags } from '../open-host.js';
 import type { TargetSpec } from '../../../screens/controller.js';
 
-export const wizardCommand = async (flags: HostFlags & { stack?: string }): Promise<void> => {
+export const wizardCommand = async (flags: HostFlags & { stack?: string; trust?: string }): Promise<void> => {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('the wizard needs a terminal; headless, use "keelson plan" and "keelson apply --yes" (see keelson --help)');
   }
@@ -28,7 +28,7 @@ export const wizardCommand = async (flags: HostFlags & { stack?: string }): Prom
   const redactor = createRedactor();
   const log = openWizardLog(defaultLogDir(), redactor);
   log.write(`keelson wizard started in ${cwd} (pid ${process.pid}, ${process.stdout.columns}x${process.stdout.rows}); started again as: ${keelson}`);
-  const controller = createWizardController({ flags, log, redactor, progress: confProgressStore(createWizardConf()), cwd, keelson });
+  const controller = createWizardController({ flags, log, redactor, progress: confProgressStore(createWizardConf()), cwd, keelson, ...(flags.trust === undefined ? {} : { trust: flags.trust }) });
   const target: TargetSpec | undefined =
     flags.host === undefined ? undefined : { kind: 'ssh', destination: flags.host, ...(flags.identity === undefined ? {} : { identity: flags.identity }) };
   try {

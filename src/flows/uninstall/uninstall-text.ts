@@ -28,3 +28,13 @@ export const uninstallConfirmWord = (p: Pick<UninstallPlan, 'purge' | 'stack'>):
 /** A host without the stack (null: without any stack): nothing to uninstall, in the command's words and the wizard's. */
 export const nothingToUninstallText = (stack: string | null, host: string): string =>
   `Nothing to do: ${stack === null ? 'no stack' : `stack ${stack} is not`} installed by keelson on ${host}.`;
+
+/** The run's progress line, in the command's words and the wizard's: what it does, to which stack, on which host. */
+export const uninstallingText = (p: Pick<UninstallPlan, 'purge' | 'stack'>, host: string): string =>
+  `Uninstalling ${p.stack} from ${host}${p.purge ? ' and purging its data' : ', keeping its data'}`;
+
+/** The end of a run that went through, in the command's words and the wizard's. */
+export const uninstalledText = (p: Pick<UninstallPlan, 'purge' | 'stack'>): string => `Uninstalled ${p.stack}${p.purge ? ' and purged its data' : '; its data stays'}.`;
+
+/** The uninstall's headline words on the wizard's run screen (screens/apply/apply-lines.ts RunWords). */
+export const uninstallWords = (p: Pick<UninstallPlan, 'purge' | 'stack'>, host: string) => ({ running: uninstallingText(p, host), done: 'Uninstalled', run: 'Uninstall' });
