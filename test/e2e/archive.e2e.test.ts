@@ -89,6 +89,14 @@ describe('a signed stack archive of the demo, installed on a host without a regi
     const allowed = await keelson(['upgrade', '--stack', rekeyed, '--trust', `${other}.pub`, '--check', '--allow-new-signer'], { label: 'upgrade --check --allow-new-signer' });
     expect(allowed.code, allowed.stderr).toBe(4);
     expect(allowed.stdout).toContain(`  signer: signed by key ${otherId}, a NEW SIGNER: the installed version was signed by key ${keyId}`);
+    // plan says the same before any apply: a blocker without the flag, a warning with it; neither changes the host.
+    const planned = await keelson(['plan', '--stack', rekeyed, '--trust', `${other}.pub`, '--json'], { label: 'plan, another signer' });
+    expect(planned.code, planned.stderr).toBe(3);
+    const findings = (out: string) => (JSON.parse(out) as { steps: { findings: { code: string; severity: string }[] }[] }).steps.flatMap((st) => st.findings).filter((f) => f.code === 'signer-changed');
+    expect(findings(planned.stdout).map((f) => f.severity)).toEqual(['blocker']);
+    const planAllowed = await keelson(['plan', '--stack', rekeyed, '--trust', `${other}.pub`, '--allow-new-signer', '--json'], { label: 'plan --allow-new-signer' });
+    expect(planAllowed.code, planAllowed.stderr).toBe(0);
+    expect(findings(planAllowed.stdout).map((f) => f.severity)).toEqual(['warning']);
     expect(await sh(HOST_FILES)).toBe(before);
 
     // Accepted for real: the record then names the new signer, and a later upgrade is held to it.
