@@ -2,6 +2,7 @@
 // when it is unreadable, newer, or lacks the stack), the answers (kept, new, dropped), the new version's plan, and
 // the rollback plan an interrupted upgrade to the same version left behind. Nothing here changes the host.
 import type { Host } from '../host/host.js';
+import { newRunId } from '../apply/apply-plan.js';
 import { planHost } from '../engine/plan-host.js';
 import type { PlanArchive } from '../engine/plan.js';
 import { withMissingSecrets } from '../engine/secret-findings.js';
@@ -55,5 +56,5 @@ export const upgradeContext = async (
   const made = (await planHost(host, allSteps, manifest, answers.value.answers, undefined, options.archive)).plan;
   const plan = withMissingSecrets(made, options.secretNames, options.secretSeverity);
   const resumed = await resumedRestarts(host, manifest, admitted.previous.version);
-  return { ok: true, prepared: prepareUpgrade({ previous: admitted.previous, recordText, manifest, answers: answers.value, plan, resumedRestarts: resumed, clearFailed: options.clearFailed === true }) };
+  return { ok: true, prepared: prepareUpgrade({ previous: admitted.previous, recordText, manifest, answers: answers.value, plan, runId: newRunId(), resumedRestarts: resumed, clearFailed: options.clearFailed === true }) };
 };
