@@ -51,8 +51,15 @@ export interface UpgradeActions {
 const restartActions = (m: Manifest, units: readonly string[]): ActionOf<'systemd.unit'>[] =>
   units.map((unit) => ({ kind: 'systemd.unit', description: `restart ${unit} (changed, or requires what changed)`, target: stackScope(m), verb: 'restart', unit, noBlock: true }));
 
-const backupActions = (m: Manifest, summary: UpgradeSummary, rollback: Action[]): Action[] => {
-  const content = `${JSON.stringify({ format: 'keelson-rollback/1', stack: m.stack, from: summary.from.version, to: summary.to.version, restarts: summary.restarts, rollback }, null, 2)}\n`;
+/** The run that saves the rollback plan, and the one whose volume archives it restores (the same, unless resumed). */
+export interface UpgradeRuns {
+  readonly runId: string;
+  readonly backupRunId: string;
+}
+
+const backupActions = (m: Manifest, summary: UpgradeSummary, rollback: Action[], runs: UpgradeRuns): Action[] => {
+  const saved = { format: 'keelson-rollback/1', stack: m.stack, from: summary.from.version, to: summary.to.version, restarts: summary.restarts, ...runs, rollback };
+  const content = `${JSON.stringify(saved, null, 2)}\n`;
   const files = summary.backups.length - 1 - summary.volumes.length;
   const exports = summary.volumes.map((v): Action => ({
     kind: 'podman.volume-export',
@@ -64,7 +71,7 @@ const backupActions = (m: Manifest, summary: UpgradeSummary, rollback: Action[])
   return [{ kind: 'state.write', description: `save the rollback plan (the record and ${files} file${files === 1 ? '' : 's'} as they are now) in ${rollbackPlanPath(m.stack)}`, path: rollbackPlanPath(m.stack), content }, ...exports];
 };
 
-export const upgradeActions = (plan: Plan, m: Manifest, summary: UpgradeSummary, rollback: Action[]): UpgradeActions => {
+export const upgradeActions = (plan: Plan, m: Manifest, summary: UpgradeSummary, rollback: Action[], runs: UpgradeRuns): UpgradeActions => {
   const byPhase = new Map<PhaseId, Action[]>(PHASES.map(([id]) => [id, []]));
   for (const a of planActions(plan)) {
     const p = phaseOf(a);
@@ -75,7 +82,7 @@ export const upgradeActions = (plan: Plan, m: Manifest, summary: UpgradeSummary,
   byPhase.set('restart', restart);
   // An interrupted run may leave units to restart and nothing else to do: the gate still follows every restart.
   if (restart.length > 0 && (byPhase.get('health') ?? []).length === 0) byPhase.set('health', [waitHealthyAction(m)]);
-  if (changes || restart.length > 0) byPhase.set('backup', backupActions(m, summary, rollback));
+  if (changes || restart.length > 0) byPhase.set('backup', backupActions(m, summary, rollback, runs));
   const steps = PHASES.map(([id, title]): StepPlan => ({ id, title, findings: [], actions: byPhase.get(id) ?? [] }));
   return { steps, rollback };
 };

@@ -34,6 +34,8 @@ export interface PrepareInputs {
   readonly plan: Plan;
   /** Chosen before the plan is shown (newRunId): the forward run's id, naming the volume archives' directory. */
   readonly runId: string;
+  /** An interrupted run of this upgrade made its archives under this id (resume.ts): they are kept. */
+  readonly backupRunId?: string;
   /** Containers an interrupted upgrade to the same version already rewrote (from its saved rollback plan). */
   readonly resumedRestarts?: readonly string[];
   /** --clear-failed: the record writes (forward and rollback) clear the stack's failed mark. */
@@ -46,9 +48,10 @@ export const prepareUpgrade = (i: PrepareInputs): PreparedUpgrade => {
   const cleared = i.clearFailed === true ? clearedNote(i.previous) : undefined;
   const plan = cleared === undefined ? i.plan : clearingFailed(i.plan, i.recordText, i.previous);
   const recordText = cleared === undefined ? i.recordText : withoutFailedMark(i.recordText, i.previous.stack);
-  const summary = upgradeSummary(i.previous, i.manifest, plan, { runId: i.runId, extraChanged: i.resumedRestarts ?? [] });
+  const backupRunId = i.backupRunId ?? i.runId;
+  const summary = upgradeSummary(i.previous, i.manifest, plan, { runId: backupRunId, extraChanged: i.resumedRestarts ?? [] });
   const rollback: Action[] = rollbackActions({ plan, summary, next: i.manifest, deployed: recordedManifest(i.previous), recordText, ...(cleared === undefined ? {} : { cleared }) });
-  const { steps } = upgradeActions(plan, i.manifest, summary, rollback);
+  const { steps } = upgradeActions(plan, i.manifest, summary, rollback, { runId: i.runId, backupRunId });
   const count = (id: string): number => steps.find((s) => s.id === id)?.actions.length ?? 0;
   // The new version's findings (blockers above all) stay with the plan: a blocked upgrade applies nothing.
   const findings = plan.steps.flatMap((s) => s.findings);
