@@ -47,10 +47,11 @@ export const volumeBackups = (i: VolumeInputs): VolumeBackup[] => {
   // From the record's files (every format has them): the volumes that exist on the host now.
   const existing = new Set(i.previous.files.map((f) => base(f.path)).filter((n) => n.endsWith('.volume')).map((n) => n.slice(0, -'.volume'.length)));
   const restore = new Map<string, boolean>();
-  const note = (stack: string, c: ManifestContainer, writes: boolean): void => {
-    for (const x of mountsOf(stack, c)) if (existing.has(x.volume)) restore.set(x.volume, (restore.get(x.volume) ?? false) || (writes && !x.readOnly));
+  // The stack's name cannot change in an upgrade (refusals.ts): one prefix for both manifests' volumes.
+  const note = (c: ManifestContainer, writes: boolean): void => {
+    for (const x of mountsOf(i.next.stack, c)) if (existing.has(x.volume)) restore.set(x.volume, (restore.get(x.volume) ?? false) || (writes && !x.readOnly));
   };
-  for (const c of i.next.containers) if (i.writers.includes(c.name)) note(i.next.stack, c, true);
-  for (const c of i.deployed?.containers ?? []) if (i.removed.includes(c.name)) note(i.deployed?.stack ?? i.next.stack, c, false);
+  for (const c of i.next.containers) if (i.writers.includes(c.name)) note(c, true);
+  for (const c of i.deployed?.containers ?? []) if (i.removed.includes(c.name)) note(c, false);
   return [...restore.keys()].sort().map((volume) => ({ volume, archive: volumeArchive(i.previous, i.runId, volume), restore: restore.get(volume) ?? false }));
 };
