@@ -1,7 +1,10 @@
 // What `keelson upgrade` reads from the host and the workstation before it decides anything: the record (refused
 // when it is unreadable, newer, or lacks the stack), the answers (kept, new, dropped), the new version's plan, and
-// the rollback plan an interrupted upgrade to the same version left behind. Nothing here changes the host.
+// the rollback plan an interrupted upgrade to the same version left behind, with the newest journal (was it that
+// run, unfinished?). Nothing here changes the host.
 import type { Host } from '../host/host.js';
+import { newRunId } from '../apply/apply-plan.js';
+import { readLastRunAndFile } from '../apply/last-run.js';
 import { planHost } from '../engine/plan-host.js';
 import type { PlanArchive } from '../engine/plan.js';
 import { withMissingSecrets } from '../engine/secret-findings.js';
@@ -13,23 +16,11 @@ import { admitUpgrade, type Refusal } from '../flows/upgrade/refusals.js';
 import { upgradeAnswers } from '../flows/upgrade/answers.js';
 import { rollbackPlanPath } from '../flows/upgrade/phases.js';
 import { prepareUpgrade, type PreparedUpgrade } from '../flows/upgrade/prepare.js';
+import { resumedUpgrade } from '../flows/upgrade/resume.js';
 import { allSteps } from '../../steps/index.js';
 import { UsageError } from './exit-codes.js';
 
 export type UpgradeContext = { readonly ok: true; readonly prepared: PreparedUpgrade } | { readonly ok: false; readonly refusal: Refusal };
-
-/** Units an interrupted upgrade to this same version meant to restart: it may have rewritten their files already. */
-const resumedRestarts = async (host: Host, m: Manifest, deployedVersion: string): Promise<string[]> => {
-  const f = await host.readFile(rollbackPlanPath(m.stack));
-  if (f.kind !== 'present') return [];
-  try {
-    const saved = JSON.parse(f.content) as { from?: unknown; to?: unknown; restarts?: unknown };
-    if (saved.to !== m.version || saved.from !== deployedVersion || !Array.isArray(saved.restarts)) return [];
-    return saved.restarts.filter((u): u is string => typeof u === 'string' && u.endsWith('.service')).map((u) => u.slice(0, -'.service'.length));
-  } catch {
-    return [];
-  }
-};
 
 export const upgradeContext = async (
   host: Host,
@@ -54,6 +45,8 @@ export const upgradeContext = async (
   if (!answers.ok) throw new UsageError(`answers for ${manifest.stack} ${manifest.version}:\n${answers.problems.map((p) => `  ${visibleValue(p.id)}: ${p.message}`).join('\n')}`);
   const made = (await planHost(host, allSteps, manifest, answers.value.answers, undefined, options.archive)).plan;
   const plan = withMissingSecrets(made, options.secretNames, options.secretSeverity);
-  const resumed = await resumedRestarts(host, manifest, admitted.previous.version);
-  return { ok: true, prepared: prepareUpgrade({ previous: admitted.previous, recordText, manifest, answers: answers.value, plan, resumedRestarts: resumed, clearFailed: options.clearFailed === true }) };
+  const { run, file: saved } = await readLastRunAndFile(host, rollbackPlanPath(manifest.stack));
+  const resumed = resumedUpgrade(saved, manifest, admitted.previous.version, run);
+  const backup = resumed.backupRunId === undefined ? {} : { backupRunId: resumed.backupRunId };
+  return { ok: true, prepared: prepareUpgrade({ previous: admitted.previous, recordText, manifest, answers: answers.value, plan, runId: newRunId(), ...backup, resumedRestarts: resumed.restarts, clearFailed: options.clearFailed === true }) };
 };

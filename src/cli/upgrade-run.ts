@@ -32,6 +32,8 @@ export interface RunOptions {
   readonly quiet: boolean;
   /** The verified stack archive of the new version: its packed images are loaded from there. */
   readonly stackArchive?: ExecutorContext['stackArchive'];
+  /** The run's id chosen when the plan was made (it names the upgrade's volume archives); absent: a new one. */
+  readonly runId?: string;
 }
 
 /** A plan walked with the operator's terminal told of each action, and Ctrl-C stopping between actions. */
@@ -43,6 +45,7 @@ export const walkPlan = async (host: Host, plan: Plan, o: RunOptions): Promise<A
       signal: stop.signal,
       ...(o.quiet ? {} : { onEvent: printEvent(plan) }),
       ...(o.stackArchive === undefined ? {} : { stackArchive: o.stackArchive }),
+      ...(o.runId === undefined ? {} : { runId: o.runId }),
     });
   } finally {
     stop.dispose();
@@ -60,7 +63,7 @@ export const markFailed = async (host: Host, base: Plan, run: RunNote, runId: st
 
 export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: RunOptions): Promise<UpgradeOutcome> => {
   const runId = newRunId();
-  const forward = await walkPlan(host, p.plan, o);
+  const forward = await walkPlan(host, p.plan, { ...o, runId: p.runId });
   const base = { runId: forward.runId, journalPath: forward.journalPath };
   if (forward.ok) {
     say(o.quiet, `Upgraded ${p.summary.stack} ${p.summary.from.version} → ${p.summary.to.version}. Journal: ${forward.journalPath}\n`);
@@ -71,13 +74,14 @@ export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: RunOptions):
     return { ok: false, ...base, stoppedBefore: forward.stoppedBefore };
   }
   const failed = { action: forward.failed?.action.description ?? '', error: forward.failed?.error ?? '' };
-  if ((forward.failed?.index ?? 0) < p.prefetchCount) {
-    say(o.quiet, `The upgrade stopped while fetching images; nothing that runs was changed (${p.summary.from.version} still runs). Journal: ${forward.journalPath}\n`);
+  if ((forward.failed?.index ?? 0) < p.untouchedCount) {
+    const while_ = (forward.failed?.index ?? 0) < p.prefetchCount ? 'fetching images' : 'backing up (an archive could not be made or read back)';
+    say(o.quiet, `The upgrade stopped while ${while_}; nothing that runs was changed (${p.summary.from.version} still runs). Journal: ${forward.journalPath}\n`);
     return { ok: false, ...base, failed };
   }
   say(o.quiet, `\nThe upgrade failed at "${failed.action}". Rolling back to ${p.summary.from.version}…\n`);
   const t0 = performance.now();
-  const back = await walkPlan(host, p.rollback, o);
+  const back = await walkPlan(host, p.rollback, { ...o, runId: undefined });
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   const rollback = { ok: back.ok, runId: back.runId, seconds, ...(back.failed === undefined ? {} : { error: `${back.failed.action.description}: ${back.failed.error}` }) };
   if (back.ok) {

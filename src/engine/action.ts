@@ -87,6 +87,8 @@ export const actionSchema = z.discriminatedUnion('kind', [
   }),
   /** `podman volume export` into file (on the data mount, 0600 root), with FILE.sha256 beside it: the purge's last backup. */
   z.strictObject({ kind: z.literal('podman.volume-export'), ...base, target: scopeSchema, volume: z.string().min(1), file: path }),
+  /** An upgrade's rollback: the volume emptied and file (checked against FILE.sha256 first) extracted into it. */
+  z.strictObject({ kind: z.literal('podman.volume-restore'), ...base, target: scopeSchema, volume: z.string().min(1), file: path }),
   z.strictObject({ kind: z.literal('tmpfiles.create'), ...base, path }),
   z.strictObject({ kind: z.literal('systemd.daemon-reload'), ...base, target: scopeSchema }),
   z.strictObject({
@@ -239,6 +241,7 @@ export const actionOp = (a: Action): ActionOp => {
     case 'user.add-groups':
     case 'linger.enable':
     case 'state.write':
+    case 'podman.volume-restore':
       return 'change';
     case 'package.install':
     case 'tmpfiles.create':

@@ -178,6 +178,11 @@ const containerSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe('A job that runs to completion at each start of the stack (a migration), not a service. Containers that need it first list it under requires.'),
+  /** A run-once job that re-runs once on every upgrade that changes the version, before what requires it restarts. */
+  migration: z
+    .boolean()
+    .optional()
+    .describe('With runOnce: a migration, run again once on every upgrade to a new version (before the containers that require it restart); the volumes it mounts read-write are backed up first and restored if the upgrade rolls back.'),
   requires: list(nameSchema).default([]),
   wants: list(nameSchema).default([]),
 });
@@ -266,6 +271,9 @@ export const manifestSchema = z
       }
       if (c.runOnce && c.health !== undefined) {
         issue(at('health'), 'a run-once container is done when it exits 0: it has no health check (remove health, or runOnce)');
+      }
+      if (c.migration === true && !c.runOnce) {
+        issue(at('migration'), 'a migration is a job that runs to completion: set runOnce: true on this container too, or remove migration');
       }
       if (c.runOnce && c.publish.length > 0) {
         issue(at('publish'), 'a run-once container exits when its job is done: it cannot publish ports (remove publish, or runOnce)');

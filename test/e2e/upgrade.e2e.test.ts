@@ -1,6 +1,7 @@
 // Guided upgrades on a real host: the demo 1.0.0 as keelson installed it in this run (the "demo-installed" state),
 // upgraded to test/fixtures/stacks/demo-1.1.0.yaml (web changed, api removed, status and a question added), then to
-// the broken 1.2.0 (web's new image never passes its health check), which keelson rolls back on its own; then the
+// the broken 1.2.0 (web's new image writes into the volume, then never passes its health check), which keelson rolls
+// back on its own, the volume put back from the archive it made before anything stopped; then the
 // same 1.2.0 with a rollback that fails too (web.container made immutable mid-upgrade, chattr +i, as a hardening
 // agent might): the stack is marked failed, apply refuses until --clear-failed; then an upgrade killed (SIGKILL)
 // right after it rewrote web.container, put back by `keelson rollback --yes`.
@@ -32,6 +33,8 @@ interface UpgradeJson {
   images: string[];
   files: { path: string; change: string }[];
   backups: string[];
+  volumes: { volume: string; archive: string; restore: boolean }[];
+  runId: string;
   answers: { kept: string[]; asked: string[]; dropped: string[] };
   steps: { id: string; actions: { kind: string; description: string }[] }[];
 }
@@ -63,7 +66,10 @@ describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () 
     expect(j.stops).toEqual(['api.service']);
     expect(j.files.map((f) => `${f.change} ${f.path}`).sort()).toEqual([`add ${Q}/status.container`, `change ${Q}/web.container`, `change ${S}/demo.target`, `remove ${Q}/api.container`].sort());
     expect(j.answers).toEqual({ kept: ['greeting'], asked: ['motto'], dropped: [] });
-    expect(j.backups.sort()).toEqual(['/var/lib/keelson/state.json', `${Q}/api.container`, `${Q}/web.container`, `${S}/demo.target`].sort());
+    // The volume web and status mount read-only: archived in this run's own directory, never put back by a rollback.
+    const archive = `/home/keelson-backups/demo-${j.runId}/demo-content.tar`;
+    expect(j.volumes).toEqual([{ volume: 'demo-content', archive, restore: false }]);
+    expect(j.backups.sort()).toEqual(['/var/lib/keelson/state.json', `${Q}/api.container`, `${Q}/web.container`, `${S}/demo.target`, archive].sort());
     expect(j.steps.map((s) => s.id)).toEqual(['checks', 'prefetch', 'backup', 'write', 'reload', 'restart', 'health', 'record']);
     expect(await fingerprint()).toBe(before);
   }, SLOW);
@@ -108,8 +114,14 @@ describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () 
     expect(down.stderr).toContain('→ Pass --allow-downgrade if you mean it');
   }, SLOW);
 
-  it('1.1.0 → 1.2.0 fails its health gate and is rolled back on its own: 1.1.0 files, record and units back and healthy', async () => {
+  it('1.1.0 → 1.2.0 fails its health gate and is rolled back on its own: 1.1.0 files, record, units and volume back and healthy', async () => {
     const files = await sh(`sha256sum ${Q}/* ${S}/demo.target`);
+    const mount = (await sh(podman('volume inspect demo-content --format {{.Mountpoint}}'))).trim();
+    const data = await sh(`cd ${mount} && find . -printf '%p %U %G %m\\n' | sort && sha256sum index.html marker.txt`);
+    const checked = await keelson(['upgrade', '--stack', V120, '--check', '--json'], { label: 'upgrade --check 1.2.0' });
+    expect(checked.code, checked.stderr).toBe(4);
+    // 1.2.0's web mounts the volume read-write: its rollback must put the volume back.
+    expect((JSON.parse(checked.stdout) as UpgradeJson).volumes.map((v) => [v.volume, v.restore])).toEqual([['demo-content', true]]);
     const t: Record<string, number> = {};
     const r = await keelson(['upgrade', '--stack', V120, '--yes'], {
       label: 'upgrade --yes 1.2.0 (rolled back)',
@@ -129,6 +141,11 @@ describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () 
     expect((await sh(`${USER} is-active web.service status.service page.service demo.target | sort -u`)).trim()).toBe('active');
     expect(await pageOf(theVm(), 18080, 120_000)).toContain(`<h1>${DEMO_GREETING}</h1>`);
     expect((await sh(podman('inspect web --format "{{.State.Health.Status}} {{.ImageName}}"'))).trim()).toBe('healthy localhost/keelson-demo:1');
+    // The broken web wrote into the volume; the restore emptied it and put the archive back: same files, owners, modes.
+    expect(await sh(`test -e ${mount}/broken-1.2.txt && echo there || true`)).toBe('');
+    expect(await sh(`cd ${mount} && find . -printf '%p %U %G %m\\n' | sort && sha256sum index.html marker.txt`)).toBe(data);
+    const dir = /^\/home\/keelson-backups\/demo-[^/]+$/m.exec(await sh('ls -1dt /home/keelson-backups/demo-* | head -n 1'))?.[0] ?? '';
+    expect(await sh(`stat -c '%U %a' ${dir}/demo-content.tar && cd ${dir} && sha256sum -c demo-content.tar.sha256`)).toMatch(/^root 600\ndemo-content\.tar: OK$/);
     const rec = await record();
     expect(rec.stacks.demo?.version).toBe('1.1.0');
     expect(rec.stacks.demo?.history.at(-1)).toMatchObject({ kind: 'upgrade', from: '1.1.0', to: '1.2.0', outcome: 'rolled-back' });

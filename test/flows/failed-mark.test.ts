@@ -82,12 +82,12 @@ describe('the failed mark', () => {
   it('upgrade --clear-failed: the forward record write and the rollback made up front both clear the mark', () => {
     const answers = upgradeAnswers(v120, host.previous.answers, {});
     if (!answers.ok) throw new Error('answers');
-    const p = prepareUpgrade({ previous: host.previous, recordText: host.recordText, manifest: v120, answers: answers.value, plan: planOn(host, v120, answers.value.answers), clearFailed: true });
+    const p = prepareUpgrade({ previous: host.previous, recordText: host.recordText, runId: 'r-up', manifest: v120, answers: answers.value, plan: planOn(host, v120, answers.value.answers), clearFailed: true });
     const forward = recordWrites(p.plan).filter((a) => a.run?.kind === 'upgrade');
     expect(forward.map((a) => [a.run?.to, a.run?.cleared, demoOf(a.content)?.failed])).toEqual([['1.2.0', CLEARED, null]]);
     const back = recordWrites(p.rollback);
     expect(back.map((a) => [a.run?.outcome, a.run?.cleared, demoOf(a.content)?.version, demoOf(a.content)?.failed])).toEqual([['rolled-back', CLEARED, '1.1.0', null]]);
-    const without = prepareUpgrade({ previous: host.previous, recordText: host.recordText, manifest: v120, answers: answers.value, plan: planOn(host, v120, answers.value.answers) });
+    const without = prepareUpgrade({ previous: host.previous, recordText: host.recordText, runId: 'r-up', manifest: v120, answers: answers.value, plan: planOn(host, v120, answers.value.answers) });
     expect(recordWrites(without.rollback)[0]?.content).toBe(host.recordText);
   });
 });

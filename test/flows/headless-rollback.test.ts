@@ -19,7 +19,7 @@ const ANSWERS = { greeting: 'Hi', motto: 'Go' };
 const savedOn = (host: DeployedHost): string => {
   const answers = upgradeAnswers(v120, host.previous.answers, {});
   if (!answers.ok) throw new Error('answers');
-  const p = prepareUpgrade({ previous: host.previous, recordText: host.recordText, manifest: v120, answers: answers.value, plan: planOn(host, v120, answers.value.answers) });
+  const p = prepareUpgrade({ previous: host.previous, recordText: host.recordText, runId: 'r-up', manifest: v120, answers: answers.value, plan: planOn(host, v120, answers.value.answers) });
   const save = p.plan.steps.find((s) => s.id === 'backup')?.actions[0];
   return save?.kind === 'state.write' ? save.content : '';
 };
@@ -36,11 +36,13 @@ const said = (r: HeadlessRollback): string => (r.kind === 'refused' ? `${r.refus
 const recordWrite = (r: HeadlessRollback) => (r.kind === 'rollback' ? r.actions.find((a) => a.kind === 'state.write') : undefined);
 
 describe('keelson rollback', () => {
-  it('an upgrade killed after its first write: the saved rollback, file back, reload, restart, target, gate, record', () => {
+  it('an upgrade killed after its first write: the saved rollback, mounters stopped, volume restored, file back, reload, restarts, target, gate, record', () => {
     const r = decide(ok, run('interrupted'));
     expect(r.kind === 'rollback' ? [r.from, r.to, r.actions.map((a) => (a.kind === 'systemd.unit' ? `${a.verb} ${a.unit}` : a.kind))] : said(r)).toEqual([
-      '1.1.0', '1.2.0', ['file.write', 'systemd.daemon-reload', 'restart web.service', 'start demo.target', 'stack.wait-healthy', 'state.write'],
+      '1.1.0', '1.2.0', ['stop status.service', 'stop web.service', 'stop page.service', 'podman.volume-restore', 'file.write', 'systemd.daemon-reload', 'restart page.service', 'restart web.service', 'restart status.service', 'start demo.target', 'stack.wait-healthy', 'state.write'],
     ]);
+    // The saved plan names this run's archive: what keelson rollback restores is what this upgrade exported.
+    expect(r.kind === 'rollback' ? r.actions.find((a) => a.kind === 'podman.volume-restore') : null).toMatchObject({ volume: 'demo-content', file: '/home/keelson-backups/demo-r-up/demo-content.tar', target: { scope: 'user', user: 'keelson-demo' } });
     const write = recordWrite(r);
     expect(write?.kind === 'state.write' ? [write.description, write.run] : null).toEqual([
       'put back the record of demo 1.1.0 (its history kept)',
@@ -50,7 +52,7 @@ describe('keelson rollback', () => {
     const plan = headlessRollbackPlan(r.kind === 'rollback' ? r : (undefined as never), { keelsonVersion: '0.1.0', createdAt: 't', host: 'vm', roundTrips: 3 });
     expect(planSchema.safeParse(plan).success).toBe(true);
     expect(plan.steps[0]?.title).toBe('Rollback: demo back to 1.1.0 (the upgrade to 1.2.0 did not finish)');
-    expect(planActions(plan)).toHaveLength(6);
+    expect(planActions(plan)).toHaveLength(12);
   });
 
   it('a failed automatic rollback (stack marked failed) is refused until --clear-failed; then the record keeps the history and loses the mark', () => {

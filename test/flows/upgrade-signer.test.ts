@@ -59,7 +59,7 @@ const prepared = (from: PlanArchive | undefined, to: PlanArchive | undefined) =>
   const host = deployedHost(v100, INSTALLED, from);
   const answers = upgradeAnswers(v110, host.previous.answers, {});
   if (!answers.ok) throw new Error(JSON.stringify(answers.problems));
-  return prepareUpgrade({ previous: host.previous, recordText: host.recordText, manifest: v110, answers: answers.value, plan: planOn(host, v110, answers.value.answers, to) });
+  return prepareUpgrade({ previous: host.previous, recordText: host.recordText, runId: 'r-up', manifest: v110, answers: answers.value, plan: planOn(host, v110, answers.value.answers, to) });
 };
 
 const recordWritten = (plan: Plan) => {

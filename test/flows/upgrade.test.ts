@@ -15,18 +15,22 @@ const v120 = loadStack('demo-1.2.0');
 const Q = '/home/keelson-demo/.config/containers/systemd';
 const S = '/home/keelson-demo/.config/systemd/user';
 const INSTALLED = { greeting: 'Hello from keelson' };
+/** The upgrade run's archive of the content volume, on the data mount, named by the run ('r-up'). */
+const ARCHIVE = '/home/keelson-backups/demo-r-up/demo-content.tar';
 
 const upgrade = (from: Manifest, fromAnswers: Record<string, string>, to: Manifest, provided: Record<string, string> = {}) => {
   const host = deployedHost(from, fromAnswers);
   const answers = upgradeAnswers(to, host.previous.answers, provided);
   if (!answers.ok) throw new Error(JSON.stringify(answers.problems));
-  return prepareUpgrade({ previous: host.previous, recordText: host.recordText, manifest: to, answers: answers.value, plan: planOn(host, to, answers.value.answers) });
+  return prepareUpgrade({ previous: host.previous, recordText: host.recordText, runId: 'r-up', manifest: to, answers: answers.value, plan: planOn(host, to, answers.value.answers) });
 };
 
 const line = (a: Action): string => {
   if (a.kind === 'file.write') return `${a.before === null ? '+' : '~'} ${a.path}`;
   if (a.kind === 'file.remove') return `- ${a.path}`;
   if (a.kind === 'systemd.unit') return `${a.verb} ${a.unit}`;
+  if (a.kind === 'podman.volume-export') return `${a.kind} ${a.volume} → ${a.file}`;
+  if (a.kind === 'podman.volume-restore') return `${a.kind} ${a.volume} ← ${a.file}`;
   if (a.kind === 'state.write') return `state.write ${a.path}${a.run === undefined ? '' : ` (${a.run.kind} ${a.run.from ?? '-'}→${a.run.to}${a.run.outcome === undefined ? '' : ` ${a.run.outcome}`})`}`;
   return a.kind;
 };
@@ -45,7 +49,9 @@ describe('demo 1.0.0 → 1.1.0 (web changed, api removed, status and a question 
       upToDate: false,
     });
     expect(p.summary.files.map((f) => `${f.change} ${f.path}`)).toEqual([`change ${Q}/web.container`, `add ${Q}/status.container`, `change ${S}/demo.target`, `remove ${Q}/api.container`]);
-    expect(p.summary.backups).toEqual(['/var/lib/keelson/state.json', `${Q}/web.container`, `${S}/demo.target`, `${Q}/api.container`]);
+    expect(p.summary.backups).toEqual(['/var/lib/keelson/state.json', `${Q}/web.container`, `${S}/demo.target`, `${Q}/api.container`, ARCHIVE]);
+    // web (restarted) and api (removed) mount content read-only only: backed up, never restored; no migration.
+    expect([p.summary.volumes, p.summary.migrations]).toEqual([[{ volume: 'demo-content', archive: ARCHIVE, restore: false }], []]);
     expect(p.answers).toEqual({ answers: { greeting: 'Hello from keelson', motto: 'Upgraded in place' }, kept: ['greeting'], asked: ['motto'], dropped: [] });
     // The unified diff of the changed unit: only what changed, with context.
     const web = p.summary.files.find((f) => f.path.endsWith('/web.container'))?.diff ?? '';
@@ -59,7 +65,7 @@ describe('demo 1.0.0 → 1.1.0 (web changed, api removed, status and a question 
     expect(p.plan.steps.map((s) => [s.id, s.actions.map(line)])).toEqual([
       ['checks', []],
       ['prefetch', []],
-      ['backup', ['state.write /var/lib/keelson/upgrades/demo.json']],
+      ['backup', ['state.write /var/lib/keelson/upgrades/demo.json', `podman.volume-export demo-content → ${ARCHIVE}`]],
       ['write', ['stop api.service', `~ ${Q}/web.container`, `+ ${Q}/status.container`, `~ ${S}/demo.target`, `- ${Q}/api.container`]],
       ['reload', ['systemd.daemon-reload']],
       ['restart', ['restart web.service', 'start demo.target']],
@@ -95,14 +101,16 @@ describe('demo 1.0.0 → 1.1.0 (web changed, api removed, status and a question 
 
   it('the text the operator reads says the same', () => {
     const text = upgradeSummaryText(p.summary, p.answers);
-    expect(text.split('\n').slice(0, 7)).toEqual([
+    expect(text.split('\n').slice(0, 9)).toEqual([
       'Upgrade demo 1.0.0 → 1.1.0',
       '  answers: kept greeting; new motto; dropped none',
       '  containers: added status; removed api; changed web',
       '  images to fetch first (the running version keeps running): none',
       '  restarts, in this order: web.service',
       '  stops (leaving the stack): api.service',
-      `  backed up before the first change: /var/lib/keelson/state.json, ${Q}/web.container, ${S}/demo.target, ${Q}/api.container`,
+      '  migrations that will run (before what requires them restarts): none',
+      `  backed up before the first change: /var/lib/keelson/state.json, ${Q}/web.container, ${S}/demo.target, ${Q}/api.container, ${ARCHIVE}`,
+      `    volume demo-content → ${ARCHIVE}: only mounted read-only, kept but not restored`,
     ]);
   });
 });

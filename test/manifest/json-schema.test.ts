@@ -32,6 +32,8 @@ describe('manifestJsonSchema', () => {
 
   it('carries defaults and descriptions for editors', () => {
     expect(properties.dataMount).toMatchObject({ default: '/home', description: expect.stringMatching(/LUKS/) as unknown });
+    const container = (properties.containers as { items: { properties: Record<string, Json> } }).items;
+    expect(container.properties.migration).toMatchObject({ type: 'boolean', description: expect.stringMatching(/^With runOnce: a migration/) as unknown });
   });
 
   it('has only patterns an ECMAScript validator accepts in unicode mode', () => {

@@ -254,6 +254,14 @@ const cases: Case[] = [
     message: /a run-once container exits when its job is done: it cannot publish ports/,
   },
   {
+    kind: 'a migration that is not a run-once job',
+    text: mutate(dbBlock, `${dbBlock}    migration: true\n`),
+    path: 'containers[1].migration',
+    line: 'migration: true',
+    column: 'true',
+    message: /a migration is a job that runs to completion: set runOnce: true on this container too, or remove migration/,
+  },
+  {
     kind: 'root spelt "00" is still root',
     text: mutate('user: "1000:1000"', 'user: "00"'),
     path: 'containers[0].user',

@@ -5,11 +5,12 @@ import { groupCreate, lingerEnable, subidAssign, userAddGroups, userCreate } fro
 import { dirEnsure, fileRemove, fileWrite, stateWrite } from './files.js';
 import { podmanImageBuild } from './image-build.js';
 import { luksSetup } from './luks.js';
-import { dirRemove, podmanRemove, podmanVolumeExport } from './podman-removal.js';
+import { dirRemove, podmanRemove } from './podman-removal.js';
 import { podmanImageLoad, podmanImageLoadPacked, podmanImagePull, podmanSecret } from './podman.js';
 import { probeImage, probeSocketAccess } from './probe.js';
 import { systemdSignal } from './signal.js';
 import { daemonReload, packageInstall, systemdUnit, tmpfilesCreate } from './system.js';
+import { podmanVolumeExport, podmanVolumeRestore } from './volume-archive.js';
 import { stackWaitHealthy } from './wait-healthy.js';
 
 export const executors: ExecutorTable = {
@@ -43,4 +44,5 @@ export const executors: ExecutorTable = {
   'dir.remove': dirRemove,
   'podman.remove': podmanRemove,
   'podman.volume-export': podmanVolumeExport,
+  'podman.volume-restore': podmanVolumeRestore,
 };

@@ -33,6 +33,8 @@ export const upgradeJson = (p: PreparedUpgrade) => ({
   blockerCount: p.plan.blockerCount,
   upToDate: p.summary.upToDate,
   stack: p.summary.stack,
+  /** The forward run's id: its journal, and the directory of the volume archives. */
+  runId: p.runId,
   from: p.summary.from,
   to: p.summary.to,
   signer: p.summary.signer,
@@ -40,7 +42,10 @@ export const upgradeJson = (p: PreparedUpgrade) => ({
   stops: p.summary.stops,
   containers: p.summary.containers,
   images: p.summary.images,
+  migrations: p.summary.migrations,
   backups: p.summary.backups,
+  /** Each volume archive, and whether a failed upgrade restores it. */
+  volumes: p.summary.volumes,
   files: p.summary.files,
   answers: { kept: p.answers.kept, asked: p.answers.asked, dropped: p.answers.dropped },
   steps: p.plan.steps,

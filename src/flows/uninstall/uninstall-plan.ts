@@ -14,6 +14,7 @@ import { createdAccountPath } from '../../../steps/identity/created-accounts.js'
 import { PROBE_IMAGE } from '../../../steps/sockets/probe-specs.js';
 import { allStackUnits, stackView } from '../doctor/record-view.js';
 import { socketDirsOf, type PodmanResource, type UninstallFacts } from './uninstall-facts.js';
+import { backupDirFor, volumeArchive } from '../volume-archive.js';
 
 export interface UninstallInputs {
   readonly entry: StackRecord;
@@ -103,8 +104,6 @@ const accountRemovals = (i: UninstallInputs, others: readonly StackRecord[]): Ac
   return [...userActions, ...groupActions, ...markers];
 };
 
-export const backupDirFor = (entry: StackRecord, runId: string): string => `${entry.dataMount.path.replace(/\/$/, '')}/keelson-backups/${entry.stack}-${runId}`;
-
 /**
  * The images a purge removes: the stack's own that no other stack of the same Podman uses, and keelson's socket probe
  * image once no other stack of that Podman is left (rootless, it goes with the owner's home anyway; rootful, root's
@@ -119,8 +118,10 @@ export const purgedImages = (i: Pick<UninstallInputs, 'entry'>, others: readonly
 
 const purgeActions = (i: UninstallInputs, scope: Scope, others: readonly StackRecord[]): Action[] => {
   const volumes = namesOf(i.entry, '.volume').filter((v) => i.facts.podman.volume.includes(v));
-  const dir = backupDirFor(i.entry, i.runId);
-  const exports = i.backup === false ? [] : volumes.map((volume): Action => ({ kind: 'podman.volume-export', description: `back up volume ${volume} to ${dir}/${volume}.tar (sha256 beside it)`, target: scope, volume, file: `${dir}/${volume}.tar` }));
+  const exports = i.backup === false ? [] : volumes.map((volume): Action => {
+    const file = volumeArchive(i.entry, i.runId, volume);
+    return { kind: 'podman.volume-export', description: `back up volume ${volume} to ${file} (sha256 beside it)`, target: scope, volume, file };
+  });
   return [
     ...exports,
     ...podmanRemovals(i, scope, 'volume', volumes),

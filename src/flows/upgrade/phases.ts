@@ -1,6 +1,7 @@
 // An upgrade is a plan like any other, ordered into phases: prefetch (images, while the old version still runs) →
 // backup (the rollback plan, holding the record and every file that changes, saved on the host before the first
-// change) → write (files, accounts, secrets; containers leaving the stack stopped) → reload → restart exactly the
+// change; then every volume the summary names exported, checksummed and read back, while the old version still
+// runs) → write (files, accounts, secrets; containers leaving the stack stopped) → reload → restart exactly the
 // summary's set, dependencies first, then the stack's target (which starts what was added) → health gate → record.
 // Pure: the plan's actions are regrouped, never invented, except the restarts the summary decided.
 import type { Action, ActionOf } from '../../engine/action.js';
@@ -12,7 +13,7 @@ import type { UpgradeSummary } from './summary.js';
 
 export const PHASES = [
   ['prefetch', 'Prefetch: every image the new version needs, while the old one still runs'],
-  ['backup', 'Backup: the record and every file that changes, and how to put them back'],
+  ['backup', 'Backup: the record, every file that changes and the volumes of what restarts, and how to put them back'],
   ['write', 'Write: unit files, accounts, secrets; containers leaving the stack stop'],
   ['reload', 'Reload: Quadlet generates the new units'],
   ['restart', 'Restart: only the units that changed and what requires them'],
@@ -50,7 +51,27 @@ export interface UpgradeActions {
 const restartActions = (m: Manifest, units: readonly string[]): ActionOf<'systemd.unit'>[] =>
   units.map((unit) => ({ kind: 'systemd.unit', description: `restart ${unit} (changed, or requires what changed)`, target: stackScope(m), verb: 'restart', unit, noBlock: true }));
 
-export const upgradeActions = (plan: Plan, m: Manifest, summary: UpgradeSummary, rollback: Action[]): UpgradeActions => {
+/** The run that saves the rollback plan, and the one whose volume archives it restores (the same, unless resumed). */
+export interface UpgradeRuns {
+  readonly runId: string;
+  readonly backupRunId: string;
+}
+
+const backupActions = (m: Manifest, summary: UpgradeSummary, rollback: Action[], runs: UpgradeRuns): Action[] => {
+  const saved = { format: 'keelson-rollback/1', stack: m.stack, from: summary.from.version, to: summary.to.version, restarts: summary.restarts, ...runs, rollback };
+  const content = `${JSON.stringify(saved, null, 2)}\n`;
+  const files = summary.backups.length - 1 - summary.volumes.length;
+  const exports = summary.volumes.map((v): Action => ({
+    kind: 'podman.volume-export',
+    description: `back up volume ${v.volume} to ${v.archive} (sha256 beside it, read back before anything stops${v.restore ? '; restored if the upgrade rolls back' : '; mounted read-only only: kept, never restored'})`,
+    target: stackScope(m),
+    volume: v.volume,
+    file: v.archive,
+  }));
+  return [{ kind: 'state.write', description: `save the rollback plan (the record and ${files} file${files === 1 ? '' : 's'} as they are now) in ${rollbackPlanPath(m.stack)}`, path: rollbackPlanPath(m.stack), content }, ...exports];
+};
+
+export const upgradeActions = (plan: Plan, m: Manifest, summary: UpgradeSummary, rollback: Action[], runs: UpgradeRuns): UpgradeActions => {
   const byPhase = new Map<PhaseId, Action[]>(PHASES.map(([id]) => [id, []]));
   for (const a of planActions(plan)) {
     const p = phaseOf(a);
@@ -61,10 +82,7 @@ export const upgradeActions = (plan: Plan, m: Manifest, summary: UpgradeSummary,
   byPhase.set('restart', restart);
   // An interrupted run may leave units to restart and nothing else to do: the gate still follows every restart.
   if (restart.length > 0 && (byPhase.get('health') ?? []).length === 0) byPhase.set('health', [waitHealthyAction(m)]);
-  if (changes || restart.length > 0) {
-    const content = `${JSON.stringify({ format: 'keelson-rollback/1', stack: m.stack, from: summary.from.version, to: summary.to.version, restarts: summary.restarts, rollback }, null, 2)}\n`;
-    byPhase.set('backup', [{ kind: 'state.write', description: `save the rollback plan (the record and ${summary.backups.length - 1} file${summary.backups.length === 2 ? '' : 's'} as they are now) in ${rollbackPlanPath(m.stack)}`, path: rollbackPlanPath(m.stack), content }]);
-  }
+  if (changes || restart.length > 0) byPhase.set('backup', backupActions(m, summary, rollback, runs));
   const steps = PHASES.map(([id, title]): StepPlan => ({ id, title, findings: [], actions: byPhase.get(id) ?? [] }));
   return { steps, rollback };
 };

@@ -11,6 +11,8 @@ import { rollbackActions } from './rollback-plan.js';
 import { recordedManifest, upgradeSummary, type UpgradeSummary } from './summary.js';
 
 export interface PreparedUpgrade {
+  /** The forward run's id: it names the volume archives' directory, so the walk must use this one. */
+  readonly runId: string;
   readonly summary: UpgradeSummary;
   readonly answers: UpgradeAnswers;
   /** The phased plan (steps = phases) to apply; its findings are the new version's plan's. */
@@ -19,6 +21,8 @@ export interface PreparedUpgrade {
   readonly rollback: Plan;
   /** Actions of the prefetch phase: a failure among them changed nothing that runs, so nothing is rolled back. */
   readonly prefetchCount: number;
+  /** Actions of the prefetch and backup phases: a failure among them (an export) changed nothing that runs either. */
+  readonly untouchedCount: number;
 }
 
 export interface PrepareInputs {
@@ -28,6 +32,10 @@ export interface PrepareInputs {
   readonly answers: UpgradeAnswers;
   /** planHost's plan of the new version with those answers. */
   readonly plan: Plan;
+  /** Chosen before the plan is shown (newRunId): the forward run's id, naming the volume archives' directory. */
+  readonly runId: string;
+  /** An interrupted run of this upgrade made its archives under this id (resume.ts): they are kept. */
+  readonly backupRunId?: string;
   /** Containers an interrupted upgrade to the same version already rewrote (from its saved rollback plan). */
   readonly resumedRestarts?: readonly string[];
   /** --clear-failed: the record writes (forward and rollback) clear the stack's failed mark. */
@@ -40,17 +48,21 @@ export const prepareUpgrade = (i: PrepareInputs): PreparedUpgrade => {
   const cleared = i.clearFailed === true ? clearedNote(i.previous) : undefined;
   const plan = cleared === undefined ? i.plan : clearingFailed(i.plan, i.recordText, i.previous);
   const recordText = cleared === undefined ? i.recordText : withoutFailedMark(i.recordText, i.previous.stack);
-  const summary = upgradeSummary(i.previous, i.manifest, plan, i.resumedRestarts ?? []);
+  const backupRunId = i.backupRunId ?? i.runId;
+  const summary = upgradeSummary(i.previous, i.manifest, plan, { runId: backupRunId, extraChanged: i.resumedRestarts ?? [] });
   const rollback: Action[] = rollbackActions({ plan, summary, next: i.manifest, deployed: recordedManifest(i.previous), recordText, ...(cleared === undefined ? {} : { cleared }) });
-  const { steps } = upgradeActions(plan, i.manifest, summary, rollback);
+  const { steps } = upgradeActions(plan, i.manifest, summary, rollback, { runId: i.runId, backupRunId });
+  const count = (id: string): number => steps.find((s) => s.id === id)?.actions.length ?? 0;
   // The new version's findings (blockers above all) stay with the plan: a blocked upgrade applies nothing.
   const findings = plan.steps.flatMap((s) => s.findings);
   const phased = [{ id: 'checks', title: `Checks: ${i.manifest.stack} ${i.manifest.version} on this host`, findings, actions: [] }, ...steps];
   return {
+    runId: i.runId,
     summary,
     answers: i.answers,
     plan: asPlan(plan, phased),
     rollback: asPlan(plan, [{ id: 'rollback', title: `Rollback: ${i.manifest.stack} back to ${summary.from.version}`, findings: [], actions: rollback }]),
-    prefetchCount: steps.find((s) => s.id === 'prefetch')?.actions.length ?? 0,
+    prefetchCount: count('prefetch'),
+    untouchedCount: count('prefetch') + count('backup'),
   };
 };

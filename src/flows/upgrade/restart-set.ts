@@ -15,6 +15,11 @@ export const restartSet = (m: Manifest, changed: ReadonlySet<string>): string[] 
       }
     }
   }
+  return inDependencyOrder(m, set);
+};
+
+/** The containers of `m` named in `set`, each after what it requires or wants among them (names not in `m` dropped). */
+export const inDependencyOrder = (m: Manifest, set: ReadonlySet<string>): string[] => {
   const ordered: string[] = [];
   const visit = (name: string, path: ReadonlySet<string>): void => {
     const c = m.containers.find((x) => x.name === name);

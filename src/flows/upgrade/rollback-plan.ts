@@ -1,8 +1,10 @@
 // The upgrade's rollback, made from its forward actions before the first change, so nothing has to be invented after
-// a failure: every file written goes back to what it was (or away, if it was new), every file removed comes back,
-// containers the upgrade added stop, daemon-reload, the same restart set again, the old stack's target started
-// (bringing back what was removed), the old health gate, and the record as it was, with the rolled-back run in its
-// history. Each action converges, so it is right after a failure at any point of the forward run. Pure.
+// a failure: containers the upgrade added stop, every unit mounting a volume to restore stops and the volume is put
+// back from its archive, every file written goes back to what it was (or away, if it was new), every file removed
+// comes back, daemon-reload, the same restart set again (and the mounters stopped for the restore), the old stack's
+// target started (bringing back what was removed), the old health gate, and the record as it was, with the
+// rolled-back run in its history. Each action converges, so it is right after a failure at any point of the forward
+// run. The old version's files are written back in place, never removed first. Pure.
 import type { Action, ActionOf } from '../../engine/action.js';
 import { planActions, type Plan } from '../../engine/plan.js';
 import type { Manifest } from '../../manifest/schema.js';
@@ -11,6 +13,7 @@ import { stackScope } from '../../../steps/quadlet/placement.js';
 import { waitHealthyAction } from '../../../steps/quadlet/plan.js';
 import { serviceUnit, targetUnit, topTargetName } from '../../../steps/quadlet/unit-names.js';
 import type { UpgradeSummary } from './summary.js';
+import { volumeRollback } from './rollback-volumes.js';
 
 export interface RollbackInputs {
   readonly plan: Plan;
@@ -42,10 +45,13 @@ export const rollbackActions = (i: RollbackInputs): Action[] => {
   const files = forward.flatMap((a) => fileBack(a, owner, i.summary.to.version)).reverse();
   const stops = i.summary.containers.added.map((c): Action => ({ kind: 'systemd.unit', description: `stop ${serviceUnit(c)} (added by the upgrade)`, target: scope, verb: 'stop', unit: serviceUnit(c) }));
   const old = i.deployed ?? i.next;
-  const restarts = i.summary.restarts.map((unit): Action => ({ kind: 'systemd.unit', description: `restart ${unit} (as ${i.summary.from.version})`, target: scope, verb: 'restart', unit, noBlock: true }));
+  const volumes = volumeRollback(i.summary, i.next, old, scope);
+  const restarts = volumes.restarts.map((unit): Action => ({ kind: 'systemd.unit', description: `restart ${unit} (as ${i.summary.from.version})`, target: scope, verb: 'restart', unit, noBlock: true }));
   const top = targetUnit(topTargetName(old));
   return [
     ...stops,
+    ...volumes.stops,
+    ...volumes.restores,
     ...files,
     ...(files.length > 0 ? [{ kind: 'systemd.daemon-reload', description: 'let Quadlet generate the units as they were', target: scope } as const] : []),
     ...restarts,

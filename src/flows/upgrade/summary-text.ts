@@ -14,7 +14,9 @@ export const upgradeSummaryText = (s: UpgradeSummary, answers: UpgradeAnswers): 
     `  images to fetch first (the running version keeps running): ${list(s.images)}`,
     `  restarts, in this order: ${list(s.restarts)}`,
     `  stops (leaving the stack): ${list(s.stops)}`,
+    `  migrations that will run (before what requires them restarts): ${list(s.migrations)}`,
     `  backed up before the first change: ${list(s.backups)}`,
+    ...s.volumes.map((v) => `    volume ${v.volume} → ${v.archive}: ${v.restore ? 'restored if the upgrade fails' : 'only mounted read-only, kept but not restored'}`),
     `  files: ${s.files.length === 0 ? 'none changes' : ''}`,
     ...s.files.flatMap((f) => [`    ${f.change === 'add' ? '+' : f.change === 'remove' ? '-' : '~'} ${f.path}`, ...f.diff.split('\n').filter((l) => l !== '').map((l) => `        ${l}`)]),
   ];

@@ -1,7 +1,8 @@
 // What an upgrade will do, for the operator to read before anything changes: from → to, who signed it against who
 // signed the installed version, each changed file as a unified diff, the containers added / removed / changed, the
-// images to fetch, the exact units that restart, what is backed up. From the record (what is deployed) and the plan of
-// the new version on this host. Pure.
+// images to fetch, the exact units that restart, the migrations that run, what is backed up (the record, the files
+// and the volumes) and which volumes a rollback restores. From the record (what is deployed) and the plan of the new
+// version on this host. Pure.
 import type { Action } from '../../engine/action.js';
 import { planActions, type Plan } from '../../engine/plan.js';
 import { fileDiff } from '../../engine/render-plan.js';
@@ -11,6 +12,7 @@ import { bodyChanged } from '../../../steps/quadlet/desired.js';
 import { serviceUnit } from '../../../steps/quadlet/unit-names.js';
 import { restartSet } from './restart-set.js';
 import { signerChange, type SignerChange } from './signer-change.js';
+import { migrationsOf, volumeBackups, type VolumeBackup } from './volume-backups.js';
 
 export interface FileChange {
   readonly path: string;
@@ -31,7 +33,11 @@ export interface UpgradeSummary {
   readonly restarts: readonly string[];
   /** Units stopped for good (their container left the stack). */
   readonly stops: readonly string[];
-  /** Saved before the first change: the record and every file that changes. */
+  /** Run-once jobs marked migration that run again (the version changes), before what requires them restarts. */
+  readonly migrations: readonly string[];
+  /** Volumes exported before anything stops, and whether the rollback restores each. */
+  readonly volumes: readonly VolumeBackup[];
+  /** Saved before the first change: the record, every file that changes, every volume archive. */
   readonly backups: readonly string[];
   /** Nothing to do at all (same version, nothing differs on the host). */
   readonly upToDate: boolean;
@@ -60,29 +66,42 @@ const deployedContainers = (previous: StackRecord): string[] => {
 const imagesOf = (actions: readonly Action[]): string[] =>
   actions.flatMap((a) => (a.kind === 'podman.image-build' || a.kind === 'podman.image-pull' || a.kind === 'podman.image-load' ? [a.image] : []));
 
-/** `extraChanged`: containers whose unit an interrupted run already rewrote (so this plan sees no difference). */
-export const upgradeSummary = (previous: StackRecord, m: Manifest, plan: Plan, extraChanged: readonly string[] = []): UpgradeSummary => {
+export interface SummaryOptions {
+  /** The upgrade's run id, chosen before the plan is shown: it names the volume archives' directory. */
+  readonly runId: string;
+  /** Containers whose unit an interrupted run already rewrote (so this plan sees no difference). */
+  readonly extraChanged?: readonly string[];
+}
+
+export const upgradeSummary = (previous: StackRecord, m: Manifest, plan: Plan, o: SummaryOptions): UpgradeSummary => {
   const actions = planActions(plan);
   const before = new Set(deployedContainers(previous));
   const now = new Set(m.containers.map((c) => c.name));
-  const changed = new Set(extraChanged.filter((c) => now.has(c) && before.has(c)));
+  // A migration re-runs once per upgrade to another version: it is changed, so what requires it restarts after it.
+  const migrations = previous.version === m.version ? [] : migrationsOf(m);
+  const changed = new Set([...(o.extraChanged ?? []), ...migrations].filter((c) => now.has(c) && before.has(c)));
   for (const a of actions) {
     const c = a.kind === 'file.write' ? containerOf(a.path) : null;
     if (a.kind === 'file.write' && c !== null && a.before !== null && before.has(c) && bodyChanged(a.before, a.content)) changed.add(c);
   }
   const files = fileChanges(actions);
   const removed = [...before].filter((c) => !now.has(c)).sort();
+  const added = [...now].filter((c) => !before.has(c)).sort();
+  const restarts = restartSet(m, changed);
+  const volumes = volumeBackups({ previous, next: m, deployed: recordedManifest(previous), writers: [...new Set([...restarts, ...migrations, ...added])], removed, runId: o.runId });
   return {
     stack: m.stack,
     from: { version: previous.version },
     to: { version: m.version },
     signer: signerChange(previous.archive, plan.archive),
     files,
-    containers: { added: [...now].filter((c) => !before.has(c)).sort(), removed, changed: [...changed].sort() },
+    containers: { added, removed, changed: [...changed].sort() },
     images: imagesOf(actions),
-    restarts: restartSet(m, changed).map(serviceUnit),
+    restarts: restarts.map(serviceUnit),
     stops: removed.map(serviceUnit),
-    backups: [RECORD_PATH, ...files.filter((f) => f.change !== 'add').map((f) => f.path)],
+    migrations,
+    volumes,
+    backups: [RECORD_PATH, ...files.filter((f) => f.change !== 'add').map((f) => f.path), ...volumes.map((v) => v.archive)],
     upToDate: actions.length === 0 && previous.version === m.version,
   };
 };
