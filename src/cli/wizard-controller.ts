@@ -14,6 +14,8 @@ import { isStackName } from '../manifest/resolve-stack.js';
 import { shellWord } from './keelson-command.js';
 import type { HostFlags, OpenHostHooks } from './open-host.js';
 import type { WizardLog } from './wizard-log.js';
+import type { ArchiveStack } from './stack-archive.js';
+import { upgradeMethods } from './wizard-upgrade.js';
 import type { ProgressStore } from './wizard-progress-store.js';
 import type { Redactor } from './wizard-redactor.js';
 
@@ -64,6 +66,8 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
   let host: Host | null = null;
   let target: TargetSpec | null = null;
   let secrets: Readonly<Record<string, string>> = {};
+  /** Stacks read from a verified archive, by source: an upgrade checks their signer and loads their images. */
+  const archives = new Map<string, ArchiveStack>();
   const log = (line: string) => {
     o.log.write(line);
   };
@@ -94,6 +98,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       const { bundledStacks, loadStack } = await engine();
       const loaded = await loadStack(expandHome(ref, home), o.cwd);
       const bundled = isStackName(ref) && (await bundledStacks()).includes(ref);
+      if (loaded.archive !== undefined) archives.set(loaded.source, loaded.archive);
       return { ref: bundled ? ref : loaded.source, source: loaded.source, manifest: loaded.manifest };
     },
 
@@ -211,6 +216,8 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       const r = await applyPlan(h, planned.plan, { runId: planned.runId, signal, onEvent: forward });
       return outcomeOf('uninstall', r, total, log);
     },
+
+    ...upgradeMethods({ connected, log, redactor: o.redactor, secrets: () => secrets, archiveOf: (source) => archives.get(source) }),
 
     loadProgress: () => o.progress.load(),
     saveProgress: (p) => {

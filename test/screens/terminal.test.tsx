@@ -180,10 +180,15 @@ describe.each(SIZES)('every screen at $columns×$rows', ({ columns, rows }) => {
 });
 
 describe.each(SIZES)('a host with a deployed stack at $columns×$rows', ({ columns, rows }) => {
-  it('On this host (a failed mark) → Troubleshoot → one check → back → the upgrade command, all fitting, nothing cut', async () => {
+  it('On this host (a failed mark) → Troubleshoot → one check → back → Upgrade, its refusal, all fitting, nothing cut', async () => {
     const cut: string[] = [];
     const record = { kind: 'stacks' as const, stacks: [{ name: 'demo', version: '1.0.0', mode: 'rootless' as const, failed: { reason: `the rollback of run r7 failed: ${long}`, at: '2026-12-02T03:10:00Z' } }] };
-    const r = wizard({ record, doctor: [sickReport()] }, { columns, rows }, cut);
+    const refusal = {
+      code: 'stack-failed',
+      message: `demo is marked failed since 2026-12-02T03:10:00Z (run r7): the rollback of run r7 failed: ${long}.`,
+      remedy: 'Nothing was changed. Read why (keelson status, keelson doctor, the journals in /var/lib/keelson/journal), repair the cause, then run keelson upgrade again with --clear-failed (the clearing is journaled and kept in the record\'s history).',
+    };
+    const r = wizard({ record, doctor: [sickReport()], upgradeCheck: () => ({ kind: 'refused', refusal }) }, { columns, rows }, cut);
     const check = async (expect: string | ((f: string) => boolean), where: string) => {
       fits(await waitForFrame(r, expect), columns, rows, cut, where);
     };
@@ -200,8 +205,10 @@ describe.each(SIZES)('a host with a deployed stack at $columns×$rows', ({ colum
     await press(r, 'b', '› Troubleshoot');
     await press(r, KEY.down, '› Install');
     await press(r, KEY.down, '› Upgrade');
-    await press(r, KEY.enter, 'does not upgrade yet');
-    await check('does not upgrade yet', 'the upgrade command');
+    await press(r, KEY.enter, 'Upgrade to which version?');
+    await check('Upgrade to which version?', 'the Upgrade stack');
+    await press(r, KEY.enter, 'keelson refuses this upgrade');
+    await check('keelson refuses this upgrade', 'the upgrade refused');
   });
 });
 
