@@ -4,7 +4,7 @@
 import type { Plan } from '../../src/engine/plan.js';
 import type { ReadyUpgrade, UpgradeOutcome } from '../controller.js';
 import type { ApplyState, RowState } from '../apply/apply-state.js';
-import { SIGN } from '../apply/apply-lines.js';
+import { actionRows, SIGN } from '../apply/apply-lines.js';
 import { seg, wrapped, type Line } from '../lines/line.js';
 import type { Tone } from '../theme/theme.js';
 
@@ -32,11 +32,28 @@ export const phaseProgress = (plan: Plan, s: ApplyState): PhaseProgress[] => {
   });
 };
 
-export const phaseLines = (plan: Plan, s: ApplyState, width: number): Line[] =>
-  phaseProgress(plan, s).flatMap((p) => {
-    const { sign, tone } = SIGN[p.state];
-    return wrapped(`${p.title} (${p.finished}/${p.total})`, width, { bold: p.state === 'running', ...(p.state === 'pending' ? { tone: 'muted' as const } : {}) }, seg(` ${sign} `, { tone, bold: true }), '   ');
-  });
+const phaseHead = (p: PhaseProgress, width: number): Line[] => {
+  const { sign, tone } = SIGN[p.state];
+  return wrapped(`${p.title} (${p.finished}/${p.total})`, width, { bold: true, ...(p.state === 'pending' ? { tone: 'muted' as const } : {}) }, seg(`${sign} `, { tone, bold: true }), '  ');
+};
+
+/** The actions' rows (apply's), under the head of their phase; `starts`: where each action's rows begin. */
+export const phasedRows = (plan: Plan, s: ApplyState, now: number, width: number): { lines: Line[]; starts: number[] } => {
+  const rows = actionRows(s, now, width);
+  const phases = phaseProgress(plan, s);
+  const lines: Line[] = [];
+  const starts: number[] = [];
+  let action = 0;
+  for (const [i, step] of plan.steps.filter((st) => st.actions.length > 0).entries()) {
+    const phase = phases[i];
+    if (phase !== undefined) lines.push(...phaseHead(phase, width));
+    for (let k = 0; k < step.actions.length; k++, action++) {
+      starts.push(lines.length);
+      lines.push(...rows.lines.slice(rows.starts[action], rows.starts[action + 1] ?? rows.lines.length));
+    }
+  }
+  return { lines, starts };
+};
 
 /** The journal's lines a failure brought (the health gate's unit journal above all), at most this many on screen. */
 export const EXCERPT_LINES = 12;

@@ -17,8 +17,7 @@ import { errorText } from '../common/error-text.js';
 import { blank, wrapped, type Line } from '../lines/line.js';
 import { planActions } from '../../src/engine/plan-queries.js';
 import { applyReducer, counts, initialApplyState, type ApplyState } from '../apply/apply-state.js';
-import { actionRows } from '../apply/apply-lines.js';
-import { brokeOff, phaseLines, upgradeFinish } from './upgrade-lines.js';
+import { brokeOff, phasedRows, upgradeFinish } from './upgrade-lines.js';
 
 export interface UpgradeRunProps extends ScreenProps {
   readonly planned: ReadyUpgrade;
@@ -100,14 +99,15 @@ export const UpgradeRun = ({ active, context, planned, hostLabel, outcome, onFin
           : wrapped(`Upgrading ${stack} ${from.version} → ${to.version} on ${hostLabel}: ${finishedOf(forward)} of ${forward.rows.length} finished · ${elapsed}`, width, { bold: true })),
     ...(held && outcome === null ? wrapped('The rollback runs to its end: stopped half-way, neither version would run.', width, { tone: 'muted' }) : []),
     blank,
-    ...phaseLines(p.plan, forward, width),
-    blank,
-    ...(rollbackAt === null ? [] : wrapped(p.rollback.steps[0]?.title ?? 'Rollback', width, { bold: true })),
   ];
-  const { lines: rows, starts } = actionRows(walking, now, width);
-  const after = outcome === null ? [] : [blank, ...upgradeFinish(planned, outcome, controller.commandFor(['upgrade', '--stack', planned.stack.ref])).flatMap((s) => wrapped(s.text, width, { tone: s.tone }, undefined, '  '))];
+  // The phases, each over its actions; once the rollback started, its actions under them.
+  const ahead = phasedRows(p.plan, forward, now, width);
+  const behind = rollbackAt === null ? { lines: [], starts: [] } : phasedRows(p.rollback, back, now, width);
+  const rows = [...ahead.lines, ...(rollbackAt === null ? [] : [blank, ...behind.lines])];
+  const starts = rollbackAt === null ? ahead.starts : behind.starts.map((x) => x + ahead.lines.length + 1);
+  const after = outcome === null ? [] : [...upgradeFinish(planned, outcome, controller.commandFor(['upgrade', '--stack', planned.stack.ref])).flatMap((s) => wrapped(s.text, width, { tone: s.tone }, undefined, '  ')), blank];
   // Once it ended, the whole of it scrolls: the end first, then the phases and the actions that led there.
-  const ended = [...head.slice(0, 1), ...after, blank, ...head.slice(1), ...rows];
+  const ended = [...head, ...after, ...rows];
   const scroll = useScrollState(ended.length, bodyRows);
   const listHeight = Math.max(1, bodyRows - head.length);
   const current = walking.current ?? 0;

@@ -51,7 +51,7 @@ export const UpgradeScreen = ({ active, context, hostLabel, onBack, onFinished, 
     else dispatch({ type: 'back' });
   };
   const quit = bind('q', 'quit', 'quit', onQuit);
-  let bindings: Binding[] = [];
+  let bindings: Binding[];
   switch (stage.kind) {
     case 'checking':
     case 'planning':
@@ -69,8 +69,11 @@ export const UpgradeScreen = ({ active, context, hostLabel, onBack, onFinished, 
       bindings = [TEXT_FIELD_KEYS, scrollBinding((i) => { scroll.move(i); }, 'scroll the summary (↑↓ pgup pgdn)'), bind('enter', 'confirm', 'enter', go, { help: `type ${UPGRADE_CONFIRM_WORD} and press enter to upgrade` }), bind('esc', 'back', 'back', back, { help: 'back: nothing has changed on the host' }), bind('ctrl+c', 'quit', 'quit', onQuit)];
       break;
     }
-    default:
-      bindings = []; // the embedded screens have their own keys
+    case 'stack':
+    case 'questions':
+    case 'running':
+    case 'finished':
+      bindings = []; // the embedded screens and the run have their own keys
   }
   const frame = { title: 'Upgrade', context, bindings, textEntry: stage.kind === 'summary', ...(stage.kind === 'summary' ? {} : { onHelp }) };
   const { width, bodyRows } = useLayout(frame);
@@ -126,7 +129,10 @@ export const UpgradeScreen = ({ active, context, hostLabel, onBack, onFinished, 
       };
       return <UpgradeRun {...common} planned={stage.planned} hostLabel={hostLabel} outcome={stage.kind === 'finished' ? stage.outcome : null} onFinished={finished} />;
     }
-    default:
+    case 'checking':
+    case 'planning':
+    case 'said':
+    case 'summary':
       break;
   }
   let body: ReactNode;
