@@ -41,6 +41,8 @@ export const initialUpgrade: UpgradeStage = { kind: 'stack' };
 /** Whether the upgrade asks anything at all (new questions, kept answers this version refuses, new secrets). */
 export const asksAnything = (c: AskUpgrade): boolean => c.asks.manifest.questions.length > 0 || c.asks.manifest.secrets.some((s) => s.ask !== undefined);
 
+const withAnswers = (p: ReadyUpgrade, answers: Answers): boolean => Object.entries(answers).every(([id, v]) => p.prepared.answers.answers[id] === v);
+
 const refusedSaid = (r: { readonly message: string; readonly remedy: string }): Said => ({ text: `keelson refuses this upgrade: ${r.message}`, remedy: r.remedy, tone: 'bad' });
 
 const plannedStage = (s: Extract<UpgradeStage, { kind: 'planning' }>, p: UpgradePlanned): UpgradeStage => {
@@ -70,7 +72,8 @@ export const upgradeReducer = (s: UpgradeStage, e: UpgradeEvent): UpgradeStage =
       return s.kind === 'questions' ? { kind: 'planning', checked: s.checked, answers: e.answers } : s;
     case 'planned':
       if (s.kind !== 'planning') return s;
-      if (e.planned.kind === 'ready' && e.planned.stack.ref !== s.checked.stack.ref) return s;
+      // Likewise a plan made with answers given before a back-and-forth: only the one with these answers counts.
+      if (e.planned.kind === 'ready' && (e.planned.stack.ref !== s.checked.stack.ref || !withAnswers(e.planned, s.answers))) return s;
       return plannedStage(s, e.planned);
     case 'failed':
       return s.kind === 'checking' || s.kind === 'planning' ? { kind: 'said', said: { text: e.message, remedy: null, tone: 'bad' }, checked: s.kind === 'planning' ? s.checked : null } : s;

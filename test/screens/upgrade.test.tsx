@@ -49,6 +49,10 @@ describe('the upgrade state machine, as data', () => {
     expect(upgradeReducer(checking, { type: 'checked', checked: fakeUpgradeChecked(other) })).toBe(checking);
     const planning: UpgradeStage = { kind: 'planning', checked: asks, answers: {} };
     expect(upgradeReducer(planning, { type: 'planned', planned: fakeReadyUpgrade(other) })).toBe(planning);
+    // A plan asked with port 18080, arriving after the operator went back and answered 18081: dropped.
+    const again: UpgradeStage = { kind: 'planning', checked: asks, answers: { port: '18081' } };
+    expect(upgradeReducer(again, { type: 'planned', planned: ready })).toBe(again);
+    expect(upgradeReducer({ ...again, answers: { port: '18080' } }, { type: 'planned', planned: ready })).toMatchObject({ kind: 'summary' });
   });
 
   it('up to date, blocked and refused plans are said and lead nowhere; a ready one is the summary', () => {
@@ -171,6 +175,18 @@ describe('Upgrade on the On this host screen', () => {
     expect(phases).toContain(' ✓ wait until web.service is active');
     expect(controller.calls.upgrade).toHaveLength(1);
     expect(controller.progress.current).toBeNull();
+  });
+
+  it('a record keelson cannot read: Upgrade gives the headless commands instead, and plans nothing', async () => {
+    const controller = fakeController({ record: { kind: 'unreadable', why: '/var/lib/keelson/state.json is not JSON' } });
+    const r = render(<WizardRoot controller={controller} noColor onExit={() => undefined} />);
+    await waitForFrame(r, 'Nothing changes on the host');
+    await press(r, KEY.enter, 'Where should the stack go?');
+    await press(r, KEY.enter, 'keelson  On this host');
+    for (const label of ['Install / Reinstall / Repair', 'Upgrade']) await press(r, KEY.down, (f) => focusedLine(f) === ` › ${label}`);
+    const shown = await press(r, KEY.enter, 'cannot plan an upgrade');
+    expect(shown).toContain('    keelson upgrade --stack FILE --check');
+    expect(controller.calls.upgradeCheck).toEqual([]);
   });
 
   it('no new question: straight from the stack to the summary', async () => {
