@@ -116,8 +116,8 @@ describe('a host with a deployed stack', () => {
     await press(r, KEY.down, (f) => focusedLine(f) === ' › Upgrade');
     const upgrade = await press(r, KEY.enter, 'Upgrade to which version?');
     expect(upgrade).toContain('keelson  Upgrade · Stack');
-    await press(r, 'b', (f) => focusedLine(f) === ' › Upgrade');
-    await press(r, KEY.down, (f) => focusedLine(f) === ' › Uninstall');
+    await press(r, 'b', 'keelson  On this host');
+    for (const label of ['Install / Reinstall / Repair', 'Upgrade', 'Uninstall']) await press(r, KEY.down, (f) => focusedLine(f) === ` › ${label}`);
     const uninstall = await press(r, KEY.enter, 'keelson  Uninstall');
     expect(uninstall).toContain('Uninstall demo: keep its data, or purge it?');
   });
