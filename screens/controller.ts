@@ -186,6 +186,8 @@ export type UpgradePlanned =
       /** The summary exactly as `keelson upgrade` prints it before it asks. */
       readonly text: string;
       readonly prepared: PreparedUpgrade;
+      /** The same upgrade as a headless command for this target, the stack's path quoted for a shell. */
+      readonly again: string;
     };
 
 export type ReadyUpgrade = Extract<UpgradePlanned, { kind: 'ready' }>;

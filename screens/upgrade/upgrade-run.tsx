@@ -105,7 +105,7 @@ export const UpgradeRun = ({ active, context, planned, hostLabel, outcome, onFin
   const behind = rollbackAt === null ? { lines: [], starts: [] } : phasedRows(p.rollback, back, now, width);
   const rows = [...ahead.lines, ...(rollbackAt === null ? [] : [blank, ...behind.lines])];
   const starts = rollbackAt === null ? ahead.starts : behind.starts.map((x) => x + ahead.lines.length + 1);
-  const after = outcome === null ? [] : [...upgradeFinish(planned, outcome, controller.commandFor(['upgrade', '--stack', planned.stack.ref])).flatMap((s) => wrapped(s.text, width, { tone: s.tone }, undefined, '  ')), blank];
+  const after = outcome === null ? [] : [...upgradeFinish(planned, outcome, planned.again).flatMap((s) => wrapped(s.text, width, { tone: s.tone }, undefined, '  ')), blank];
   // Once it ended, the whole of it scrolls: the end first, then the phases and the actions that led there.
   const ended = [...head, ...after, ...rows];
   const scroll = useScrollState(ended.length, bodyRows);

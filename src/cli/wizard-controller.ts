@@ -217,7 +217,7 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       return outcomeOf('uninstall', r, total, log);
     },
 
-    ...upgradeMethods({ connected, log, redactor: o.redactor, secrets: () => secrets, archiveOf: (source) => archives.get(source) }),
+    ...upgradeMethods({ connected, log, redactor: o.redactor, secrets: () => secrets, archiveOf: (source) => archives.get(source), commandFor: headless }),
 
     loadProgress: () => o.progress.load(),
     saveProgress: (p) => {

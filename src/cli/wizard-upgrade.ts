@@ -7,6 +7,7 @@ import { planActions } from '../engine/plan-queries.js';
 import type { Plan } from '../engine/plan.js';
 import type { WizardController } from '../../screens/controller.js';
 import { applyChannels } from './wizard-apply-channels.js';
+import { shellWord } from './keelson-command.js';
 import type { ArchiveStack } from './stack-archive.js';
 import type { Redactor } from './wizard-redactor.js';
 
@@ -20,6 +21,8 @@ export interface UpgradeDeps {
   readonly secrets: () => Readonly<Record<string, string>>;
   /** The verified stack archive a loaded stack came from, by its source: its signer is checked, its images loaded. */
   readonly archiveOf: (source: string) => ArchiveStack | undefined;
+  /** The headless command for the connected target (the controller's commandFor). */
+  readonly commandFor: (args: readonly string[]) => string;
 }
 
 export const upgradeMethods = (d: UpgradeDeps): Pick<WizardController, 'upgradeCheck' | 'upgradePlan' | 'upgrade'> => ({
@@ -59,7 +62,7 @@ export const upgradeMethods = (d: UpgradeDeps): Pick<WizardController, 'upgradeC
     d.log(`upgrade: plan ${p.summary.stack} ${p.summary.from.version} → ${p.summary.to.version}: ${planActions(p.plan).length} actions, ${p.plan.blockerCount} blockers; restarts ${p.summary.restarts.join(', ') || 'none'}`);
     if (p.plan.blocked) return { kind: 'blocked', text, blockers: blockerText(p) };
     if (p.summary.upToDate) return { kind: 'up-to-date', text };
-    return { kind: 'ready', stack, text, prepared: p };
+    return { kind: 'ready', stack, text, prepared: p, again: d.commandFor(['upgrade', '--stack', shellWord(stack.ref)]) };
   },
 
   upgrade: async (planned, onEvent, signal) => {

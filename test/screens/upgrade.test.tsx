@@ -234,6 +234,7 @@ describe('Upgrade on the On this host screen', () => {
     hold.resolve();
     const end = await waitForFrame(r, 'nothing was rolled back');
     expect(end).toContain('Stopped as you asked, before action 3');
+    expect(flat(end)).toContain('Run the same upgrade again (here, or keelson upgrade --stack demo): it finishes what is left');
     expect(controller.logLines).toContain('upgrade: the operator asked to stop after the running action');
   });
 

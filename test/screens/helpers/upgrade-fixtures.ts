@@ -86,4 +86,5 @@ export const fakeReadyUpgrade = (stack: StackInfo = demoNext): ReadyUpgrade => (
     rollback: asPlan([{ id: 'rollback', title: 'Rollback: demo back to 1.0.0', findings: [], actions: [a.putBack, a.reload, a.restartOld, a.recordOld] }]),
     prefetchCount: 1,
   },
+  again: `keelson upgrade --stack ${stack.ref}`,
 });
