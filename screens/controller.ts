@@ -7,6 +7,9 @@ import type { DoctorReport } from '../src/flows/doctor/run-doctor.js';
 import type { Plan, PlanArchive } from '../src/engine/plan.js';
 import type { Answers } from '../src/engine/step.js';
 import type { Manifest } from '../src/manifest/schema.js';
+import type { PreparedUpgrade } from '../src/flows/upgrade/prepare.js';
+import type { Refusal } from '../src/flows/upgrade/refusals.js';
+import type { UpgradeOutcome } from '../src/cli/upgrade-run.js';
 
 /** Where the stack goes: this machine, or a host over SSH ("user@host[:port]" and an optional key file). */
 export type TargetSpec = { readonly kind: 'local' } | { readonly kind: 'ssh'; readonly destination: string; readonly identity?: string };
@@ -161,6 +164,36 @@ export type UninstallPlanned =
       readonly runId: string;
     };
 
+/** Whether a stack may be upgraded to the chosen version, and what the operator must answer first. Read-only. */
+export type UpgradeChecked =
+  | { readonly kind: 'refused'; readonly refusal: Refusal }
+  | {
+      readonly kind: 'ask';
+      readonly stack: StackInfo;
+      /** The deployed version (the record's). */
+      readonly from: string;
+      /** The stack with only what the upgrade asks: new questions (or kept answers this version refuses), new asked secrets. */
+      readonly asks: StackInfo;
+    };
+
+/** The upgrade as keelson upgrade plans it on the connected host; nothing has changed yet. */
+export type UpgradePlanned =
+  | { readonly kind: 'refused'; readonly refusal: Refusal }
+  | { readonly kind: 'up-to-date'; readonly text: string }
+  /** The summary, and the new version's blockers (each with what to do): nothing can be upgraded until they are gone. */
+  | { readonly kind: 'blocked'; readonly text: string; readonly blockers: string }
+  | {
+      readonly kind: 'ready';
+      readonly stack: StackInfo;
+      /** The summary exactly as `keelson upgrade` prints it before it asks. */
+      readonly text: string;
+      readonly prepared: PreparedUpgrade;
+      /** The same upgrade as a headless command for this target, the stack's path quoted for a shell. */
+      readonly again: string;
+    };
+
+export type ReadyUpgrade = Extract<UpgradePlanned, { kind: 'ready' }>;
+
 export interface WizardController {
   /** The log file of this run (secrets redacted), shown at the end. */
   readonly logPath: string;
@@ -205,6 +238,16 @@ export interface WizardController {
   /** Runs that plan through apply's executors and journal; `signal` stops it after the running action. */
   uninstall(planned: Extract<UninstallPlanned, { kind: 'ready' }>, onEvent: (event: ApplyEvent) => void, signal: AbortSignal): Promise<ApplyOutcome>;
 
+  /** Reads the record: may this stack be upgraded to `stack`'s version, and what does it ask that the record lacks. */
+  upgradeCheck(stack: StackInfo): Promise<UpgradeChecked>;
+  /** keelson upgrade's plan with the recorded answers plus `answers` (the new ones); the secrets set before. Read-only. */
+  upgradePlan(stack: StackInfo, answers: Answers): Promise<UpgradePlanned>;
+  /**
+   * keelson upgrade's runner: the phases, then on a failure after the first change the automatic rollback. `signal`
+   * stops the upgrade after the running action; a rollback, once started, is never stopped part-way.
+   */
+  upgrade(planned: ReadyUpgrade, onEvent: (walk: 'upgrade' | 'rollback', event: ApplyEvent) => void, signal: AbortSignal): Promise<UpgradeOutcome>;
+
   loadProgress(): WizardProgress | null;
   saveProgress(progress: WizardProgress): void;
   clearProgress(): void;
@@ -224,4 +267,4 @@ export const useController = (): WizardController => {
   return controller;
 };
 
-export type { ApplyEvent, Plan, Answers, Manifest, Check, CheckStatus, DoctorReport };
+export type { ApplyEvent, Plan, Answers, Manifest, Check, CheckStatus, DoctorReport, PreparedUpgrade, Refusal, UpgradeOutcome };

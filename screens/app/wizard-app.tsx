@@ -9,6 +9,7 @@ import { DeployedScreen } from '../deployed/deployed-screen.js';
 import { HostRunScreen } from '../host-run/host-run-screen.js';
 import { TroubleshootScreen } from '../troubleshoot/troubleshoot-screen.js';
 import { UninstallScreen } from '../uninstall/uninstall-screen.js';
+import { UpgradeScreen } from '../upgrade/upgrade-screen.js';
 import { QuestionsScreen } from '../questions/questions-screen.js';
 import { ReviewScreen } from '../review/review-screen.js';
 import { StackScreen } from '../stack/stack-screen.js';
@@ -43,6 +44,7 @@ const TITLES: Record<WizardState['screen'], string> = {
   'host-run': 'Unfinished run',
   deployed: 'On this host',
   troubleshoot: 'Troubleshoot',
+  upgrade: 'Upgrade',
   uninstall: 'Uninstall',
   stack: 'Stack',
   questions: 'Questions',
@@ -165,6 +167,17 @@ export const WizardApp = ({ stackRef, target, onExit }: WizardAppProps) => {
       break;
     case 'troubleshoot':
       screen = <TroubleshootScreen {...common} hostLabel={state.hostLabel ?? ''} onBack={back} />;
+      break;
+    case 'upgrade':
+      screen = (
+        <UpgradeScreen
+          {...common}
+          hostLabel={state.hostLabel ?? ''}
+          onBack={back}
+          // Once it ran, nothing is left to continue: the host runs the new version, or the old one again.
+          onFinished={() => { controller.clearProgress(); }}
+        />
+      );
       break;
     case 'uninstall':
       screen = (

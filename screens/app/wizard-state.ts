@@ -19,7 +19,7 @@ import type {
   WizardProgress,
 } from '../controller.js';
 
-export type ScreenId = 'welcome' | 'target' | 'host-run' | 'deployed' | 'troubleshoot' | 'uninstall' | 'stack' | 'questions' | 'step' | 'review' | 'apply' | 'summary';
+export type ScreenId = 'welcome' | 'target' | 'host-run' | 'deployed' | 'troubleshoot' | 'upgrade' | 'uninstall' | 'stack' | 'questions' | 'step' | 'review' | 'apply' | 'summary';
 
 export type PlanState =
   | { readonly status: 'idle' }
@@ -59,8 +59,8 @@ export type WizardEvent =
   | { readonly type: 'start'; readonly continueSaved: boolean }
   | { readonly type: 'connected'; readonly target: TargetSpec; readonly label: string; readonly hostRun: HostRun | null; readonly record?: HostRecord }
   | { readonly type: 'host-run-resolved'; readonly choice: 'resume' | 'leave' | 'rolled-back' }
-  /** On a host with a deployed stack: troubleshoot it (read-only), install / reinstall / repair it, or uninstall it. */
-  | { readonly type: 'deployed-chosen'; readonly choice: 'troubleshoot' | 'install' | 'uninstall' }
+  /** On a host with a deployed stack: troubleshoot it (read-only), install / reinstall / repair, upgrade or uninstall it. */
+  | { readonly type: 'deployed-chosen'; readonly choice: 'troubleshoot' | 'install' | 'upgrade' | 'uninstall' }
   | { readonly type: 'stack-loaded'; readonly stack: StackInfo }
   | { readonly type: 'answered'; readonly answers: Answers; readonly secrets: Readonly<Record<string, string>> }
   | { readonly type: 'plan-phase'; readonly request: number; readonly phase: PlanPhase; readonly at: number }
@@ -141,8 +141,9 @@ const backFrom = (s: WizardState): WizardState => {
     case 'deployed':
       return { ...s, screen: 'target', resume: null };
     case 'troubleshoot':
+    case 'upgrade':
     case 'uninstall':
-      // The Uninstall screen goes back within itself until its confirmation; from its first choice, here.
+      // Upgrade and Uninstall go back within themselves until their confirmation; from their first choice, here.
       return { ...s, screen: 'deployed' };
     case 'stack':
       return { ...s, screen: s.record.kind === 'none' ? 'target' : 'deployed', resume: null };
@@ -178,8 +179,8 @@ export const wizardReducer = (s: WizardState, e: WizardEvent): WizardState => {
       return { ...s, screen: offersDeployed(s, s.record) ? 'deployed' : 'stack', resumingRun: null };
     case 'deployed-chosen':
       if (s.screen !== 'deployed') return s;
-      // Uninstall needs a record that names stacks: an unreadable one is refused there, so it is not offered here.
-      if (e.choice === 'uninstall') return s.record.kind === 'stacks' ? { ...s, screen: 'uninstall' } : s;
+      // Upgrade and Uninstall need a record that names stacks: an unreadable one is refused there, so not offered here.
+      if (e.choice === 'uninstall' || e.choice === 'upgrade') return s.record.kind === 'stacks' ? { ...s, screen: e.choice } : s;
       return { ...s, screen: e.choice === 'troubleshoot' ? 'troubleshoot' : 'stack' };
     case 'stack-loaded': {
       const same = s.stack?.ref === e.stack.ref;
@@ -256,7 +257,7 @@ export const progressOf = (s: WizardState, savedAt: string): WizardProgress | nu
       ? s.screen
       : s.screen === 'host-run'
         ? 'stack'
-        : s.screen === 'deployed' || s.screen === 'troubleshoot' || s.screen === 'uninstall'
+        : s.screen === 'deployed' || s.screen === 'troubleshoot' || s.screen === 'upgrade' || s.screen === 'uninstall'
           ? 'target'
         : s.screen === 'apply'
           ? 'review'

@@ -6,7 +6,7 @@ import { blank, cutAt, lineWidth, seg, textWidth, wrapExact, wrapped, type Line 
 import type { Tone } from '../theme/theme.js';
 import { counts, type ApplyState, type RowState } from './apply-state.js';
 
-const SIGN: Record<RowState, { sign: string; tone: Tone | undefined }> = {
+export const SIGN: Record<RowState, { sign: string; tone: Tone | undefined }> = {
   pending: { sign: '·', tone: 'muted' },
   running: { sign: '▶', tone: 'accent' },
   done: { sign: '✓', tone: 'ok' },

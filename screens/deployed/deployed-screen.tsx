@@ -1,6 +1,6 @@
 // The host already has a stack keelson deployed: what does the operator want to do? Troubleshoot it (read-only,
 // keelson doctor), install / reinstall / repair it (the install path: what already matches is found done), or
-// uninstall it (the Uninstall screen). Upgrade is a headless command for now: choosing it shows the command to run.
+// upgrade it (the Upgrade screen: keelson upgrade's summary, a typed yes, the automatic rollback), or uninstall it.
 import { useState } from 'react';
 import { useController, type HostRecord } from '../controller.js';
 import { Frame } from '../components/frame/frame.js';
@@ -16,7 +16,7 @@ import { blank, seg, wrapped, type Line } from '../lines/line.js';
 
 export interface DeployedScreenProps extends ScreenProps {
   readonly record: Exclude<HostRecord, { kind: 'none' }>;
-  readonly onChosen: (choice: 'troubleshoot' | 'install' | 'uninstall') => void;
+  readonly onChosen: (choice: 'troubleshoot' | 'install' | 'upgrade' | 'uninstall') => void;
   readonly onBack: () => void;
 }
 
@@ -25,7 +25,7 @@ export type DeployedChoice = 'troubleshoot' | 'install' | 'upgrade' | 'uninstall
 export const DEPLOYED_OPTIONS: readonly SelectOption<DeployedChoice>[] = [
   { value: 'troubleshoot', label: 'Troubleshoot', hint: "read-only: keelson doctor's checks, failures first, each with what it saw and a remedy to copy; nothing on the host changes" },
   { value: 'install', label: 'Install / Reinstall / Repair', hint: 'plan the stack against the host as it is: what already matches is found done, only what differs is changed, after your Review' },
-  { value: 'upgrade', label: 'Upgrade', hint: 'not in the wizard yet: shows the keelson upgrade command to run' },
+  { value: 'upgrade', label: 'Upgrade', hint: "to a new version (bundled, a manifest file or a stack archive): keelson upgrade's summary first — diffs, restarts, backups — only the new questions, then you type yes; a failure after the first change rolls back by itself" },
   { value: 'uninstall', label: 'Uninstall', hint: 'remove a stack, keeping its data (or purge it): the plan of what goes and what stays first, then you type to confirm' },
 ];
 
@@ -56,13 +56,13 @@ export const recordLines = (record: DeployedScreenProps['record'], width: number
 
 const stackNames = (record: DeployedScreenProps['record']): string[] => (record.kind === 'stacks' ? record.stacks.map((s) => s.name) : []);
 
-/** The headless commands for what the wizard does not do (upgrade; uninstall while the record cannot be read), to paste. */
+/** The headless commands for what the wizard cannot do while the record cannot be read (upgrade, uninstall), to paste. */
 export const commandLines = (choice: 'upgrade' | 'uninstall', record: DeployedScreenProps['record'], commandFor: (args: readonly string[]) => string, width: number): Line[] => {
   const cmd = (args: readonly string[]) => wrapped(commandFor(args), width, { tone: 'accent' }, seg('    '), '  ');
   const note = (text: string) => wrapped(text, width, { tone: 'muted' }, seg('  '));
   if (choice === 'upgrade') {
     return [
-      ...wrapped('The wizard does not upgrade yet. Run the upgrade from a shell:', width, { bold: true }),
+      ...wrapped("keelson cannot plan an upgrade while it cannot read the deployment record: the installed version and its answers are in it. Troubleshoot shows what else doctor finds; once the record reads again, Upgrade here, or from a shell:", width, { bold: true }),
       blank,
       ...note('What it would change and restart, read-only:'),
       ...cmd(['upgrade', '--stack', 'FILE', '--check']),
@@ -95,8 +95,8 @@ export const DeployedScreen = ({ active, context, record, onChosen, onBack, onHe
       ? [
           ...selectBindings(select, (v) => {
             controller.log(`deployed: operator chose ${v}`);
-            // Uninstall removes only what the record names: with a record it cannot read, the screen says so instead.
-            if (v === 'upgrade' || (v === 'uninstall' && record.kind === 'unreadable')) setShown(v);
+            // Both start from what the record names: with a record it cannot read, the screen says so instead.
+            if ((v === 'upgrade' || v === 'uninstall') && record.kind === 'unreadable') setShown(v);
             else onChosen(v);
           }),
           bind('b', 'back', 'back', onBack, { help: 'back, to change the target' }),

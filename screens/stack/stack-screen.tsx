@@ -26,6 +26,9 @@ export interface StackScreenProps extends ScreenProps {
   readonly current: StackInfo | null;
   readonly onLoaded: (stack: StackInfo) => void;
   readonly onBack: () => void;
+  /** The frame's title and the question above the list (the Upgrade asks for the new version with this screen). */
+  readonly title?: string;
+  readonly heading?: string;
 }
 
 const FILE = '\u0000file';
@@ -49,7 +52,7 @@ export const errorLines = (ref: string, error: ErrorText, width: number): Line[]
 ];
 
 
-export const StackScreen = ({ active, context, autoRef, current, onLoaded, onBack, onHelp, onQuit }: StackScreenProps) => {
+export const StackScreen = ({ active, context, autoRef, current, onLoaded, onBack, onHelp, onQuit, title = 'Stack', heading = 'Which stack?' }: StackScreenProps) => {
   const controller = useController();
   const [choices, setChoices] = useState<readonly StackChoice[]>([]);
   const [mode, setMode] = useState<Mode>(autoRef !== null ? { kind: 'loading', ref: autoRef, startedAt: controller.now() } : { kind: 'listing' });
@@ -126,7 +129,7 @@ export const StackScreen = ({ active, context, autoRef, current, onLoaded, onBac
       bindings = [bind('ctrl+c', 'quit', 'quit', onQuit)];
       break;
   }
-  const frame = { title: 'Stack', context, bindings, textEntry: mode.kind === 'file', ...(mode.kind === 'choose' || mode.kind === 'error' ? { onHelp } : {}) };
+  const frame = { title, context, bindings, textEntry: mode.kind === 'file', ...(mode.kind === 'choose' || mode.kind === 'error' ? { onHelp } : {}) };
   const { width, bodyRows } = useLayout(frame);
   const lines = mode.kind === 'error' ? errorLines(mode.ref, mode.error, width) : [];
   const scroll = useScrollState(lines.length, bodyRows);
@@ -144,7 +147,7 @@ export const StackScreen = ({ active, context, autoRef, current, onLoaded, onBac
       body = <Spinner label="Looking for bundled stacks…" />;
       break;
     case 'choose':
-      body = <ChoiceView head={[line('Which stack?', { bold: true }), blank]} options={options} focused={select.focused} width={width} height={bodyRows} />;
+      body = <ChoiceView head={[...wrapped(heading, width, { bold: true }), blank]} options={options} focused={select.focused} width={width} height={bodyRows} />;
       break;
     case 'file':
       body = (

@@ -19,7 +19,7 @@ export interface UpgradeOutcome {
   readonly journalPath: string;
   readonly failed?: { readonly action: string; readonly error: string };
   readonly stoppedBefore?: number;
-  readonly rollback?: { readonly ok: boolean; readonly runId: string; readonly seconds: number; readonly error?: string };
+  readonly rollback?: { readonly ok: boolean; readonly runId: string; readonly journalPath: string; readonly seconds: number; readonly error?: string };
   readonly markedFailed?: string;
 }
 
@@ -34,6 +34,12 @@ export interface RunOptions {
   readonly stackArchive?: ExecutorContext['stackArchive'];
   /** The run's id chosen when the plan was made (it names the upgrade's volume archives); absent: a new one. */
   readonly runId?: string;
+  /**
+   * How each plan is walked (the upgrade under the run id its plan was made with, then its rollback under a new one);
+   * default walkPlan, on this terminal. The wizard walks them with its own events and stop key, and never stops a
+   * rollback part-way.
+   */
+  readonly walk?: (plan: Plan, which: 'upgrade' | 'rollback', runId: string | undefined) => Promise<ApplyResult>;
 }
 
 /** A plan walked with the operator's terminal told of each action, and Ctrl-C stopping between actions. */
@@ -63,7 +69,8 @@ export const markFailed = async (host: Host, base: Plan, run: RunNote, runId: st
 
 export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: RunOptions): Promise<UpgradeOutcome> => {
   const runId = newRunId();
-  const forward = await walkPlan(host, p.plan, { ...o, runId: p.runId });
+  const walk = o.walk ?? ((plan: Plan, _which: 'upgrade' | 'rollback', id: string | undefined) => walkPlan(host, plan, { ...o, runId: id }));
+  const forward = await walk(p.plan, 'upgrade', p.runId);
   const base = { runId: forward.runId, journalPath: forward.journalPath };
   if (forward.ok) {
     say(o.quiet, `Upgraded ${p.summary.stack} ${p.summary.from.version} → ${p.summary.to.version}. Journal: ${forward.journalPath}\n`);
@@ -81,9 +88,9 @@ export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: RunOptions):
   }
   say(o.quiet, `\nThe upgrade failed at "${failed.action}". Rolling back to ${p.summary.from.version}…\n`);
   const t0 = performance.now();
-  const back = await walkPlan(host, p.rollback, { ...o, runId: undefined });
+  const back = await walk(p.rollback, 'rollback', undefined);
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
-  const rollback = { ok: back.ok, runId: back.runId, seconds, ...(back.failed === undefined ? {} : { error: `${back.failed.action.description}: ${back.failed.error}` }) };
+  const rollback = { ok: back.ok, runId: back.runId, journalPath: back.journalPath, seconds, ...(back.failed === undefined ? {} : { error: `${back.failed.action.description}: ${back.failed.error}` }) };
   if (back.ok) {
     say(o.quiet, `Rolled back: ${p.summary.stack} ${p.summary.from.version} is back and healthy, in ${seconds} s (from the failure to healthy again). What failed: ${failed.action}\n${failed.error}\n`);
     return { ok: false, ...base, failed, rollback };

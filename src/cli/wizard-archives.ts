@@ -6,16 +6,21 @@ import type { ArchiveStack } from './stack-archive.js';
 
 export interface WizardArchives {
   readonly remember: (a: ArchiveStack) => void;
+  /** The verified archive a stack was read from (its file, as the Stack screen names it); an upgrade checks its signer. */
+  readonly bySource: (file: string) => ArchiveStack | undefined;
   /** applyPlan's stackArchive for this plan (none without an archive); throws when this run did not verify it. */
   readonly forPlan: (archive: PlanArchive | undefined) => { readonly stackArchive?: Pick<ArchiveStack, 'readEntry'> };
 }
 
 export const wizardArchives = (): WizardArchives => {
   const verified = new Map<string, ArchiveStack>();
+  const byFile = new Map<string, ArchiveStack>();
   return {
     remember: (a) => {
       verified.set(a.archive.sumsSha256, a);
+      byFile.set(a.archive.file, a);
     },
+    bySource: (file) => byFile.get(file),
     forPlan: (archive) => {
       if (archive === undefined) return {};
       const a = verified.get(archive.sumsSha256);

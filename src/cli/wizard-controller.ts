@@ -17,6 +17,7 @@ import { archiveText } from '../engine/signer-text.js';
 import { wizardArchives } from './wizard-archives.js';
 import type { HostFlags, OpenHostHooks } from './open-host.js';
 import type { WizardLog } from './wizard-log.js';
+import { upgradeMethods } from './wizard-upgrade.js';
 import type { ProgressStore } from './wizard-progress-store.js';
 import type { Redactor } from './wizard-redactor.js';
 
@@ -229,6 +230,8 @@ export const createWizardController = (o: WizardControllerOptions): WizardContro
       const r = await applyPlan(h, planned.plan, { runId: planned.runId, signal, onEvent: forward });
       return outcomeOf('uninstall', r, total, log);
     },
+
+    ...upgradeMethods({ connected, log, redactor: o.redactor, secrets: () => secrets, archiveOf: (source) => archives.bySource(source), commandFor: headless }),
 
     loadProgress: () => o.progress.load(),
     saveProgress: (p) => {

@@ -437,11 +437,83 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     expect(await sh(v, fingerprint)).toBe(before);
   }, SLOW);
 
+  /** From Welcome to the Upgrade screen's summary of the manifest at `manifest`; returns that screen. */
+  const toUpgradeSummary = async (W: string, manifest: string, answerNew: boolean) => {
+    await startWizard(W);
+    await wait(W, /^ (›| ) Start( over)?$/m, 'Welcome');
+    await focus(W, 'Start');
+    await press(W, 'Enter', /^keelson {2}Target$/m, 'the Target screen');
+    await press(W, 'Enter', /^› Private key file/m, 'the key field to take the focus', 30_000);
+    await press(W, 'Enter', /^keelson {2}On this host$/m, 'the choice for a host with a stack', 5 * MIN);
+    await focus(W, 'Upgrade');
+    await press(W, 'Enter', /^keelson {2}Upgrade · Stack$/m, 'the new version to choose', 30_000);
+    await wait(W, /A manifest file…/, 'the stack list', MIN);
+    await focus(W, 'A manifest file');
+    await press(W, 'Enter', /^› Manifest file/m, 'the manifest path field', 30_000);
+    await tmux.type(W, manifest);
+    if (answerNew) {
+      const asked = await press(W, 'Enter', /^keelson {2}Questions · 1 of 1$/m, 'the one new question', 5 * MIN);
+      // The record answers the greeting: only the motto 1.1.0 adds is asked, with its default.
+      expect(asked).toContain('The motto the status container reports');
+      expect(asked).not.toContain('The greeting the demo page shows');
+      expect(asked).toMatch(/^ {4}Upgraded in place\s*$/m);
+    }
+    return press(W, 'Enter', /^Type "yes" and press enter to upgrade demo/m, 'the upgrade summary and the typed confirmation', 10 * MIN);
+  };
+  const recordOf = async (v: Vm) => (JSON.parse(await sh(v, 'cat /var/lib/keelson/state.json')) as { stacks: Record<string, { version: string; answers: Record<string, string> | null }> }).stacks.demo;
+
+  it('Upgrade from the wizard 1.0.0 → 1.1.0: only the new question, the summary, nothing changed before "yes", then upgraded and healthy', async () => {
+    expect(deployedFiles.length, 'the second test did not deploy').toBeGreaterThan(0);
+    const v = theVm();
+    const W = 'upgrade';
+    const summary = await toUpgradeSummary(W, join(root, 'test', 'fixtures', 'stacks', 'demo-1.1.0.yaml'), true);
+    expect(summary).toMatch(/^Upgrade demo 1\.0\.0 → 1\.1\.0$/m);
+    expect(summary).toMatch(/^ {2}answers: kept greeting; new motto; dropped none$/m);
+    // Read, planned, shown: the host has not changed (the record, no rollback plan saved).
+    expect((await recordOf(v))?.version).toBe('1.0.0');
+    expect((await v.ssh('test -e /var/lib/keelson/upgrades/demo.json')).code).not.toBe(0);
+    await tmux.type(W, 'yse');
+    await press(W, 'Enter', /"yse" is not "yes": nothing was changed/, 'the wrong word refused', 30_000);
+    expect((await recordOf(v))?.version).toBe('1.0.0');
+    await tmux.type(W, 'yes');
+    const started = performance.now();
+    const done = await press(W, 'Enter', /^Upgraded demo 1\.0\.0 → 1\.1\.0: every unit active, every health check healthy\.$/m, 'the upgrade to finish', 25 * MIN);
+    times['wizard upgrade 1.0.0 → 1.1.0'] = seconds(performance.now() - started);
+    expect(done).toMatch(/^Journal on the host: \/var\/lib\/keelson\/journal\//m);
+    await tmux.key(W, 'q');
+    expect(await tmux.waitExit(W, { timeoutMs: MIN, what: 'keelson to exit after q' })).toBe(0);
+    const record = await recordOf(v);
+    expect([record?.version, record?.answers?.greeting, record?.answers?.motto]).toEqual(['1.1.0', GREETING, 'Upgraded in place']);
+    expect((await sh(v, 'systemctl --user -M keelson-demo@ is-active web.service page.service status.service demo.target')).trim().split('\n')).toEqual(['active', 'active', 'active', 'active']);
+    expect(await sh(v, 'systemctl --user -M keelson-demo@ list-units --all --plain --no-legend api.service')).toBe('');
+  }, SLOW);
+
+  it('Upgrade from the wizard to the broken 1.2.0: no question, "yes", the health gate fails, rolled back on its own to 1.1.0, healthy', async () => {
+    const v = theVm();
+    const W = 'upgrade-broken';
+    const summary = await toUpgradeSummary(W, join(root, 'test', 'fixtures', 'stacks', 'demo-1.2.0.yaml'), false);
+    expect(summary).toMatch(/^Upgrade demo 1\.1\.0 → 1\.2\.0$/m);
+    expect(summary).toMatch(/^ {2}restarts, in this order: web\.service/m);
+    await tmux.type(W, 'yes');
+    const end = await press(W, 'Enter', /^Rolled back: demo 1\.1\.0 is back and healthy, in [\d.]+ s/m, 'the failed upgrade rolled back', 25 * MIN);
+    times['wizard upgrade to 1.2.0: rollback'] = /in ([\d.]+) s/.exec(end)?.[1] ?? '?';
+    expect(end).toMatch(/^What failed: /m);
+    // The health gate's failure carries the unit's journal lines: on screen under "What failed".
+    expect(end).toMatch(/web/);
+    expect(end).toContain('(rollback)');
+    await tmux.key(W, 'q');
+    expect(await tmux.waitExit(W, { timeoutMs: MIN, what: 'keelson to exit after q' })).toBe(0);
+    expect((await recordOf(v))?.version).toBe('1.1.0');
+    expect((await sh(v, 'systemctl --user -M keelson-demo@ is-active web.service page.service status.service demo.target')).trim().split('\n')).toEqual(['active', 'active', 'active', 'active']);
+    expect(await page(v, MIN)).toContain(GREETING);
+  }, SLOW);
+
   it('Uninstall from the wizard, keeping the data: the typed "yes", then no unit of the stack in the manager, the record without it, the owner kept', async () => {
     expect(deployedFiles.length, 'the second test did not deploy').toBeGreaterThan(0);
     const v = theVm();
     const W = 'uninstall';
-    const units = 'api.service web.service page.service demo.target demo-backend-network.service demo-edge-network.service demo-content-volume.service';
+    // The upgrades before left 1.1.0 (api gone, status added): every unit either version had must be gone.
+    const units = 'api.service web.service page.service status.service demo.target demo-backend-network.service demo-edge-network.service demo-content-volume.service';
     const uid = (await sh(v, 'id -u keelson-demo')).trim();
     await startWizard(W);
     // Troubleshoot, quit with q, left its progress (at the target): Start over, or Start when there is none.

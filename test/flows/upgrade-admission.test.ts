@@ -1,6 +1,6 @@
 // What an upgrade refuses before it plans anything, and the answers it runs with. Pure.
 import { describe, expect, it } from 'vitest';
-import { upgradeAnswers } from '../../src/flows/upgrade/answers.js';
+import { questionsToAsk, upgradeAnswers } from '../../src/flows/upgrade/answers.js';
 import { admitUpgrade, compareVersions } from '../../src/flows/upgrade/refusals.js';
 import { restartSet } from '../../src/flows/upgrade/restart-set.js';
 import type { Manifest } from '../../src/manifest/schema.js';
@@ -67,6 +67,19 @@ describe('upgradeAnswers', () => {
       { id: 'greeting', message: 'the answer kept from the install must match [a-z]+ in 1.1.0: give a new one in --answers FILE' },
       { id: 'motto', message: 'is a new question (The motto the status container reports) without a default: add it to the answers file (--answers FILE)' },
     ]);
+  });
+});
+
+describe('questionsToAsk', () => {
+  it('the wizard asks exactly what upgradeAnswers needs given: new questions and kept answers the new version refuses', () => {
+    expect(questionsToAsk(v110, { greeting: 'Hi', old: 'x' }).map((q) => q.id)).toEqual(['motto']);
+    expect(questionsToAsk(v110, { greeting: 'Hi', motto: 'Go' })).toEqual([]);
+    const strict = { ...v110, questions: v110.questions.map((q) => (q.id === 'greeting' ? { ...q, pattern: '[a-z]+' } : q)) };
+    expect(questionsToAsk(strict, { greeting: 'Hi', motto: 'Go' }).map((q) => q.id)).toEqual(['greeting']);
+    // A record from format 1 kept no answers: every question is asked.
+    expect(questionsToAsk(v110, null).map((q) => q.id)).toEqual(v110.questions.map((q) => q.id));
+    // With those answered, upgradeAnswers has nothing left to refuse.
+    expect(upgradeAnswers(strict, { greeting: 'Hi', motto: 'Go' }, { greeting: 'hello' }).ok).toBe(true);
   });
 });
 

@@ -110,15 +110,14 @@ describe('a host with a deployed stack', () => {
     expect(controller.calls.supportBundle).toBe(1);
   });
 
-  it('Upgrade says which headless command to run, for this target; Uninstall opens the Uninstall screen', async () => {
+  it('Upgrade opens the Upgrade screen (the new version first), b comes back; Uninstall opens the Uninstall screen', async () => {
     const { r } = await toHost({ record: demo });
     await press(r, KEY.down, (f) => focusedLine(f) === ' › Install / Reinstall / Repair');
     await press(r, KEY.down, (f) => focusedLine(f) === ' › Upgrade');
-    const upgrade = await press(r, KEY.enter, 'The wizard does not upgrade yet.');
-    expect(upgrade).toContain('    keelson upgrade --stack FILE --check');
-    expect(upgrade).toContain('    keelson upgrade --stack FILE\n');
-    await press(r, 'b', (f) => focusedLine(f) === ' › Upgrade');
-    await press(r, KEY.down, (f) => focusedLine(f) === ' › Uninstall');
+    const upgrade = await press(r, KEY.enter, 'Upgrade to which version?');
+    expect(upgrade).toContain('keelson  Upgrade · Stack');
+    await press(r, 'b', 'keelson  On this host');
+    for (const label of ['Install / Reinstall / Repair', 'Upgrade', 'Uninstall']) await press(r, KEY.down, (f) => focusedLine(f) === ` › ${label}`);
     const uninstall = await press(r, KEY.enter, 'keelson  Uninstall');
     expect(uninstall).toContain('Uninstall demo: keep its data, or purge it?');
   });

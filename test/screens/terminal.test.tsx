@@ -19,6 +19,7 @@ import { toFirstStep, stepsToReview } from './helpers/walk.js';
 import { KEY, plain, press, renderScreen, renderSized, type, waitForFrame, withProviders, type SizedRendered } from './helpers/harness.js';
 import { cleanup } from 'ink-testing-library';
 import { sickReport } from './helpers/doctor-fixtures.js';
+import { demoNext } from './helpers/upgrade-fixtures.js';
 
 // chalk decides its colour level when it is first imported; force colours on so that NO_COLOR has something to
 // take away (under vitest stdout is no terminal, and the test could not fail otherwise).
@@ -180,10 +181,15 @@ describe.each(SIZES)('every screen at $columns×$rows', ({ columns, rows }) => {
 });
 
 describe.each(SIZES)('a host with a deployed stack at $columns×$rows', ({ columns, rows }) => {
-  it('On this host (a failed mark) → Troubleshoot → one check → back → the upgrade command, all fitting, nothing cut', async () => {
+  it('On this host (a failed mark) → Troubleshoot → one check → back → Upgrade, its refusal, all fitting, nothing cut', async () => {
     const cut: string[] = [];
     const record = { kind: 'stacks' as const, stacks: [{ name: 'demo', version: '1.0.0', mode: 'rootless' as const, failed: { reason: `the rollback of run r7 failed: ${long}`, at: '2026-12-02T03:10:00Z' } }] };
-    const r = wizard({ record, doctor: [sickReport()] }, { columns, rows }, cut);
+    const refusal = {
+      code: 'stack-failed',
+      message: `demo is marked failed since 2026-12-02T03:10:00Z (run r7): the rollback of run r7 failed: ${long}.`,
+      remedy: 'Nothing was changed. Read why (keelson status, keelson doctor, the journals in /var/lib/keelson/journal), repair the cause, then run keelson upgrade again with --clear-failed (the clearing is journaled and kept in the record\'s history).',
+    };
+    const r = wizard({ record, doctor: [sickReport()], upgradeCheck: () => ({ kind: 'refused', refusal }) }, { columns, rows }, cut);
     const check = async (expect: string | ((f: string) => boolean), where: string) => {
       fits(await waitForFrame(r, expect), columns, rows, cut, where);
     };
@@ -200,8 +206,35 @@ describe.each(SIZES)('a host with a deployed stack at $columns×$rows', ({ colum
     await press(r, 'b', '› Troubleshoot');
     await press(r, KEY.down, '› Install');
     await press(r, KEY.down, '› Upgrade');
-    await press(r, KEY.enter, 'does not upgrade yet');
-    await check('does not upgrade yet', 'the upgrade command');
+    await press(r, KEY.enter, 'Upgrade to which version?');
+    await check('Upgrade to which version?', 'the Upgrade stack');
+    await press(r, KEY.enter, 'keelson refuses this upgrade');
+    await check('keelson refuses this upgrade', 'the upgrade refused');
+  });
+});
+
+describe.each(SIZES)('the Upgrade at $columns×$rows', ({ columns, rows }) => {
+  it('the new question → the summary → a rollback with the journal lines, all fitting, nothing cut', async () => {
+    const cut: string[] = [];
+    const record = { kind: 'stacks' as const, stacks: [{ name: 'demo', version: '1.0.0', mode: 'rootless' as const, failed: null }] };
+    const journal = Array.from({ length: 20 }, (_, i) => `Dec 03 05:00:${String(i).padStart(2, '0')} web[812]: ${long.slice(0, 40 + i)}`).join('\n');
+    const r = wizard({ record, loadStack: () => Promise.resolve(demoNext), failAt: 5, upgradeError: `web.service failed\n${journal}` }, { columns, rows }, cut);
+    const check = async (expect: string | ((f: string) => boolean), where: string) => {
+      fits(await waitForFrame(r, expect), columns, rows, cut, where);
+    };
+    await waitForFrame(r, 'Nothing changes on the host');
+    await press(r, KEY.enter, 'Where should the stack go?');
+    await press(r, KEY.enter, '› Troubleshoot');
+    await press(r, KEY.down, '› Install');
+    await press(r, KEY.down, '› Upgrade');
+    await press(r, KEY.enter, 'Upgrade to which version?');
+    await press(r, KEY.enter, 'Local port to publish');
+    await check('Local port to publish', 'the new question');
+    await press(r, KEY.enter, 'Type "yes"');
+    await check('Type "yes"', 'the upgrade summary');
+    await type(r, 'yes');
+    await press(r, KEY.enter, 'Rolled back');
+    await check('Rolled back', 'the rolled-back end');
   });
 });
 

@@ -222,6 +222,33 @@ describe('createWizardController on a host keelson deployed to', () => {
     await controller.close();
   });
 
+  it('checks and plans an upgrade with keelson upgrade\'s rules: not installed, a downgrade, only the new question; read-only', { timeout: 90_000 }, async () => {
+    const { root, controller } = setup();
+    await createLocalHost().run(['mkdir', '-p', `${root}${STATE}`]);
+    await controller.connect({ kind: 'local' }, () => Promise.resolve(false));
+    const demo = await controller.loadStack('demo');
+    expect(await controller.upgradeCheck(demo)).toMatchObject({ kind: 'refused', refusal: { code: 'not-installed' } });
+    const record = recordedHost('demo-installed').raw.get(`file:${STATE}/state.json`)?.stdout ?? '';
+    writeFileSync(`${root}${STATE}/state.json`, record);
+    const older = { ...demo, manifest: { ...demo.manifest, version: '0.9.0' } };
+    expect(await controller.upgradeCheck(older)).toMatchObject({ kind: 'refused', refusal: { code: 'downgrade', remedy: expect.stringContaining('--allow-downgrade') as unknown } });
+    const motd = { id: 'motd', prompt: 'Message of the day', default: 'hello' };
+    const next = { ...demo, manifest: { ...demo.manifest, version: '1.1.0', questions: [...demo.manifest.questions, motd] } };
+    const checked = await controller.upgradeCheck(next);
+    if (checked.kind !== 'ask') throw new Error(`expected the questions, got ${JSON.stringify(checked)}`);
+    // The record answers the install's questions: only the new one is asked.
+    expect(checked).toMatchObject({ from: '1.0.0', asks: { manifest: { questions: [motd] } } });
+    const planned = await controller.upgradePlan(next, { motd: 'hi there' });
+    if (planned.kind !== 'ready' && planned.kind !== 'blocked') throw new Error(`expected a summary, got ${JSON.stringify(planned)}`);
+    expect(planned.text).toMatch(/^Upgrade demo 1\.0\.0 → 1\.1\.0\n/);
+    expect(planned.text).toContain('; new motd;');
+    // Planning changed nothing: the record is as it was, no journal, no rollback plan saved.
+    expect(readFileSync(`${root}${STATE}/state.json`, 'utf8')).toBe(record);
+    expect(existsSync(`${root}${STATE}/journal`)).toBe(false);
+    expect(existsSync(`${root}${STATE}/upgrades`)).toBe(false);
+    await controller.close();
+  });
+
   it('a stack the record marks failed: its plan is blocked, with the headless command that clears the mark', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'keelson-controller-'));
     const root = join(tmp, 'host');

@@ -168,14 +168,14 @@ describe('a host whose record names a stack', () => {
     expect(run([{ type: 'deployed-chosen', choice: 'troubleshoot' }], i).screen).toBe('stack');
   });
 
-  it('Uninstall opens its screen, back returns to the choice; not with a record keelson cannot read', () => {
+  it.each(['uninstall', 'upgrade'] as const)('%s opens its screen, back returns to the choice; not with a record keelson cannot read', (choice) => {
     const s = run([fresh, connected()]);
-    const u = run([{ type: 'deployed-chosen', choice: 'uninstall' }], s);
-    expect(u.screen).toBe('uninstall');
+    const u = run([{ type: 'deployed-chosen', choice }], s);
+    expect(u.screen).toBe(choice);
     expect(run([{ type: 'back' }], u).screen).toBe('deployed');
     expect(progressOf(u, 'x')?.screen).toBe('target');
     const unreadable = run([fresh, connected({ record: { kind: 'unreadable', why: 'not JSON' } })]);
-    expect(run([{ type: 'deployed-chosen', choice: 'uninstall' }], unreadable).screen).toBe('deployed');
+    expect(run([{ type: 'deployed-chosen', choice }], unreadable).screen).toBe('deployed');
   });
 
   it('a host without one goes to the Stack as before, with or without the record field', () => {

@@ -51,7 +51,8 @@ export const upgradeJson = (p: PreparedUpgrade) => ({
   steps: p.plan.steps,
 });
 
-const blockerText = (p: PreparedUpgrade): string =>
+/** The new version's blockers, each with what to do, as the command prints them (and the wizard shows them). */
+export const blockerText = (p: PreparedUpgrade): string =>
   planBlockersByStep(p.plan)
     .map(({ step, finding }) => `  BLOCKER (${stepName(step)}): ${finding.message}\n    → ${finding.remedy}`)
     .join('\n');

@@ -47,3 +47,13 @@ export const upgradeAnswers = (
   const dropped = Object.keys(previous).filter((id) => !known.has(id)).sort();
   return { ok: true, value: { answers, kept, asked, dropped } };
 };
+
+/**
+ * The questions the wizard asks before an upgrade: those the record has no answer for (new in this version), and
+ * those whose kept answer this version no longer accepts — exactly the ones upgradeAnswers would need from --answers.
+ */
+export const questionsToAsk = (manifest: Manifest, recorded: Readonly<Record<string, string>> | null): Manifest['questions'] =>
+  manifest.questions.filter((q) => {
+    const was = recorded?.[q.id];
+    return was === undefined || validateAnswer(q, was) !== null;
+  });

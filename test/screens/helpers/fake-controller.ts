@@ -18,11 +18,15 @@ import type {
   StackInfo,
   TargetSpec,
   UninstallPlanned,
+  UpgradeChecked,
+  UpgradeOutcome,
+  UpgradePlanned,
   WizardController,
   WizardProgress,
 } from '../../../screens/controller.js';
 import type { Answers } from '../../../src/engine/step.js';
 import { demoStack, makePlan } from './fixtures.js';
+import { fakeReadyUpgrade, fakeUpgradeChecked } from './upgrade-fixtures.js';
 
 export interface FakeOptions {
   stacks?: StackChoice[];
@@ -46,10 +50,18 @@ export interface FakeOptions {
   bundleError?: Error;
   /** What uninstallPlan answers (default: a ready plan, see fakeUninstallPlanned). */
   uninstall?: (stack: string, purge: boolean) => UninstallPlanned;
+  /** What upgradeCheck answers (default: asks the one new question, port). */
+  upgradeCheck?: (stack: StackInfo) => UpgradeChecked;
+  /** What upgradePlan answers (default: the hand-made demo 1.0.0 → 1.1.0, ready). */
+  upgradePlan?: (stack: StackInfo, answers: Answers) => UpgradePlanned;
+  /** The upgrade's rollback fails at this action (after the upgrade failed at failAt). */
+  rollbackFailAt?: number;
+  /** The error of the upgrade's failure (default: the apply fake's). */
+  upgradeError?: string;
 }
 
 export interface FakeController extends WizardController {
-  readonly calls: { connect: TargetSpec[]; plan: Answers[]; apply: Plan[]; saveAnswers: { path: string; answers: Answers }[]; rollback: HostRun[]; doctor: number; supportBundle: number; uninstallPlan: { stack: string; purge: boolean }[]; uninstall: UninstallPlanned[] };
+  readonly calls: { connect: TargetSpec[]; plan: Answers[]; apply: Plan[]; saveAnswers: { path: string; answers: Answers }[]; rollback: HostRun[]; doctor: number; supportBundle: number; uninstallPlan: { stack: string; purge: boolean }[]; uninstall: UninstallPlanned[]; upgradeCheck: StackInfo[]; upgradePlan: { stack: StackInfo; answers: Answers }[]; upgrade: UpgradePlanned[] };
   readonly logLines: string[];
   readonly progress: { current: WizardProgress | null; saves: number };
   secrets: Readonly<Record<string, string>>;
@@ -60,12 +72,12 @@ export interface FakeController extends WizardController {
 export const FAKE_LUKS_KEY = 'k3y-0f-the-fake-luks-volume_aBcDeFgHiJkLmNo';
 
 export const fakeController = (o: FakeOptions = {}): FakeController => {
-  const calls: FakeController['calls'] = { connect: [], plan: [], apply: [], saveAnswers: [], rollback: [], doctor: 0, supportBundle: 0, uninstallPlan: [], uninstall: [] };
+  const calls: FakeController['calls'] = { connect: [], plan: [], apply: [], saveAnswers: [], rollback: [], doctor: 0, supportBundle: 0, uninstallPlan: [], uninstall: [], upgradeCheck: [], upgradePlan: [], upgrade: [] };
   const logLines: string[] = [];
   const progress = { current: o.progress ?? null, saves: 0 };
   let clock = 1_000_000;
   /** Apply as the fake does it: each action's events, the gate, a failure or a break where asked. */
-  const run = async (plan: Plan, onEvent: (e: ApplyEvent) => void, signal: AbortSignal, onReveal?: (r: Reveal) => void): Promise<ApplyOutcome> => {
+  const run = async (plan: Plan, onEvent: (e: ApplyEvent) => void, signal: AbortSignal, onReveal?: (r: Reveal) => void, failAt = o.failAt, error = 'apt-get exited with 100: E: Unable to locate package passt'): Promise<ApplyOutcome> => {
     let done = 0;
     for (const [index, action] of planActions(plan).entries()) {
       if (signal.aborted) return { ok: false, stopped: true, runId: 'run-1', journalPath: '/var/lib/keelson/journal/run-1.jsonl', done, skipped: 0 };
@@ -75,9 +87,9 @@ export const fakeController = (o: FakeOptions = {}): FakeController => {
       if (action.kind === 'luks.setup') onReveal?.({ message: `The key of ${action.mountPoint} (LUKS ${action.uuid}) is shown ONCE. Keep a copy off this host:`, secret: FAKE_LUKS_KEY });
       await o.gate?.(index);
       if (o.breakAt === index) throw new Error('connection to 192.0.2.10 lost');
-      if (o.failAt === index) {
-        onEvent({ type: 'failed', index, error: 'apt-get exited with 100: E: Unable to locate package passt' });
-        return { ok: false, stopped: false, runId: 'run-1', journalPath: '/var/lib/keelson/journal/run-1.jsonl', done, skipped: 0, failed: { index, description: action.description, error: 'apt-get exited with 100' } };
+      if (failAt === index) {
+        onEvent({ type: 'failed', index, error });
+        return { ok: false, stopped: false, runId: 'run-1', journalPath: '/var/lib/keelson/journal/run-1.jsonl', done, skipped: 0, failed: { index, description: action.description, error: error.split(':')[0] ?? error } };
       }
       onEvent({ type: 'end', index, result: 'done', ms: 1200 });
       done++;
@@ -146,6 +158,29 @@ export const fakeController = (o: FakeOptions = {}): FakeController => {
     uninstall: (planned, onEvent, signal) => {
       calls.uninstall.push(planned);
       return run(planned.plan, onEvent, signal);
+    },
+    upgradeCheck: (stack) => {
+      calls.upgradeCheck.push(stack);
+      return Promise.resolve(o.upgradeCheck?.(stack) ?? fakeUpgradeChecked(stack));
+    },
+    upgradePlan: (stack, answers) => {
+      calls.upgradePlan.push({ stack, answers });
+      return Promise.resolve(o.upgradePlan?.(stack, answers) ?? fakeReadyUpgrade(stack));
+    },
+    // As runUpgrade walks it: the phases; a failure after the prefetch, the rollback (never stopped), its outcome.
+    upgrade: async (planned, onEvent, signal): Promise<UpgradeOutcome> => {
+      calls.upgrade.push(planned);
+      const p = planned.prepared;
+      const error = o.upgradeError ?? 'apt-get exited with 100: E: Unable to locate package passt';
+      const f = await run(p.plan, (e) => { onEvent('upgrade', e); }, signal, undefined, o.failAt, error);
+      const base = { runId: 'run-1', journalPath: f.journalPath };
+      if (f.ok) return { ok: true, ...base };
+      if (f.stopped) return { ok: false, ...base, stoppedBefore: f.done };
+      const failed = { action: f.failed?.description ?? '', error };
+      if ((f.failed?.index ?? 0) < p.prefetchCount) return { ok: false, ...base, failed };
+      const back = await run(p.rollback, (e) => { onEvent('rollback', e); }, new AbortController().signal, undefined, o.rollbackFailAt, 'systemctl exited with 1');
+      const rollback = { ok: back.ok, runId: 'run-2', journalPath: '/var/lib/keelson/journal/run-2.jsonl', seconds: 4.2, ...(back.failed === undefined ? {} : { error: `${back.failed.description}: systemctl exited with 1` }) };
+      return { ok: false, ...base, failed, rollback, ...(back.ok ? {} : { markedFailed: 'the rollback failed too' }) };
     },
     loadProgress: () => progress.current,
     saveProgress: (p) => {
