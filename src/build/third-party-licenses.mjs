@@ -35,9 +35,9 @@ const authorOf = (author) =>
  * @param {string} dir
  */
 const entryOf = (dir) => {
-  const pkg = /** @type {{ name: string, version: string, license?: string, licenses?: { type?: string }[], author?: unknown }} */ (
-    JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
-  );
+  /** @type {unknown} */
+  const parsed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const pkg = /** @type {{ name: string, version: string, license?: string, licenses?: { type?: string }[], author?: unknown }} */ (parsed);
   // `licenses`, a list, is how older packages (ssh2) name theirs.
   const license = pkg.license ?? pkg.licenses?.map((l) => l.type).join(' OR ');
   const files = readdirSync(dir).filter((f) => LICENCE_FILE.test(f)).sort();
