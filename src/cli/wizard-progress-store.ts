@@ -1,20 +1,24 @@
-// Where an unfinished wizard is kept between runs: conf (projectName keelson → ~/.config/keelson/wizard.json,
-// 0600). Only the operator's place and non-secret answers; a file that no longer parses is treated as absent.
-import Conf from 'conf';
-import { z } from 'zod';
+// Where an unfinished wizard is kept between runs: ~/.config/keelson/wizard.json (0600), under "progress". Only the
+// operator's place and non-secret answers; a file that no longer parses is treated as absent. zod's mini build: the
+// Welcome reads this before its first frame, and zod's full API is 450 KB to compile there.
+import * as z from 'zod/mini';
+import { join } from 'node:path';
 import type { WizardProgress } from '../../screens/controller.js';
+import { keelsonConfigDir, openSettingsFile, type SettingsFile } from '../host/settings-file.js';
+
+const nonEmpty = () => z.string().check(z.minLength(1));
 
 const targetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('local') }),
-  z.object({ kind: z.literal('ssh'), destination: z.string().min(1), identity: z.string().min(1).optional() }),
+  z.object({ kind: z.literal('ssh'), destination: nonEmpty(), identity: z.optional(nonEmpty()) }),
 ]);
 
 export const progressSchema = z.object({
-  target: targetSchema.nullable(),
-  stackRef: z.string().nullable(),
+  target: z.nullable(targetSchema),
+  stackRef: z.nullable(z.string()),
   answers: z.record(z.string(), z.string()),
   screen: z.enum(['target', 'stack', 'questions', 'step', 'review']),
-  stepIndex: z.number().int().nonnegative(),
+  stepIndex: z.int().check(z.nonnegative()),
   skipped: z.array(z.string()),
   savedAt: z.string(),
 });
@@ -25,21 +29,18 @@ export interface ProgressStore {
   clear(): void;
 }
 
-type Store = Record<string, unknown>;
+/** `dir` for tests (a temp directory); the default is the user's config directory. */
+export const wizardSettingsFile = (dir: string = keelsonConfigDir()): SettingsFile => openSettingsFile(join(dir, 'wizard.json'));
 
-/** `cwd` for tests (a temp directory); the default is the user's config directory. */
-export const createWizardConf = (cwd?: string): Conf<Store> =>
-  new Conf<Store>({ projectName: 'keelson', projectSuffix: '', configName: 'wizard', configFileMode: 0o600, ...(cwd === undefined ? {} : { cwd }) });
-
-export const confProgressStore = (conf: Conf<Store>): ProgressStore => ({
+export const fileProgressStore = (file: SettingsFile): ProgressStore => ({
   load() {
-    const r = progressSchema.safeParse(conf.get('progress'));
+    const r = progressSchema.safeParse(file.get('progress'));
     return r.success ? r.data : null;
   },
   save(progress) {
-    conf.set('progress', progressSchema.parse(progress));
+    file.set('progress', progressSchema.parse(progress));
   },
   clear() {
-    conf.delete('progress');
+    file.delete('progress');
   },
 });

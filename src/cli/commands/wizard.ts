@@ -11,7 +11,7 @@ export const wizardCommand = async (flags: HostFlags & { stack?: string }): Prom
   }
   // Loaded here, not at the top: the headless commands never pay for Ink, React and conf. Side by side, so
   // their loading overlaps (the first frame waits for the slowest, not the sum).
-  const [{ runWizard }, { noColorFromEnv }, { createWizardController }, { defaultLogDir, openWizardLog }, { confProgressStore, createWizardConf }, { createRedactor }, { detectKeelsonCommand, operatorCwd }, { ENTRY_POINT, IS_SINGLE_EXECUTABLE, PACKAGE_ROOT }] =
+  const [{ runWizard }, { noColorFromEnv }, { createWizardController }, { defaultLogDir, openWizardLog }, { fileProgressStore, wizardSettingsFile }, { createRedactor }, { detectKeelsonCommand, operatorCwd }, { ENTRY_POINT, IS_SINGLE_EXECUTABLE, PACKAGE_ROOT }] =
     await Promise.all([
       import('../../../screens/run-wizard.js'),
       import('../../../screens/theme/theme.js'),
@@ -28,7 +28,7 @@ export const wizardCommand = async (flags: HostFlags & { stack?: string }): Prom
   const redactor = createRedactor();
   const log = openWizardLog(defaultLogDir(), redactor);
   log.write(`keelson wizard started in ${cwd} (pid ${process.pid}, ${process.stdout.columns}x${process.stdout.rows}); started again as: ${keelson}`);
-  const controller = createWizardController({ flags, log, redactor, progress: confProgressStore(createWizardConf()), cwd, keelson });
+  const controller = createWizardController({ flags, log, redactor, progress: fileProgressStore(wizardSettingsFile()), cwd, keelson });
   const target: TargetSpec | undefined =
     flags.host === undefined ? undefined : { kind: 'ssh', destination: flags.host, ...(flags.identity === undefined ? {} : { identity: flags.identity }) };
   try {
