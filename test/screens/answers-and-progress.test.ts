@@ -66,4 +66,27 @@ describe('fileProgressStore', () => {
     writeFileSync(join(cwd, 'wizard.json'), JSON.stringify({ progress: { screen: 'apply', answers: 3 } }));
     expect(fileProgressStore(wizardSettingsFile(cwd)).load()).toBeNull();
   });
+
+  it.each([
+    ['an ssh target without a destination', { ...progress, target: { kind: 'ssh', destination: '' } }],
+    ['a negative step', { ...progress, stepIndex: -1 }],
+    ['a fractional step', { ...progress, stepIndex: 1.5 }],
+    ['an answer that is not text', { ...progress, answers: { domain: 3 } }],
+    ['no savedAt', { ...progress, savedAt: undefined }],
+  ])('reads %s as no progress', (_what, saved) => {
+    const cwd = temp();
+    writeFileSync(join(cwd, 'wizard.json'), JSON.stringify({ progress: saved }));
+    expect(fileProgressStore(wizardSettingsFile(cwd)).load()).toBeNull();
+  });
+
+  it('keeps the other settings of the file, drops fields it does not know, and reads a file that is not JSON as none', () => {
+    const cwd = temp();
+    writeFileSync(join(cwd, 'wizard.json'), JSON.stringify({ other: 1, progress: { ...progress, extra: 'x' } }));
+    const store = fileProgressStore(wizardSettingsFile(cwd));
+    expect(store.load()).toEqual(progress);
+    store.clear();
+    expect(JSON.parse(readFileSync(join(cwd, 'wizard.json'), 'utf8'))).toEqual({ other: 1 });
+    writeFileSync(join(cwd, 'wizard.json'), '{ not json');
+    expect(store.load()).toBeNull();
+  });
 });
