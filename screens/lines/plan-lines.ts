@@ -1,6 +1,7 @@
 // A step's findings and actions, and the whole plan, as lines: blockers first with their remedy, every action
 // with its sign, file changes with their unified diff (the same text `keelson plan` prints).
-import { actionOp, type Action, type ActionOp } from '../../src/engine/action.js';
+import type { Action } from '../../src/engine/action.js';
+import { actionOp, type ActionOp } from '../../src/engine/action-op.js';
 import { sortFindings, type Finding, type Severity } from '../../src/engine/finding.js';
 import type { Plan, StepPlan } from '../../src/engine/plan.js';
 import { fileDiff } from '../../src/engine/render-plan.js';

@@ -4,6 +4,8 @@
 // start-up. Two packages keelson bundles there use top-level await, which CommonJS cannot have; these esbuild
 // plugins give each a synchronous start instead, and fail the build when the text they rewrite has changed (a new
 // version of the package: look at it again rather than ship a silently unpatched bundle).
+// The package's dist/ (ES modules, where top-level await is allowed) uses them too: yoga's synchronous start spares
+// it the fetch of a data: URL, which would load undici before the first frame.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 

@@ -9,12 +9,28 @@
 // Plain JavaScript on purpose (nothing can load TypeScript before this file chose how), type-checked through JSDoc and
 // tsconfig's checkJs, and linted like the rest.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleOptions, ENTRY_NAME } from '../build/bundle-options.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * `keelson --version` alone, as start.ts answers it, but before the sources are hashed (a walk of every file): the
+ * version read from the one line of src/engine/version.ts that holds it; null when that line is not found there.
+ */
+const earlyVersion = () => {
+  const args = process.argv.slice(2);
+  if (args.length !== 1 || (args[0] !== '--version' && args[0] !== '-V')) return null;
+  const source = readFileSync(join(root, 'src', 'engine', 'version.ts'), 'utf8');
+  return /^export const KEELSON_VERSION = '([^'\n]+)';$/m.exec(source)?.[1] ?? null;
+};
+const version = earlyVersion();
+if (version !== null) {
+  process.stdout.write(`${version}\n`);
+  process.exit(0);
+}
 const tsconfig = join(root, 'tsconfig.json');
 const cacheDir = join(root, 'node_modules', '.cache', 'keelson');
 

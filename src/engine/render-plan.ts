@@ -1,7 +1,8 @@
 // The plan as an operator reads it: findings first (blockers on top), then each action as
 // "+ create", "~ change", "- remove", "> run", with a unified diff under every file change.
 import { createTwoFilesPatch } from 'diff';
-import { actionOp, type Action, type ActionOp } from './action.js';
+import type { Action } from './action.js';
+import { actionOp, type ActionOp } from './action-op.js';
 import { planBlockersByStep, stepName } from './plan-queries.js';
 import type { Plan } from './plan.js';
 import { sortFindings, type Severity } from './finding.js';

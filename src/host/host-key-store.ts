@@ -6,13 +6,11 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { HostError } from './host-error.js';
 import { type KnownHostEntry, formatKnownHostsLine, parseKnownHosts } from './known-hosts.js';
+import { keelsonConfigDir } from './settings-file.js';
 
 /** `$XDG_CONFIG_HOME/keelson/known_hosts`, falling back to `~/.config/keelson/known_hosts`. */
 export function defaultHostKeyStorePath(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
-  const configHome = env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME.startsWith('/')
-    ? env.XDG_CONFIG_HOME
-    : join(home, '.config');
-  return join(configHome, 'keelson', 'known_hosts');
+  return join(keelsonConfigDir(env, home), 'known_hosts');
 }
 
 /** The files `ssh` itself consults by default: the user's, then the system-wide one. */

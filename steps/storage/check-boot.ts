@@ -3,7 +3,7 @@
 // Also: rootful Quadlet files must be on a filesystem that is there when systemd's generators run.
 import { blocker, info, warning, type Finding } from '../../src/engine/finding.js';
 import type { MountInfo } from './findmnt.js';
-import { isUnder } from './findmnt.js';
+import { isUnder } from './is-under.js';
 import type { BlockNode } from './lsblk.js';
 import { crypttabEntries, fstabEntries, luksUuidOf, type LuksLayer, type StorageFacts, type VolumeModel } from './model.js';
 import { option, type CrypttabEntry, type FstabEntry } from './tab-files.js';

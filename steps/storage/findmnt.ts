@@ -37,7 +37,3 @@ export const parseFindmnt = (json: string): MountInfo | null => {
     options: (fs.options ?? '').split(',').filter((o) => o !== ''),
   };
 };
-
-/** "/home" is under "/home" and "/"; "/homer" is not under "/home". */
-export const isUnder = (path: string, dir: string): boolean =>
-  dir === '/' ? path.startsWith('/') : path === dir || path.startsWith(`${dir}/`);

@@ -3,7 +3,7 @@
 // operator types the path again to confirm. Both land in the answers under ids no stack question can have
 // (question ids never contain "."), so the request travels with a saved plan like any other answer.
 import type { Answers } from '../../src/engine/step.js';
-import { isUnder } from './findmnt.js';
+import { isUnder } from './is-under.js';
 
 export const LUKS_DEVICE_ANSWER = 'keelson.luks-device';
 /** Where the generated key is written (root-only, 0400) for /etc/crypttab; default /etc/cryptsetup-keys.d/NAME.key. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeAnswersFiles, secretsPathFor } from '../../src/cli/wizard-answers-file.js';
-import { confProgressStore, createWizardConf } from '../../src/cli/wizard-progress-store.js';
+import { fileProgressStore, wizardSettingsFile } from '../../src/cli/wizard-progress-store.js';
 import { loadAnswers } from '../../src/cli/context.js';
 import { loadSecretAnswers } from '../../src/cli/secrets-file.js';
 import { demoManifest } from './helpers/fixtures.js';
@@ -48,22 +48,45 @@ describe('writeAnswersFiles', () => {
   });
 });
 
-describe('confProgressStore', () => {
+describe('fileProgressStore', () => {
   const progress = { target: { kind: 'ssh' as const, destination: 'admin@host', identity: '/k' }, stackRef: 'demo', answers: { domain: 'x' }, screen: 'step' as const, stepIndex: 1, skipped: ['accounts'], savedAt: '2025-01-01T00:00:00Z' };
 
   it('keeps progress across instances (the next keelson run), 0600, and forgets it on clear', () => {
     const cwd = temp();
-    confProgressStore(createWizardConf(cwd)).save(progress);
-    const again = confProgressStore(createWizardConf(cwd));
+    fileProgressStore(wizardSettingsFile(cwd)).save(progress);
+    const again = fileProgressStore(wizardSettingsFile(cwd));
     expect(again.load()).toEqual(progress);
     expect(statSync(join(cwd, 'wizard.json')).mode & 0o777).toBe(0o600);
     again.clear();
-    expect(confProgressStore(createWizardConf(cwd)).load()).toBeNull();
+    expect(fileProgressStore(wizardSettingsFile(cwd)).load()).toBeNull();
   });
 
   it('treats progress it cannot read as none, rather than failing the wizard', () => {
     const cwd = temp();
     writeFileSync(join(cwd, 'wizard.json'), JSON.stringify({ progress: { screen: 'apply', answers: 3 } }));
-    expect(confProgressStore(createWizardConf(cwd)).load()).toBeNull();
+    expect(fileProgressStore(wizardSettingsFile(cwd)).load()).toBeNull();
+  });
+
+  it.each([
+    ['an ssh target without a destination', { ...progress, target: { kind: 'ssh', destination: '' } }],
+    ['a negative step', { ...progress, stepIndex: -1 }],
+    ['a fractional step', { ...progress, stepIndex: 1.5 }],
+    ['an answer that is not text', { ...progress, answers: { domain: 3 } }],
+    ['no savedAt', { ...progress, savedAt: undefined }],
+  ])('reads %s as no progress', (_what, saved) => {
+    const cwd = temp();
+    writeFileSync(join(cwd, 'wizard.json'), JSON.stringify({ progress: saved }));
+    expect(fileProgressStore(wizardSettingsFile(cwd)).load()).toBeNull();
+  });
+
+  it('keeps the other settings of the file, drops fields it does not know, and reads a file that is not JSON as none', () => {
+    const cwd = temp();
+    writeFileSync(join(cwd, 'wizard.json'), JSON.stringify({ other: 1, progress: { ...progress, extra: 'x' } }));
+    const store = fileProgressStore(wizardSettingsFile(cwd));
+    expect(store.load()).toEqual(progress);
+    store.clear();
+    expect(JSON.parse(readFileSync(join(cwd, 'wizard.json'), 'utf8'))).toEqual({ other: 1 });
+    writeFileSync(join(cwd, 'wizard.json'), '{ not json');
+    expect(store.load()).toBeNull();
   });
 });

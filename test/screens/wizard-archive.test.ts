@@ -14,7 +14,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KEELSON_STATE_DIR as STATE } from '../../src/apply/journal.js';
 import { createWizardController, type WizardControllerOptions } from '../../src/cli/wizard-controller.js';
 import { openWizardLog } from '../../src/cli/wizard-log.js';
-import { confProgressStore, createWizardConf } from '../../src/cli/wizard-progress-store.js';
+import { fileProgressStore, wizardSettingsFile } from '../../src/cli/wizard-progress-store.js';
 import { createRedactor } from '../../src/cli/wizard-redactor.js';
 import { defineStep } from '../../src/engine/step.js';
 import { createLocalHost } from '../../src/host/local-host.js';
@@ -77,7 +77,7 @@ const controllerWith = (o: Partial<WizardControllerOptions> = {}) => {
   const redactor = createRedactor();
   const inner = relocated(createLocalHost(), root);
   const controller = createWizardController({
-    flags: {}, log: openWizardLog(join(tmp, 'logs'), redactor), redactor, progress: confProgressStore(createWizardConf(join(tmp, 'conf'))),
+    flags: {}, log: openWizardLog(join(tmp, 'logs'), redactor), redactor, progress: fileProgressStore(wizardSettingsFile(join(tmp, 'conf'))),
     cwd: tmp, keelson: 'keelson', steps: [recordStep], openHost: () => Promise.resolve(inner), ...o,
   });
   return { controller, inner };

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createWizardController } from '../../src/cli/wizard-controller.js';
 import type { HostFlags, OpenHostHooks } from '../../src/cli/open-host.js';
 import { openWizardLog } from '../../src/cli/wizard-log.js';
-import { confProgressStore, createWizardConf } from '../../src/cli/wizard-progress-store.js';
+import { fileProgressStore, wizardSettingsFile } from '../../src/cli/wizard-progress-store.js';
 import { createRedactor } from '../../src/cli/wizard-redactor.js';
 import { createLocalHost } from '../../src/host/local-host.js';
 import { relocated, relocatedFact } from '../support/relocated-host.js';
@@ -52,7 +52,7 @@ describe('createWizardController', () => {
       flags: {},
       log,
       redactor,
-      progress: confProgressStore(createWizardConf(join(tmp, 'conf'))),
+      progress: fileProgressStore(wizardSettingsFile(join(tmp, 'conf'))),
       cwd: tmp,
       keelson: 'npm --prefix /opt/keelson run keelson --',
       steps: [filesStep(dir)],
@@ -119,7 +119,7 @@ describe('createWizardController connect', () => {
       flags: { connectTimeout: '90' },
       log: openWizardLog(join(tmp, 'logs'), redactor),
       redactor,
-      progress: confProgressStore(createWizardConf(join(tmp, 'conf'))),
+      progress: fileProgressStore(wizardSettingsFile(join(tmp, 'conf'))),
       cwd: tmp,
       openHost: (flags, hooks) => {
         seen.push({ flags, hooks });
@@ -139,7 +139,7 @@ describe('createWizardController apply with a LUKS setup', () => {
     const redactor = createRedactor();
     const log = openWizardLog(join(tmp, 'logs'), redactor);
     const { host, writes } = scriptedHost({ luksUuid: null, signature: null, keyFile: null, mapperOpen: false, fs: '', mountedAt: [] });
-    const controller = createWizardController({ flags: {}, log, redactor, progress: confProgressStore(createWizardConf(join(tmp, 'conf'))), cwd: tmp, openHost: () => Promise.resolve(host) });
+    const controller = createWizardController({ flags: {}, log, redactor, progress: fileProgressStore(wizardSettingsFile(join(tmp, 'conf'))), cwd: tmp, openHost: () => Promise.resolve(host) });
     await controller.connect({ kind: 'local' }, () => Promise.resolve(false));
     const plan = makePlan({ preflight: { actions: [] }, accounts: { actions: [luksAction] }, units: { actions: [] } });
     const reveals: Reveal[] = [];
@@ -171,7 +171,7 @@ describe('createWizardController on a host keelson deployed to', () => {
       flags: {},
       log: openWizardLog(join(tmp, 'logs'), redactor),
       redactor,
-      progress: confProgressStore(createWizardConf(join(tmp, 'conf'))),
+      progress: fileProgressStore(wizardSettingsFile(join(tmp, 'conf'))),
       cwd: tmp,
       keelson: 'npm run keelson --',
       openHost: () => Promise.resolve(relocated(inner, root)),
@@ -263,7 +263,7 @@ describe('createWizardController on a host keelson deployed to', () => {
     });
     const redactor = createRedactor();
     const controller = createWizardController({
-      flags: {}, log: openWizardLog(join(tmp, 'logs'), redactor), redactor, progress: confProgressStore(createWizardConf(join(tmp, 'conf'))),
+      flags: {}, log: openWizardLog(join(tmp, 'logs'), redactor), redactor, progress: fileProgressStore(wizardSettingsFile(join(tmp, 'conf'))),
       cwd: tmp, keelson: 'npm run keelson --', steps: [recordStep], openHost: () => Promise.resolve(relocated(createLocalHost(), root)),
     });
     await controller.connect({ kind: 'local' }, () => Promise.resolve(false));

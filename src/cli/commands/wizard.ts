@@ -9,9 +9,15 @@ export const wizardCommand = async (flags: HostFlags & { stack?: string; trust?:
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('the wizard needs a terminal; headless, use "keelson plan" and "keelson apply --yes" (see keelson --help)');
   }
-  // Loaded here, not at the top: the headless commands never pay for Ink, React and conf. Side by side, so
-  // their loading overlaps (the first frame waits for the slowest, not the sum).
-  const [{ runWizard }, { noColorFromEnv }, { createWizardController }, { defaultLogDir, openWizardLog }, { confProgressStore, createWizardConf }, { createRedactor }, { detectKeelsonCommand, operatorCwd }, { ENTRY_POINT, IS_SINGLE_EXECUTABLE, PACKAGE_ROOT }] =
+  // How keelson is started from where the operator is (npm run moves keelson into the package directory): a look
+  // along PATH, started first so that it runs while the screens load.
+  const { detectKeelsonCommand, operatorCwd } = await import('../keelson-command.js');
+  const { ENTRY_POINT, IS_SINGLE_EXECUTABLE, PACKAGE_ROOT } = await import('../package-location.js');
+  const cwd = operatorCwd(process.env, process.cwd());
+  const detected = detectKeelsonCommand(PACKAGE_ROOT, ENTRY_POINT, cwd, process.env, IS_SINGLE_EXECUTABLE);
+  // Loaded here, not at the top: the headless commands never pay for Ink and React. Side by side, so their
+  // loading overlaps (the first frame waits for the slowest, not the sum).
+  const [{ runWizard }, { noColorFromEnv }, { createWizardController }, { defaultLogDir, openWizardLog }, { fileProgressStore, wizardSettingsFile }, { createRedactor }, keelson] =
     await Promise.all([
       import('../../../screens/run-wizard.js'),
       import('../../../screens/theme/theme.js'),
@@ -19,16 +25,12 @@ export const wizardCommand = async (flags: HostFlags & { stack?: string; trust?:
       import('../wizard-log.js'),
       import('../wizard-progress-store.js'),
       import('../wizard-redactor.js'),
-      import('../keelson-command.js'),
-      import('../package-location.js'),
+      detected,
     ]);
-  // Where the operator is (npm run moves keelson into the package directory), and how keelson is started from there.
-  const cwd = operatorCwd(process.env, process.cwd());
-  const keelson = await detectKeelsonCommand(PACKAGE_ROOT, ENTRY_POINT, cwd, process.env, IS_SINGLE_EXECUTABLE);
   const redactor = createRedactor();
   const log = openWizardLog(defaultLogDir(), redactor);
   log.write(`keelson wizard started in ${cwd} (pid ${process.pid}, ${process.stdout.columns}x${process.stdout.rows}); started again as: ${keelson}`);
-  const controller = createWizardController({ flags, log, redactor, progress: confProgressStore(createWizardConf()), cwd, keelson, ...(flags.trust === undefined ? {} : { trust: flags.trust }) });
+  const controller = createWizardController({ flags, log, redactor, progress: fileProgressStore(wizardSettingsFile()), cwd, keelson, ...(flags.trust === undefined ? {} : { trust: flags.trust }) });
   const target: TargetSpec | undefined =
     flags.host === undefined ? undefined : { kind: 'ssh', destination: flags.host, ...(flags.identity === undefined ? {} : { identity: flags.identity }) };
   try {
