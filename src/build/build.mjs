@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { entryPoints, MAN_PAGE, packageBundleOptions, THIRD_PARTY_LICENSES } from './bundle-options.mjs';
-import { bundledPackageDirs, thirdPartyLicenses } from './third-party-licenses.mjs';
+import { licencesOfBuild } from './third-party-licenses.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const entry = entryPoints(root).dist;
@@ -18,7 +18,7 @@ const dist = dirname(entry);
 rmSync(dist, { recursive: true, force: true });
 const { metafile } = await build({ ...packageBundleOptions(root, dist), logLevel: 'warning' });
 chmodSync(entry, 0o755);
-writeFileSync(join(dist, THIRD_PARTY_LICENSES), thirdPartyLicenses(bundledPackageDirs(metafile, process.cwd())));
+writeFileSync(join(dist, THIRD_PARTY_LICENSES), licencesOfBuild(metafile, process.cwd()));
 // The manual page, from the program just built (package.json's man installs it with the package).
 writeFileSync(join(dist, MAN_PAGE), execFileSync(process.execPath, [entry, 'man']));
 process.stdout.write(`keelson built into ${dist}\n`);

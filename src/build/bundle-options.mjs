@@ -107,16 +107,18 @@ export const packageBundleOptions = (root, outdir) => ({
 
 /**
  * For the single executable: one CommonJS script, as there is no node_modules beside it, and CommonJS so that the
- * executable holds V8's compiled code of it (useCodeCache; see sea-commonjs-plugins.mjs).
+ * executable holds V8's compiled code of it (useCodeCache; see sea-commonjs-plugins.mjs). The metafile names the
+ * bundled packages, for their licences (an asset of the executable).
  * @param {string} root
  * @param {string} outfile
- * @returns {import('esbuild').BuildOptions}
+ * @returns {import('esbuild').BuildOptions & { metafile: true }}
  */
 export const singleExecutableBundleOptions = (root, outfile) => ({
   ...withPackages(root),
   outfile,
   splitting: false,
   format: 'cjs',
+  metafile: true,
   // The executable's require loads node's own modules only, and warns at any other name: ssh2 asks for its
   // optional native part (cpu-features), which is not there, as it is not on many hosts. Not found, silently, and
   // never looked for on the host's disk (a node_modules planted beside the executable is not loaded).

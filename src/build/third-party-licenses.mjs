@@ -1,7 +1,8 @@
 // @ts-check
-// The licences of the packages bundled into dist/ (they are no longer installed beside keelson, so their licence
-// files would not ship otherwise): one text, each package's name, version, licence and its own licence file, made
-// from the build's metafile, so it lists exactly what was bundled.
+// The licences of the packages bundled into keelson's built forms (they are not installed beside keelson, so their
+// licence files would not ship otherwise): one text, each package's name, version, licence and its own licence file,
+// made from the build's metafile, so it lists exactly what was bundled. The npm package ships it as
+// dist/THIRD-PARTY-LICENSES, the single executable as an asset; `keelson licenses` prints it from either.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -55,8 +56,17 @@ export const thirdPartyLicenses = (dirs) => {
   // The same package at the same version nested twice is listed once.
   const unique = [...new Set(dirs.map(entryOf))];
   return [
-    'keelson bundles the following packages into its dist/ files. Their licences follow, each as the package ships it.',
+    'keelson bundles the following packages into the programs it ships (the npm package\'s dist/ files, the single',
+    'executable keelson-linux-x64). Their licences follow, each as the package ships it.',
     '',
     ...unique,
   ].join('\n');
 };
+
+/**
+ * The licences of what one esbuild build bundled: the one generator both the npm package (build.mjs) and the single
+ * executable (build-sea.mjs) use, so the two never list different packages for the same bundle.
+ * @param {import('esbuild').Metafile} metafile
+ * @param {string} cwd what the metafile's paths are relative to (esbuild's working directory)
+ */
+export const licencesOfBuild = (metafile, cwd) => thirdPartyLicenses(bundledPackageDirs(metafile, cwd));
