@@ -40,6 +40,7 @@ const wizardCommand = async (flags: HostFlags & { stack?: string; trust?: string
 // Both are made from the program itself (the root of the command they run in), as --help is.
 const completionCommand = async (shell: Shell, _flags: unknown, cmd: Command) => { (await import('./commands/completion.js')).completionCommand(shell, cmd.parent ?? cmd); };
 const manCommand = async (_flags: unknown, cmd: Command) => { (await import('./commands/man.js')).manCommand(cmd.parent ?? cmd); };
+const licensesCommand = async () => (await import('./commands/licenses.js')).licensesCommand();
 
 const hostOptions = (cmd: Command): Command =>
   cmd
@@ -60,6 +61,7 @@ const EXAMPLES: Record<string, string> & { keelson: string } = {
   wizard: 'keelson wizard --host admin@192.0.2.10 --identity ~/.ssh/id_ed25519',
   completion: 'source <(keelson completion bash)',
   man: 'keelson man | man -l -',
+  licenses: 'keelson licenses | less',
   doctor: 'keelson doctor --host admin@192.0.2.10 --json --only unit,storage',
   keygen: 'keelson keygen --out vendor-2026',
   pack: 'keelson pack ./my-stack --key vendor-2026.key --out my-stack-1.0.0.keelson',
@@ -226,6 +228,7 @@ export const buildProgram = (): Command => {
     .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
     .action(completionCommand);
   program.command('man').description('print the manual page (roff)').action(manCommand);
+  program.command('licenses').description("print keelson's licence and the licences of the packages bundled into it (read-only, no host)").action(licensesCommand);
 
   withExample(program, EXAMPLES.keelson);
   for (const cmd of program.commands) {

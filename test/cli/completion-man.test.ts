@@ -51,7 +51,7 @@ beforeAll(async () => {
 
 describe('--help', () => {
   it('lists the commands, each with options of its own help', () => {
-    expect(commands).toEqual(expect.arrayContaining(['plan', 'apply', 'status', 'schema', 'wizard', 'completion', 'man', 'help']));
+    expect(commands).toEqual(expect.arrayContaining(['plan', 'apply', 'status', 'schema', 'wizard', 'completion', 'man', 'licenses', 'help']));
     expect(optionsIn(helpOf.get('plan') ?? '')).toEqual(expect.arrayContaining(['--stack', '--answers', '--host', '--help']));
   });
 

@@ -79,6 +79,11 @@ describe('the packed and installed npm package', () => {
       expect(licences).toContain(`\n${name} ${lock.packages[`node_modules/${name}`]?.version ?? 'missing from the lockfile'} (`);
     }
     expect(licences).toContain('Permission is hereby granted');
+    // keelson licenses prints that very file after keelson's own line, as a user who cannot write the install.
+    const printed = await asNobody(['licenses']);
+    expect(printed.exitCode, printed.stderr).toBe(0);
+    expect(printed.stdout).toMatch(/^keelson \S+ is licensed under AGPL-3.0-or-later /);
+    expect(printed.stdout.endsWith(licences.trimEnd())).toBe(true);
   });
 
   itAsRoot('runs --version and schema from another directory as a user who cannot write the install', async () => {
