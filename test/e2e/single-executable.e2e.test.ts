@@ -1,5 +1,6 @@
 // keelson-linux-x64 on a host without Node: built here (npm run build:sea), copied onto the test VM (the run's
-// "booted" state, which has no Node), and run there with the local transport: --version, the demo stack's plan
+// "booted" state, which has no Node), and run there with the local transport: --version and the licences it carries,
+// the demo stack's plan
 // (the same verdict keelson gives over SSH from this machine), and the wizard. The VM has no tmux: the wizard runs
 // in the terminal sshd gives it there (ssh -tt), inside a tmux window on this machine that reads its screen.
 import { execa } from 'execa';
@@ -32,6 +33,12 @@ describe('keelson-linux-x64 on the test VM (no Node there)', () => {
     expect((await vm.ssh('command -v node nodejs')).stdout.trim()).toBe('');
     const r = await vm.ssh(`cd /tmp && ${REMOTE} --version`);
     expect(r, r.stderr).toMatchObject({ code: 0, stdout: `${KEELSON_VERSION}\n` });
+    // The third-party code inside travels with its licences: each bundled package's heading and its licence text.
+    const lic = await vm.ssh(`cd /tmp && ${REMOTE} licenses`);
+    expect(lic.code, lic.stderr).toBe(0);
+    expect(lic.stdout).toMatch(/^keelson \S+ is licensed under AGPL-3\.0-or-later/);
+    for (const pkg of ['ink', 'react', 'ssh2', 'zod']) expect(lic.stdout).toMatch(new RegExp(`^${pkg} [0-9][^ ]* \\(`, 'm'));
+    expect(lic.stdout).toContain('Permission is hereby granted, free of charge');
   });
 
   it('plans the bundled demo stack for the host it runs on, with the verdict keelson gives over SSH', async () => {
