@@ -76,7 +76,10 @@ describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () 
 
   it('--yes: only web restarts (page keeps its InvocationID), api goes, status comes; kept answer in effect, data intact', async () => {
     const mount = (await sh(podman('volume inspect demo-content --format {{.Mountpoint}}'))).trim();
-    await sh(`printf 'kept across upgrades\\n' > ${mount}/marker.txt`);
+    // Written by the owner (root of its user namespace), as the stack's own files are: host root's files are outside
+    // the owner's mapping, and a rootless volume's archive cannot keep their owner (the VM showed it: 0 came back as
+    // the namespace's overflow UID mapped to a subordinate ID).
+    await sh(`runuser -u keelson-demo -- sh -c 'cd; XDG_RUNTIME_DIR=/run/user/$(id -u) podman unshare sh -c "echo kept across upgrades > \\$1/marker.txt" keelson-e2e ${mount}'`);
     const before = await invocations(['page.service', 'web.service']);
     const r = await keelson(['upgrade', '--stack', V110, '--yes'], { label: 'upgrade --yes 1.1.0' });
     expect(r.code, r.stderr).toBe(0);
