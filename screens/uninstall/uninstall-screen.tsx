@@ -3,18 +3,16 @@
 // Nothing on the host changes before that; esc goes back until then. Then the run (uninstall-run.tsx).
 import { useEffect, useReducer, type ReactNode } from 'react';
 import type { Key } from 'ink';
-import { Box } from 'ink';
 import { useController, type ApplyOutcome } from '../controller.js';
 import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
 import { LineView } from '../components/line-view/line-view.js';
 import { ChoiceView } from '../components/select/select.js';
-import { ScrollView } from '../components/scroll-view/scroll-view.js';
 import { useScrollState } from '../components/scroll-view/use-scroll-state.js';
 import { selectBindings } from '../components/select/use-select.js';
 import { useSelectState, type SelectOption } from '../components/select/use-select-state.js';
 import { Spinner } from '../components/spinner/spinner.js';
-import { TextInput } from '../components/text-input/text-input.js';
+import { TypedConfirm } from '../components/typed-confirm/typed-confirm.js';
 import { textInputInit, textInputReducer } from '../components/text-input/text-input-state.js';
 import { textKey } from '../components/text-input/use-text-input.js';
 import { errorText } from '../common/error-text.js';
@@ -129,15 +127,7 @@ export const UninstallScreen = ({ active, context, stacks, hostLabel, onBack, on
       body = <LineView lines={[...lines, blank, ...wrapped('Nothing was changed on the host. enter goes back.', width, { tone: 'muted' })]} width={width} />;
       break;
     case 'plan':
-      body = (
-        <Box flexDirection="column" width={width}>
-          <ScrollView lines={lines} offset={scroll.offset} height={Math.max(1, bodyRows - prompt.length - 1)} width={width} />
-          <LineView lines={prompt} width={width} />
-          <Box paddingLeft={2} width={width}>
-            <TextInput state={typed} focused={active} width={width - 2} />
-          </Box>
-        </Box>
-      );
+      body = <TypedConfirm lines={lines} offset={scroll.offset} bodyRows={bodyRows} prompt={prompt} typed={typed} focused={active} width={width} />;
       break;
   }
   return (

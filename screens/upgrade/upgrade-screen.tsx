@@ -4,15 +4,13 @@
 // that; esc / b go back until then. Then the run (upgrade-run.tsx), with its automatic rollback.
 import { useEffect, useReducer, type ReactNode } from 'react';
 import type { Key } from 'ink';
-import { Box } from 'ink';
 import { useController, type UpgradeOutcome } from '../controller.js';
 import { Frame } from '../components/frame/frame.js';
 import { useLayout } from '../components/frame/use-layout.js';
-import { LineView } from '../components/line-view/line-view.js';
 import { ScrollView } from '../components/scroll-view/scroll-view.js';
 import { useScrollState } from '../components/scroll-view/use-scroll-state.js';
 import { Spinner } from '../components/spinner/spinner.js';
-import { TextInput } from '../components/text-input/text-input.js';
+import { TypedConfirm } from '../components/typed-confirm/typed-confirm.js';
 import { textInputInit, textInputReducer } from '../components/text-input/text-input-state.js';
 import { textKey } from '../components/text-input/use-text-input.js';
 import { errorText } from '../common/error-text.js';
@@ -140,15 +138,7 @@ export const UpgradeScreen = ({ active, context, hostLabel, onBack, onFinished, 
   else if (stage.kind === 'planning') body = <Spinner label={`Planning ${stage.checked.stack.manifest.stack} ${stage.checked.from} → ${stage.checked.stack.manifest.version} on the host (nothing changes)…`} width={width} />;
   else if (stage.kind === 'said') body = <ScrollView lines={lines} offset={scroll.offset} height={bodyRows} width={width} />;
   else {
-    body = (
-      <Box flexDirection="column" width={width}>
-        <ScrollView lines={lines} offset={scroll.offset} height={Math.max(1, bodyRows - prompt.length - 1)} width={width} />
-        <LineView lines={prompt} width={width} />
-        <Box paddingLeft={2} width={width}>
-          <TextInput state={typed} focused={active} width={width - 2} />
-        </Box>
-      </Box>
-    );
+    body = <TypedConfirm lines={lines} offset={scroll.offset} bodyRows={bodyRows} prompt={prompt} typed={typed} focused={active} width={width} />;
   }
   return (
     <Frame {...frame} active={active} onRaw={onRaw}>
