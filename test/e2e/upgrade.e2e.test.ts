@@ -147,8 +147,8 @@ describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () 
     // The broken web wrote into the volume; the restore emptied it and put the archive back: same files, owners, modes.
     expect(await sh(`test -e ${mount}/broken-1.2.txt && echo there || true`)).toBe('');
     expect(await sh(`cd ${mount} && find . -printf '%p %U %G %m\\n' | sort && sha256sum index.html marker.txt`)).toBe(data);
-    const dir = /^\/home\/keelson-backups\/demo-[^/]+$/m.exec(await sh('ls -1dt /home/keelson-backups/demo-* | head -n 1'))?.[0] ?? '';
-    expect(await sh(`stat -c '%U %a' ${dir}/demo-content.tar && cd ${dir} && sha256sum -c demo-content.tar.sha256`)).toMatch(/^root 600\ndemo-content\.tar: OK$/);
+    const dir = /^\/home\/keelson-backups\/demo-[^/\s]+$/m.exec(await sh('ls -1dt /home/keelson-backups/demo-* | head -n 1'))?.[0] ?? '';
+    expect((await sh(`stat -c '%U %a' ${dir}/demo-content.tar && cd ${dir} && sha256sum -c demo-content.tar.sha256`)).trim()).toMatch(/^root 600\ndemo-content\.tar: OK$/);
     const rec = await record();
     expect(rec.stacks.demo?.version).toBe('1.1.0');
     expect(rec.stacks.demo?.history.at(-1)).toMatchObject({ kind: 'upgrade', from: '1.1.0', to: '1.2.0', outcome: 'rolled-back' });

@@ -447,7 +447,7 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     await press(W, 'Enter', /^keelson {2}On this host$/m, 'the choice for a host with a stack', 5 * MIN);
     await focus(W, 'Upgrade');
     await press(W, 'Enter', /^keelson {2}Upgrade · Stack$/m, 'the new version to choose', 30_000);
-    await wait(W, /A manifest file…/, 'the stack list', MIN);
+    await wait(W, /A manifest file or stack archive…/, 'the stack list', MIN);
     await focus(W, 'A manifest file');
     await press(W, 'Enter', /^› Manifest file/m, 'the manifest path field', 30_000);
     await tmux.type(W, manifest);
