@@ -99,7 +99,8 @@ export const upgradeFinish = (planned: ReadyUpgrade, o: UpgradeOutcome, again: s
     return [{ text: `The upgrade stopped before anything that runs was changed (while fetching images): ${stack} ${from.version} still runs.`, tone: 'warn' }, ...failedLines(o), ...(o.journalPath === '' ? [] : [journal])];
   }
   const journals: Said = { text: `Journals on the host: ${o.journalPath} (upgrade), ${o.rollback.journalPath} (rollback)`, tone: 'muted' };
-  if (o.rollback.ok) return [{ text: `Rolled back: ${stack} ${from.version} is back and healthy, in ${o.rollback.seconds} s (from the failure to healthy again).`, tone: 'warn' }, ...failedLines(o), journals];
+  // The journals come before the excerpt: a long excerpt would push them below the screen (the VM showed it).
+  if (o.rollback.ok) return [{ text: `Rolled back: ${stack} ${from.version} is back and healthy, in ${o.rollback.seconds} s (from the failure to healthy again).`, tone: 'warn' }, journals, ...failedLines(o)];
   return [
     { text: `The ROLLBACK FAILED too: ${o.rollback.error ?? 'stopped'}.`, tone: 'bad' },
     o.markedFailed === undefined

@@ -504,6 +504,8 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     await tmux.key(W, 'q');
     expect(await tmux.waitExit(W, { timeoutMs: MIN, what: 'keelson to exit after q' })).toBe(0);
     expect((await recordOf(v))?.version).toBe('1.1.0');
+    const history = (JSON.parse(await sh(v, 'cat /var/lib/keelson/state.json')) as { stacks: Record<string, { history: { kind: string; from: string; to: string; outcome: string }[] }> }).stacks.demo?.history;
+    expect(history?.at(-1)).toMatchObject({ kind: 'upgrade', from: '1.1.0', to: '1.2.0', outcome: 'rolled-back' });
     expect((await sh(v, 'systemctl --user -M keelson-demo@ is-active web.service page.service status.service demo.target')).trim().split('\n')).toEqual(['active', 'active', 'active', 'active']);
     expect(await page(v, MIN)).toContain(GREETING);
   }, SLOW);

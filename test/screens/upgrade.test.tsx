@@ -114,11 +114,11 @@ describe('the upgrade run as lines, as data', () => {
     const o: UpgradeOutcome = { ok: false, runId: 'run-1', journalPath: journal, failed, rollback: { ok: true, runId: 'run-2', journalPath: '/var/lib/keelson/journal/run-2.jsonl', seconds: 7.3 } };
     const lines = upgradeFinish(ready, o, again);
     expect(lines[0]).toEqual({ text: 'Rolled back: demo 1.0.0 is back and healthy, in 7.3 s (from the failure to healthy again).', tone: 'warn' });
-    expect(lines[1]).toEqual({ text: 'What failed: wait until web.service is active', tone: 'bad' });
-    expect(lines[2]?.text).toBe("  … (8 lines before these are in the wizard's log)");
+    expect(lines[1]?.text).toBe(`Journals on the host: ${journal} (upgrade), /var/lib/keelson/journal/run-2.jsonl (rollback)`);
+    expect(lines[2]).toEqual({ text: 'What failed: wait until web.service is active', tone: 'bad' });
+    expect(lines[3]?.text).toBe("  … (8 lines before these are in the wizard's log)");
     expect(lines.filter((l) => l.text.includes('web[812]'))).toHaveLength(EXCERPT_LINES);
-    expect(lines.at(-2)?.text).toBe('  Dec 03 05:00:19 web[812]: line 20');
-    expect(lines.at(-1)?.text).toBe(`Journals on the host: ${journal} (upgrade), /var/lib/keelson/journal/run-2.jsonl (rollback)`);
+    expect(lines.at(-1)?.text).toBe('  Dec 03 05:00:19 web[812]: line 20');
   });
 
   it('a rollback that failed says so and that the stack is marked failed; a prefetch failure changed nothing that runs', () => {
