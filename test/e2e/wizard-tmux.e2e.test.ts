@@ -437,14 +437,19 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     expect(await sh(v, fingerprint)).toBe(before);
   }, SLOW);
 
-  /** From Welcome to the Upgrade screen's summary of the manifest at `manifest`; returns that screen. */
-  const toUpgradeSummary = async (W: string, manifest: string, answerNew: boolean) => {
+  /** A new wizard in window W, from Welcome (Start, or Start over) through Target to the choice for a host with a stack. */
+  const toOnThisHost = async (W: string) => {
     await startWizard(W);
     await wait(W, /^ (›| ) Start( over)?$/m, 'Welcome');
     await focus(W, 'Start');
     await press(W, 'Enter', /^keelson {2}Target$/m, 'the Target screen');
     await press(W, 'Enter', /^› Private key file/m, 'the key field to take the focus', 30_000);
     await press(W, 'Enter', /^keelson {2}On this host$/m, 'the choice for a host with a stack', 5 * MIN);
+  };
+
+  /** From Welcome to the Upgrade screen's summary of the manifest at `manifest`; returns that screen. */
+  const toUpgradeSummary = async (W: string, manifest: string, answerNew: boolean) => {
+    await toOnThisHost(W);
     await focus(W, 'Upgrade');
     await press(W, 'Enter', /^keelson {2}Upgrade · Stack$/m, 'the new version to choose', 30_000);
     await wait(W, /A manifest file or stack archive…/, 'the stack list', MIN);
@@ -517,13 +522,8 @@ describe('the wizard in tmux against the test VM: demo stack, interrupted and re
     // The upgrades before left 1.1.0 (api gone, status added): every unit either version had must be gone.
     const units = 'api.service web.service page.service status.service demo.target demo-backend-network.service demo-edge-network.service demo-content-volume.service';
     const uid = (await sh(v, 'id -u keelson-demo')).trim();
-    await startWizard(W);
     // Troubleshoot, quit with q, left its progress (at the target): Start over, or Start when there is none.
-    await wait(W, /^ (›| ) Start( over)?$/m, 'Welcome');
-    await focus(W, 'Start');
-    await press(W, 'Enter', /^keelson {2}Target$/m, 'the Target screen');
-    await press(W, 'Enter', /^› Private key file/m, 'the key field to take the focus', 30_000);
-    await press(W, 'Enter', /^keelson {2}On this host$/m, 'the choice for a host with a stack', 5 * MIN);
+    await toOnThisHost(W);
     await focus(W, 'Uninstall');
     await press(W, 'Enter', /Uninstall demo: keep its data, or purge it\?/, 'keep or purge', 5 * MIN);
     await press(W, 'Enter', /Type "yes" and press enter to uninstall demo:/, 'the plan and the typed confirmation', 10 * MIN);
