@@ -14,7 +14,7 @@ import { DEMO_GREETING, pageOf, preparedState } from '../e2e/support/prepared-st
 import { RUN_DIR_ENV, runPath } from '../e2e/support/run-dir.js';
 import { readSnapshot } from '../host-vm/snapshot.js';
 import { restoreVm, type Snapshot, type Vm } from '../host-vm/vm.js';
-import { runPlaybook, type AnsibleResult } from './peer/ansible-run.js';
+import { checkAnsible, runPlaybook, type AnsibleResult } from './peer/ansible-run.js';
 import { installGuestPython } from './peer/guest-python.js';
 import { goals, renderGoals, renderTable, type Row } from './peer/report.js';
 import { closeWindow, openWindow, verboseSshd, type SessionCounts } from './peer/sshd-sessions.js';
@@ -135,6 +135,7 @@ const ansiblePipedInstall = (withPython: Snapshot) =>
   });
 
 try {
+  checkAnsible();
   const prepared = await preparedState('prepared');
   // Ansible first: a playbook that fails on this host fails the bench in minutes, not after keelson's part.
   const withPython = await preparedWithPython(prepared);

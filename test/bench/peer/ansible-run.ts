@@ -1,7 +1,7 @@
 // ansible-playbook on the workstation against a test VM, over the system OpenSSH client (Ansible's own default:
 // ControlMaster with ControlPersist 60 s), as root with the VM's key and pinned host key. Pipelining on or off
 // by ANSIBLE_PIPELINING; everything else as Ansible ships it, in a temp dir of its own (control sockets, local tmp).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,20 @@ import { BUILD_BUSYBOX_IMAGE } from '../../../src/apply/busybox-image.js';
 import type { Vm } from '../../host-vm/vm.js';
 
 export const PLAYBOOK = join(import.meta.dirname, 'playbook.yml');
+
+/** The playbook's modules are ansible.builtin and containers.podman: ansible-core alone lacks the second. Checked
+ * before any VM boots, so a missing collection costs seconds, not the minutes of a prepared state. */
+export const checkAnsible = (): void => {
+  let listed = '';
+  try {
+    listed = execFileSync('ansible-galaxy', ['collection', 'list', 'containers.podman'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch {
+    // Not installed at all, or no such collection: both answered below.
+  }
+  if (!/^containers\.podman\s+\d/m.test(listed)) {
+    throw new Error('bench:peer needs ansible-playbook with the containers.podman collection: apt-get install ansible (Debian packages the collection with it; ansible-core alone does not have it), then run it again.');
+  }
+};
 
 export interface Recap {
   readonly ok: number;
