@@ -2,6 +2,7 @@
 // healthy, rolled back (what failed, the journal's lines, how long the rollback took), or the stack marked failed.
 // Pure: the screen lays them out.
 import type { Plan } from '../../src/engine/plan.js';
+import { untouchedPhase } from '../../src/flows/upgrade/prepare.js';
 import type { ReadyUpgrade, UpgradeOutcome } from '../controller.js';
 import type { ApplyState, RowState } from '../apply/apply-state.js';
 import { actionRows, SIGN } from '../apply/apply-lines.js';
@@ -96,7 +97,8 @@ export const upgradeFinish = (planned: ReadyUpgrade, o: UpgradeOutcome, again: s
     ];
   }
   if (o.rollback === undefined) {
-    return [{ text: `The upgrade stopped before anything that runs was changed (while fetching images): ${stack} ${from.version} still runs.`, tone: 'warn' }, ...failedLines(o), ...(o.journalPath === '' ? [] : [journal])];
+    const while_ = untouchedPhase(planned.prepared, o.failed?.index ?? 0) ?? 'fetching images or backing up';
+    return [{ text: `The upgrade stopped before anything that runs was changed (while ${while_}): ${stack} ${from.version} still runs.`, tone: 'warn' }, ...failedLines(o), ...(o.journalPath === '' ? [] : [journal])];
   }
   const journals: Said = { text: `Journals on the host: ${o.journalPath} (upgrade), ${o.rollback.journalPath} (rollback)`, tone: 'muted' };
   // The journals come before the excerpt: a long excerpt would push them below the screen (the VM showed it).

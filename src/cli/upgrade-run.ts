@@ -7,7 +7,7 @@ import { applyPlan, newRunId, type ApplyResult } from '../apply/apply-plan.js';
 import type { ExecutorContext } from '../apply/executor.js';
 import { planActions, type Plan } from '../engine/plan.js';
 import { visibleText } from '../engine/visible-text.js';
-import type { PreparedUpgrade } from '../flows/upgrade/prepare.js';
+import { untouchedPhase, type PreparedUpgrade } from '../flows/upgrade/prepare.js';
 import { parseRecord } from '../state/parse-record.js';
 import { RECORD_PATH } from '../state/record-schema.js';
 import { withRun, type RunNote } from '../state/stack-record.js';
@@ -17,7 +17,8 @@ export interface UpgradeOutcome {
   readonly ok: boolean;
   readonly runId: string;
   readonly journalPath: string;
-  readonly failed?: { readonly action: string; readonly error: string };
+  /** index: the failed action's place in the upgrade's plan (absent when the run broke off). */
+  readonly failed?: { readonly action: string; readonly error: string; readonly index?: number };
   readonly stoppedBefore?: number;
   readonly rollback?: { readonly ok: boolean; readonly runId: string; readonly journalPath: string; readonly seconds: number; readonly error?: string };
   readonly markedFailed?: string;
@@ -80,9 +81,10 @@ export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: RunOptions):
     say(o.quiet, `Stopped before action ${forward.stoppedBefore + 1} of ${planActions(p.plan).length}. Run the same upgrade again: it finishes what is left (or rolls back if that fails).\n`);
     return { ok: false, ...base, stoppedBefore: forward.stoppedBefore };
   }
-  const failed = { action: forward.failed?.action.description ?? '', error: forward.failed?.error ?? '' };
-  if ((forward.failed?.index ?? 0) < p.untouchedCount) {
-    const while_ = (forward.failed?.index ?? 0) < p.prefetchCount ? 'fetching images' : 'backing up (an archive could not be made or read back)';
+  const index = forward.failed?.index ?? 0;
+  const failed = { action: forward.failed?.action.description ?? '', error: forward.failed?.error ?? '', index };
+  const while_ = untouchedPhase(p, index);
+  if (while_ !== null) {
     say(o.quiet, `The upgrade stopped while ${while_}; nothing that runs was changed (${p.summary.from.version} still runs). Journal: ${forward.journalPath}\n`);
     return { ok: false, ...base, failed };
   }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/engine/action.js';
 import { planActions } from '../../src/engine/plan.js';
 import { upgradeAnswers } from '../../src/flows/upgrade/answers.js';
-import { prepareUpgrade } from '../../src/flows/upgrade/prepare.js';
+import { prepareUpgrade, untouchedPhase } from '../../src/flows/upgrade/prepare.js';
 import { upgradeSummaryText } from '../../src/flows/upgrade/summary-text.js';
 import { manifestSchema, type Manifest } from '../../src/manifest/schema.js';
 import { loadStack } from '../steps/quadlet/fixtures.js';
@@ -57,6 +57,8 @@ describe('1.1.0 → the broken 1.2.0: web mounts content read-write, so the roll
     expect(actions[exportAt]).toMatchObject({ target: { scope: 'user', user: 'keelson-demo' } });
     // A failed export changed nothing that runs: no rollback (which would restore from an archive that is not there).
     expect([p.prefetchCount, p.untouchedCount]).toEqual([1, 3]);
+    // The words for a failure at each of those places come from one function the CLI and the wizard share.
+    expect([0, 1, 2, 3].map((i) => untouchedPhase(p, i))).toEqual(['fetching images', 'backing up (an archive could not be made or read back)', 'backing up (an archive could not be made or read back)', null]);
   });
 
   it('the rollback: every unit mounting content stopped, content restored, the file put back in place, the mounters restarted with web', () => {

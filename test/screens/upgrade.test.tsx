@@ -126,6 +126,9 @@ describe('the upgrade run as lines, as data', () => {
     expect(marked.slice(0, 2).map((l) => l.text)).toEqual(['The ROLLBACK FAILED too: restart web.service: exit 1.', 'demo is marked failed in the deployment record: apply and upgrade refuse it until the mark is cleared (--clear-failed, after reading why).']);
     const prefetch = upgradeFinish(ready, { ok: false, runId: 'run-1', journalPath: journal, failed: { action: 'pull localhost/keelson-demo:2', error: 'manifest unknown' } }, again);
     expect(prefetch[0]?.text).toBe('The upgrade stopped before anything that runs was changed (while fetching images): demo 1.0.0 still runs.');
+    const twoUntouched = { ...ready, prepared: { ...ready.prepared, untouchedCount: 2 } };
+    const backup = upgradeFinish(twoUntouched, { ok: false, runId: 'run-1', journalPath: journal, failed: { action: 'export volume demo-content', error: 'sha256 mismatch', index: 1 } }, again);
+    expect(backup[0]?.text).toBe('The upgrade stopped before anything that runs was changed (while backing up (an archive could not be made or read back)): demo 1.0.0 still runs.');
     expect(upgradeFinish(ready, brokeOff('connection reset'), again)[0]?.text).toBe('The upgrade broke off: connection reset. keelson could not say how far it got, nor roll it back.');
   });
 });

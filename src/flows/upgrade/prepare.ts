@@ -66,3 +66,9 @@ export const prepareUpgrade = (i: PrepareInputs): PreparedUpgrade => {
     untouchedCount: count('prefetch') + count('backup'),
   };
 };
+
+/** What the upgrade was doing when its action `index` failed, or null once something that runs had changed (a rollback's case). */
+export const untouchedPhase = (p: Pick<PreparedUpgrade, 'prefetchCount' | 'untouchedCount'>, index: number): string | null => {
+  if (index >= p.untouchedCount) return null;
+  return index < p.prefetchCount ? 'fetching images' : 'backing up (an archive could not be made or read back)';
+};

@@ -2,6 +2,7 @@
 // this is all they need to be driven from Welcome to Summary.
 import type { ApplyEvent } from '../../../src/apply/apply-plan.js';
 import { planActions, type Plan } from '../../../src/engine/plan.js';
+import { untouchedPhase } from '../../../src/flows/upgrade/prepare.js';
 import type {
   ApplyOutcome,
   Connected,
@@ -176,8 +177,9 @@ export const fakeController = (o: FakeOptions = {}): FakeController => {
       const base = { runId: 'run-1', journalPath: f.journalPath };
       if (f.ok) return { ok: true, ...base };
       if (f.stopped) return { ok: false, ...base, stoppedBefore: f.done };
-      const failed = { action: f.failed?.description ?? '', error };
-      if ((f.failed?.index ?? 0) < p.prefetchCount) return { ok: false, ...base, failed };
+      const index = f.failed?.index ?? 0;
+      const failed = { action: f.failed?.description ?? '', error, index };
+      if (untouchedPhase(p, index) !== null) return { ok: false, ...base, failed };
       const back = await run(p.rollback, (e) => { onEvent('rollback', e); }, new AbortController().signal, undefined, o.rollbackFailAt, 'systemctl exited with 1');
       const rollback = { ok: back.ok, runId: 'run-2', journalPath: '/var/lib/keelson/journal/run-2.jsonl', seconds: 4.2, ...(back.failed === undefined ? {} : { error: `${back.failed.description}: systemctl exited with 1` }) };
       return { ok: false, ...base, failed, rollback, ...(back.ok ? {} : { markedFailed: 'the rollback failed too' }) };
