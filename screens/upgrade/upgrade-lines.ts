@@ -2,6 +2,7 @@
 // healthy, rolled back (what failed, the journal's lines, how long the rollback took), or the stack marked failed.
 // Pure: the screen lays them out.
 import type { Plan } from '../../src/engine/plan.js';
+import { prunedSentence } from '../../src/flows/upgrade/backup-retention.js';
 import { untouchedPhase } from '../../src/flows/upgrade/prepare.js';
 import type { ReadyUpgrade, UpgradeOutcome } from '../controller.js';
 import type { ApplyState, RowState } from '../apply/apply-state.js';
@@ -75,6 +76,9 @@ const failedLines = (o: UpgradeOutcome): Said[] => {
   ];
 };
 
+/** What became of the old upgrade backups the summary said would go. */
+const prunedLines = (o: UpgradeOutcome): Said[] => (o.pruned === undefined ? [] : [{ text: prunedSentence(o.pruned), tone: o.pruned.ok ? 'muted' : 'warn' }]);
+
 /** What the screen makes of a run that threw (a lost connection) instead of ending: no run id, nothing known. */
 export const brokeOff = (error: string): UpgradeOutcome => ({ ok: false, runId: '', journalPath: '', failed: { action: 'the connection to the host', error } });
 
@@ -82,7 +86,7 @@ export const brokeOff = (error: string): UpgradeOutcome => ({ ok: false, runId: 
 export const upgradeFinish = (planned: ReadyUpgrade, o: UpgradeOutcome, again: string): Said[] => {
   const { stack, from, to } = planned.prepared.summary;
   const journal: Said = { text: `Journal on the host: ${o.journalPath}`, tone: 'muted' };
-  if (o.ok) return [{ text: `Upgraded ${stack} ${from.version} → ${to.version}: every unit active, every health check healthy.`, tone: 'ok' }, journal];
+  if (o.ok) return [{ text: `Upgraded ${stack} ${from.version} → ${to.version}: every unit active, every health check healthy.`, tone: 'ok' }, ...prunedLines(o), journal];
   if (o.runId === '') {
     return [
       { text: `The upgrade broke off: ${o.failed?.error ?? 'see the log'}. keelson could not say how far it got, nor roll it back.`, tone: 'bad' },

@@ -8,6 +8,7 @@ import type { ExecutorContext } from '../apply/executor.js';
 import { planActions, type Plan } from '../engine/plan.js';
 import { visibleText } from '../engine/visible-text.js';
 import { untouchedPhase, type PreparedUpgrade } from '../flows/upgrade/prepare.js';
+import { prunedSentence, prunePlan } from '../flows/upgrade/backup-retention.js';
 import { parseRecord } from '../state/parse-record.js';
 import { RECORD_PATH } from '../state/record-schema.js';
 import { withRun, type RunNote } from '../state/stack-record.js';
@@ -22,6 +23,8 @@ export interface UpgradeOutcome {
   readonly stoppedBefore?: number;
   readonly rollback?: { readonly ok: boolean; readonly runId: string; readonly journalPath: string; readonly seconds: number; readonly error?: string };
   readonly markedFailed?: string;
+  /** Old upgrade backups removed after the health gate passed (the summary named them), or why they could not be. */
+  readonly pruned?: { readonly ok: boolean; readonly dirs: readonly string[]; readonly error?: string };
 }
 
 const say = (quiet: boolean, text: string): void => {
@@ -68,6 +71,25 @@ export const markFailed = async (host: Host, base: Plan, run: RunNote, runId: st
   return (await applyPlan(host, { ...base, steps })).ok;
 };
 
+/** The prune plan walked (journaled like any run): null when it went through, else what went wrong. */
+const walkPrune = async (host: Host, p: PreparedUpgrade): Promise<string | null> => {
+  const f = await host.readFile(RECORD_PATH);
+  const plan = prunePlan(p.plan, parseRecord(f.kind === 'present' ? f.content : null), p.summary.stack, p.summary.prunes, new Date().toISOString());
+  if (plan === null) return `${p.summary.stack} has no entry in ${RECORD_PATH}`;
+  const r = await applyPlan(host, plan);
+  return r.ok ? null : `${r.failed?.action.description ?? 'stopped'}: ${r.failed?.error ?? ''} (journal ${r.journalPath})`;
+};
+
+/** The old upgrade backups the summary named, removed once the upgrade is healthy; a failure here leaves the upgrade done. */
+const pruneBackups = async (host: Host, p: PreparedUpgrade, quiet: boolean): Promise<UpgradeOutcome['pruned']> => {
+  const dirs = p.summary.prunes.map((b) => b.dir);
+  if (dirs.length === 0) return undefined;
+  const error = await walkPrune(host, p).catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+  const pruned = error === null ? { ok: true, dirs } : { ok: false, dirs, error };
+  say(quiet, `${prunedSentence(pruned)}\n`);
+  return pruned;
+};
+
 export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: RunOptions): Promise<UpgradeOutcome> => {
   const runId = newRunId();
   const walk = o.walk ?? ((plan: Plan, _which: 'upgrade' | 'rollback', id: string | undefined) => walkPlan(host, plan, { ...o, runId: id }));
@@ -75,7 +97,8 @@ export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: RunOptions):
   const base = { runId: forward.runId, journalPath: forward.journalPath };
   if (forward.ok) {
     say(o.quiet, `Upgraded ${p.summary.stack} ${p.summary.from.version} → ${p.summary.to.version}. Journal: ${forward.journalPath}\n`);
-    return { ok: true, ...base };
+    const pruned = await pruneBackups(host, p, o.quiet);
+    return { ok: true, ...base, ...(pruned === undefined ? {} : { pruned }) };
   }
   if (forward.stoppedBefore !== undefined) {
     say(o.quiet, `Stopped before action ${forward.stoppedBefore + 1} of ${planActions(p.plan).length}. Run the same upgrade again: it finishes what is left (or rolls back if that fails).\n`);
@@ -98,7 +121,7 @@ export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: RunOptions):
     return { ok: false, ...base, failed, rollback };
   }
   const reason = `the upgrade to ${p.summary.to.version} failed (${failed.action}) and its rollback failed too (${rollback.error ?? 'stopped'})`;
-  const run = { stack: p.summary.stack, kind: 'upgrade' as const, from: p.summary.from.version, to: p.summary.to.version, outcome: 'failed' as const };
+  const run = { stack: p.summary.stack, kind: 'upgrade' as const, from: p.summary.from.version, to: p.summary.to.version, outcome: 'failed' as const, ...(p.summary.backupRunId === null ? {} : { backupRunId: p.summary.backupRunId }) };
   const marked = await markFailed(host, p.rollback, run, runId, reason).catch(() => false);
   say(o.quiet, `The ROLLBACK FAILED: ${rollback.error ?? 'stopped'}.\n${marked ? `${p.summary.stack} is marked failed in ${RECORD_PATH}; apply and upgrade refuse until it is cleared.` : `Could not mark ${p.summary.stack} failed in ${RECORD_PATH}.`} Journals: ${forward.journalPath}, ${back.journalPath}\n`);
   return { ok: false, ...base, failed, rollback, ...(marked ? { markedFailed: reason } : {}) };

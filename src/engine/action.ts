@@ -16,6 +16,9 @@ export type Scope = z.infer<typeof scopeSchema>;
 
 const base = { description: z.string().min(1) };
 
+/** A run's id as newRunId makes it (a UTC timestamp and 6 hex digits): it names journals and backup directories. */
+export const RUN_ID = /^[0-9]{8}T[0-9]{6}-[0-9a-f]{6}$/;
+
 export const actionSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('package.install'),
@@ -159,6 +162,8 @@ export const actionSchema = z.discriminatedUnion('kind', [
         outcome: z.enum(['ok', 'rolled-back', 'failed']).optional(),
         /** The failed mark this write clears (--clear-failed): why it was set and since when. */
         cleared: z.string().optional(),
+        /** The run whose directory holds this run's volume archives (kept in the history for retention). */
+        backupRunId: z.string().regex(RUN_ID).optional(),
       })
       .optional(),
   }),

@@ -2,6 +2,7 @@
 // place that says where it lives, what it holds and which formats keelson reads. Format 2 added the canonical manifest
 // and its digest, the answers, a short history of runs and the failed flag; format 1 is read and brought forward.
 import { z } from 'zod';
+import { RUN_ID } from '../engine/action.js';
 
 export const RECORD_PATH = '/var/lib/keelson/state.json';
 export const RECORD_FORMAT = 'keelson-state/2';
@@ -36,6 +37,10 @@ export const historyEntrySchema = z.looseObject({
   at: z.string(),
   /** The failed mark this run cleared (--clear-failed): its reason and since when, kept for whoever reads later. */
   cleared: z.string().optional(),
+  /** An upgrade that exported volumes: the run whose directory holds them (backupDirFor); a resumed run names the first. */
+  backupRunId: z.string().regex(RUN_ID).optional(),
+  /** When a later upgrade removed that directory (backup-retention.ts). */
+  backupPruned: z.string().optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 

@@ -115,6 +115,8 @@ export interface RunNote {
   readonly outcome?: HistoryEntry['outcome'];
   /** The failed mark this run clears (its reason and time); the written record has failed: null. */
   readonly cleared?: string;
+  /** The run whose directory on the data mount holds this run's volume archives. */
+  readonly backupRunId?: string;
 }
 
 /** The record text with one more history entry (oldest dropped past HISTORY_LIMIT) and, optionally, the failed flag set. */
@@ -123,7 +125,8 @@ export const withRun = (current: RecordFile, note: RunNote, runId: string, at: s
   const entry = current.record.stacks[note.stack];
   if (entry === undefined) return null;
   const cleared = note.cleared === undefined ? {} : { cleared: note.cleared };
-  const history = [...entry.history, { runId, kind: note.kind, from: note.from, to: note.to, outcome: note.outcome ?? 'ok', at, ...cleared }].slice(-HISTORY_LIMIT);
+  const backup = note.backupRunId === undefined ? {} : { backupRunId: note.backupRunId };
+  const history = [...entry.history, { runId, kind: note.kind, from: note.from, to: note.to, outcome: note.outcome ?? 'ok', at, ...cleared, ...backup }].slice(-HISTORY_LIMIT);
   const updated: StackRecord = { ...entry, history, ...(failed === undefined ? {} : { failed: { reason: failed, at, runId } }) };
   return renderRecord(current, updated);
 };

@@ -4,10 +4,11 @@
 // back on its own, the volume put back from the archive it made before anything stopped; then the
 // same 1.2.0 with a rollback that fails too (web.container made immutable mid-upgrade, chattr +i, as a hardening
 // agent might): the stack is marked failed, apply refuses until --clear-failed; then an upgrade killed (SIGKILL)
-// right after it rewrote web.container, put back by `keelson rollback --yes`.
+// right after it rewrote web.container, put back by `keelson rollback --yes`; last a healthy 1.1.1 (web changed
+// again), after which the oldest upgrade backup is removed and the newest 3 (and the failed run's) stay.
 // Every claim about the host is read from inside the VM over the harness's own SSH, never from keelson's report.
 import { join } from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { keelsonCli, REPO_ROOT, type CliOptions } from './support/keelson-cli.js';
@@ -33,6 +34,7 @@ interface UpgradeJson {
   images: string[];
   files: { path: string; change: string }[];
   backups: string[];
+  prunes: { backupRunId: string; dir: string }[];
   volumes: { volume: string; archive: string; restore: boolean }[];
   runId: string;
   answers: { kept: string[]; asked: string[]; dropped: string[] };
@@ -48,7 +50,7 @@ describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () 
     return Object.fromEntries(units.map((u, i) => [u, ids[i] ?? '']));
   };
   const fingerprint = () => sh(`sha256sum /var/lib/keelson/state.json ${Q}/* ${S}/demo.target; ${USER} show -p InvocationID --value page.service api.service web.service`);
-  const record = async () => JSON.parse(await sh('cat /var/lib/keelson/state.json')) as { format: string; stacks: Record<string, { version: string; answers: Record<string, string>; failed: { reason: string } | null; history: { kind: string; from: string | null; to: string; outcome: string; cleared?: string }[] }> };
+  const record = async () => JSON.parse(await sh('cat /var/lib/keelson/state.json')) as { format: string; stacks: Record<string, { version: string; answers: Record<string, string>; failed: { reason: string } | null; history: { kind: string; from: string | null; to: string; outcome: string; cleared?: string; backupRunId?: string; backupPruned?: string }[] }> };
   const healthy110 = async () => {
     expect((await sh(`${USER} is-active web.service status.service page.service demo.target | sort -u`)).trim()).toBe('active');
     expect(await pageOf(theVm(), 18080, 120_000)).toContain(`<h1>${DEMO_GREETING}</h1>`);
@@ -242,5 +244,30 @@ describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () 
     const again = await keelson(['rollback', '--yes'], { label: 'rollback --yes (nothing)' });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toBe('Nothing to roll back: demo 1.1.0 is deployed and its last run finished.\n');
+  }, SLOW);
+
+  it('a healthy 1.1.1 (web changed) removes the oldest upgrade backup after its gate; the newest 3 and the failed run\'s stay', async () => {
+    const before = (await record()).stacks.demo?.history ?? [];
+    // 1.0.0 → 1.1.0 (ok), → 1.2.0 rolled back, → 1.2.0 failed, → 1.2.0 killed and rolled back: each exported the volume.
+    const made = before.filter((e) => e.backupRunId !== undefined).map((e) => [e.to, e.outcome]);
+    expect(made).toEqual([['1.1.0', 'ok'], ['1.2.0', 'rolled-back'], ['1.2.0', 'failed'], ['1.2.0', 'rolled-back']]);
+    const ids = before.flatMap((e) => e.backupRunId ?? []);
+    const dirOf = (id: string) => `/home/keelson-backups/demo-${id}`;
+    expect(await sh(`for d in ${ids.map(dirOf).join(' ')}; do test -d "$d" && echo yes || echo no; done`)).toBe('yes\nyes\nyes\nyes\n');
+    const dir = mkdtempSync(join(tmpdir(), 'keelson-prune-e2e-'));
+    const v111 = join(dir, 'demo-1.1.1.yaml');
+    writeFileSync(v111, readFileSync(V110, 'utf8').replace('version: 1.1.0', 'version: 1.1.1').replace('DEMO_ROLE: web-1.1', 'DEMO_ROLE: web-1.1.1'));
+    const r = await keelson(['upgrade', '--stack', v111, '--yes', '--json'], { label: 'upgrade --yes 1.1.1 (prunes)' });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as UpgradeJson & { outcome: { ok: boolean; pruned?: { ok: boolean; dirs: string[] } } };
+    expect(out.restarts).toEqual(['web.service']);
+    expect(out.prunes.map((b) => b.dir)).toEqual([dirOf(ids[0] ?? '?')]);
+    expect(out.outcome.pruned).toEqual({ ok: true, dirs: [dirOf(ids[0] ?? '?')] });
+    expect(await sh(`for d in ${[...ids, out.runId].map(dirOf).join(' ')}; do test -d "$d" && echo yes || echo no; done`)).toBe('no\nyes\nyes\nyes\nyes\n');
+    await healthy110();
+    const after = (await record()).stacks.demo?.history ?? [];
+    expect(after.find((e) => e.backupRunId === ids[0])?.backupPruned).toMatch(/^20[0-9-]+T[0-9:.]+Z$/);
+    expect(after.filter((e) => e.backupPruned !== undefined)).toHaveLength(1);
+    expect(after.at(-1)).toMatchObject({ kind: 'upgrade', from: '1.1.0', to: '1.1.1', outcome: 'ok', backupRunId: out.runId });
   }, SLOW);
 });

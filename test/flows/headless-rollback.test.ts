@@ -19,13 +19,13 @@ const ANSWERS = { greeting: 'Hi', motto: 'Go' };
 const savedOn = (host: DeployedHost): string => {
   const answers = upgradeAnswers(v120, host.previous.answers, {});
   if (!answers.ok) throw new Error('answers');
-  const p = prepareUpgrade({ previous: host.previous, recordText: host.recordText, runId: 'r-up', manifest: v120, answers: answers.value, plan: planOn(host, v120, answers.value.answers) });
+  const p = prepareUpgrade({ previous: host.previous, recordText: host.recordText, runId: '20261203T060000-00000a', manifest: v120, answers: answers.value, plan: planOn(host, v120, answers.value.answers) });
   const save = p.plan.steps.find((s) => s.id === 'backup')?.actions[0];
   return save?.kind === 'state.write' ? save.content : '';
 };
 
 const run = (state: JournaledRun['state'], rolledBack = false): JournaledRun => ({
-  runId: 'r-up', journalPath: '/var/lib/keelson/journal/r-up.jsonl', stack: 'demo', startedAt: 't', state, rolledBack, actions: 20, finished: 6, backups: [], created: [],
+  runId: '20261203T060000-00000a', journalPath: '/var/lib/keelson/journal/20261203T060000-00000a.jsonl', stack: 'demo', startedAt: 't', state, rolledBack, actions: 20, finished: 6, backups: [], created: [],
 });
 
 const ok = deployedHost(v110, ANSWERS);
@@ -42,11 +42,11 @@ describe('keelson rollback', () => {
       '1.1.0', '1.2.0', ['stop status.service', 'stop web.service', 'stop page.service', 'podman.volume-restore', 'file.write', 'systemd.daemon-reload', 'restart page.service', 'restart web.service', 'restart status.service', 'start demo.target', 'stack.wait-healthy', 'state.write'],
     ]);
     // The saved plan names this run's archive: what keelson rollback restores is what this upgrade exported.
-    expect(r.kind === 'rollback' ? r.actions.find((a) => a.kind === 'podman.volume-restore') : null).toMatchObject({ volume: 'demo-content', file: '/home/keelson-backups/demo-r-up/demo-content.tar', target: { scope: 'user', user: 'keelson-demo' } });
+    expect(r.kind === 'rollback' ? r.actions.find((a) => a.kind === 'podman.volume-restore') : null).toMatchObject({ volume: 'demo-content', file: '/home/keelson-backups/demo-20261203T060000-00000a/demo-content.tar', target: { scope: 'user', user: 'keelson-demo' } });
     const write = recordWrite(r);
     expect(write?.kind === 'state.write' ? [write.description, write.run] : null).toEqual([
       'put back the record of demo 1.1.0 (its history kept)',
-      { stack: 'demo', kind: 'upgrade', from: '1.1.0', to: '1.2.0', outcome: 'rolled-back' },
+      { stack: 'demo', kind: 'upgrade', from: '1.1.0', to: '1.2.0', outcome: 'rolled-back', backupRunId: '20261203T060000-00000a' },
     ]);
     expect(write?.kind === 'state.write' ? write.content : '').toBe(ok.recordText);
     const plan = headlessRollbackPlan(r.kind === 'rollback' ? r : (undefined as never), { keelsonVersion: '0.1.0', createdAt: 't', host: 'vm', roundTrips: 3 });

@@ -105,6 +105,9 @@ describe('the upgrade run as lines, as data', () => {
 
   it('upgraded and healthy; stopped: nothing rolled back, a re-run finishes it', () => {
     expect(upgradeFinish(ready, { ok: true, runId: 'run-1', journalPath: journal }, again).map((l) => l.text)).toEqual(['Upgraded demo 1.0.0 → 1.1.0: every unit active, every health check healthy.', `Journal on the host: ${journal}`]);
+    const pruned = (p: { ok: boolean; dirs: string[]; error?: string }) => upgradeFinish(ready, { ok: true, runId: 'run-1', journalPath: journal, pruned: p }, again).map((l) => [l.text, l.tone]);
+    expect(pruned({ ok: true, dirs: ['/home/keelson-backups/demo-a'] })[1]).toEqual(['Removed 1 old upgrade backup (the newest 3 are kept): /home/keelson-backups/demo-a', 'muted']);
+    expect(pruned({ ok: false, dirs: ['/home/keelson-backups/demo-a'], error: 'rm: busy' })[1]).toEqual(['The upgrade is done, but its old backups could not be removed (rm: busy); they stay, and the next upgrade tries again.', 'warn']);
     const stopped = upgradeFinish(ready, { ok: false, runId: 'run-1', journalPath: journal, stoppedBefore: 3 }, again);
     expect(stopped[0]?.text).toBe('Stopped as you asked, before action 4: nothing was rolled back.');
     expect(stopped.at(-1)?.text).toBe(`Run the same upgrade again (here, or ${again}): it finishes what is left, or rolls back if that fails.`);

@@ -46,6 +46,8 @@ export const upgradeJson = (p: PreparedUpgrade) => ({
   backups: p.summary.backups,
   /** Each volume archive, and whether a failed upgrade restores it. */
   volumes: p.summary.volumes,
+  /** Old upgrade backups removed once the new version is healthy. */
+  prunes: p.summary.prunes,
   files: p.summary.files,
   answers: { kept: p.answers.kept, asked: p.answers.asked, dropped: p.answers.dropped },
   steps: p.plan.steps,

@@ -71,12 +71,18 @@ const backupActions = (m: Manifest, summary: UpgradeSummary, rollback: Action[],
   return [{ kind: 'state.write', description: `save the rollback plan (the record and ${files} file${files === 1 ? '' : 's'} as they are now) in ${rollbackPlanPath(m.stack)}`, path: rollbackPlanPath(m.stack), content }, ...exports];
 };
 
+/** A record write that adds a history entry, with the run whose directory holds this upgrade's archives. */
+export const withBackupRun = (a: Action, backupRunId: string | null): Action =>
+  a.kind === 'state.write' && a.run !== undefined && backupRunId !== null ? { ...a, run: { ...a.run, backupRunId } } : a;
+
 export const upgradeActions = (plan: Plan, m: Manifest, summary: UpgradeSummary, rollback: Action[], runs: UpgradeRuns): UpgradeActions => {
   const byPhase = new Map<PhaseId, Action[]>(PHASES.map(([id]) => [id, []]));
   for (const a of planActions(plan)) {
     const p = phaseOf(a);
     if (p !== 'drop') byPhase.get(p)?.push(a);
   }
+  // The history keeps which run's directory holds the archives: retention removes old ones by that id, nothing else.
+  if (summary.backupRunId !== null) byPhase.set('record', (byPhase.get('record') ?? []).map((a) => withBackupRun(a, summary.backupRunId)));
   const changes = (byPhase.get('write') ?? []).length > 0;
   const restart = [...restartActions(m, summary.restarts), ...(byPhase.get('restart') ?? [])];
   byPhase.set('restart', restart);

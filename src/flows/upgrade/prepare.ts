@@ -49,10 +49,12 @@ export const prepareUpgrade = (i: PrepareInputs): PreparedUpgrade => {
   const plan = cleared === undefined ? i.plan : clearingFailed(i.plan, i.recordText, i.previous);
   const recordText = cleared === undefined ? i.recordText : withoutFailedMark(i.recordText, i.previous.stack);
   const backupRunId = i.backupRunId ?? i.runId;
-  const summary = upgradeSummary(i.previous, i.manifest, plan, { runId: backupRunId, extraChanged: i.resumedRestarts ?? [] });
-  const rollback: Action[] = rollbackActions({ plan, summary, next: i.manifest, deployed: recordedManifest(i.previous), recordText, ...(cleared === undefined ? {} : { cleared }) });
-  const { steps } = upgradeActions(plan, i.manifest, summary, rollback, { runId: i.runId, backupRunId });
+  const planned = upgradeSummary(i.previous, i.manifest, plan, { runId: backupRunId, extraChanged: i.resumedRestarts ?? [] });
+  const rollback: Action[] = rollbackActions({ plan, summary: planned, next: i.manifest, deployed: recordedManifest(i.previous), recordText, ...(cleared === undefined ? {} : { cleared }) });
+  const { steps } = upgradeActions(plan, i.manifest, planned, rollback, { runId: i.runId, backupRunId });
   const count = (id: string): number => steps.find((s) => s.id === id)?.actions.length ?? 0;
+  // Old backups go only after a health gate has passed: an upgrade that restarts nothing proves nothing healthy.
+  const summary = count('health') > 0 ? planned : { ...planned, prunes: [] };
   // The new version's findings (blockers above all) stay with the plan: a blocked upgrade applies nothing.
   const findings = plan.steps.flatMap((s) => s.findings);
   const phased = [{ id: 'checks', title: `Checks: ${i.manifest.stack} ${i.manifest.version} on this host`, findings, actions: [] }, ...steps];

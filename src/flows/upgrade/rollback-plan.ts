@@ -63,7 +63,7 @@ export const rollbackActions = (i: RollbackInputs): Action[] => {
       description: `put back the record of ${i.next.stack} ${i.summary.from.version}`,
       path: RECORD_PATH,
       content: i.recordText,
-      run: { stack: i.next.stack, kind: 'upgrade', from: i.summary.from.version, to: i.summary.to.version, outcome: 'rolled-back', ...(i.cleared === undefined ? {} : { cleared: i.cleared }) },
+      run: { stack: i.next.stack, kind: 'upgrade', from: i.summary.from.version, to: i.summary.to.version, outcome: 'rolled-back', ...(i.cleared === undefined ? {} : { cleared: i.cleared }), ...(i.summary.backupRunId === null ? {} : { backupRunId: i.summary.backupRunId }) },
     },
   ];
 };

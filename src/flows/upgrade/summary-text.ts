@@ -1,5 +1,6 @@
 // The upgrade summary as the operator reads it before saying yes (and as --check prints it). Pure.
 import type { UpgradeAnswers } from './answers.js';
+import { UPGRADE_BACKUPS_KEPT } from './backup-retention.js';
 import type { UpgradeSummary } from './summary.js';
 
 const list = (items: readonly string[]): string => (items.length === 0 ? 'none' : items.join(', '));
@@ -17,6 +18,8 @@ export const upgradeSummaryText = (s: UpgradeSummary, answers: UpgradeAnswers): 
     `  migrations that will run (before what requires them restarts): ${list(s.migrations)}`,
     `  backed up before the first change: ${list(s.backups)}`,
     ...s.volumes.map((v) => `    volume ${v.volume} → ${v.archive}: ${v.restore ? 'restored if the upgrade fails' : 'only mounted read-only, kept but not restored'}`),
+    ...(s.prunes.length === 0 ? [] : [`  old upgrade backups removed once the new version is healthy (the newest ${UPGRADE_BACKUPS_KEPT} are kept):`]),
+    ...s.prunes.map((b) => `    - ${b.dir} (made by ${b.made})`),
     `  files: ${s.files.length === 0 ? 'none changes' : ''}`,
     ...s.files.flatMap((f) => [`    ${f.change === 'add' ? '+' : f.change === 'remove' ? '-' : '~'} ${f.path}`, ...f.diff.split('\n').filter((l) => l !== '').map((l) => `        ${l}`)]),
   ];

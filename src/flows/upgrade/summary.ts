@@ -11,6 +11,7 @@ import { RECORD_PATH, type StackRecord } from '../../state/record-schema.js';
 import { bodyChanged } from '../../../steps/quadlet/desired.js';
 import { serviceUnit } from '../../../steps/quadlet/unit-names.js';
 import { restartSet } from './restart-set.js';
+import { backupsToPrune, type PrunedBackup } from './backup-retention.js';
 import { signerChange, type SignerChange } from './signer-change.js';
 import { migrationsOf, volumeBackups, type VolumeBackup } from './volume-backups.js';
 
@@ -39,6 +40,10 @@ export interface UpgradeSummary {
   readonly volumes: readonly VolumeBackup[];
   /** Saved before the first change: the record, every file that changes, every volume archive. */
   readonly backups: readonly string[];
+  /** The run whose directory holds the volume archives (the history keeps it); null: no volume is exported. */
+  readonly backupRunId: string | null;
+  /** Older upgrade backups removed once the new version is healthy (backup-retention.ts). */
+  readonly prunes: readonly PrunedBackup[];
   /** Nothing to do at all (same version, nothing differs on the host). */
   readonly upToDate: boolean;
 }
@@ -89,6 +94,8 @@ export const upgradeSummary = (previous: StackRecord, m: Manifest, plan: Plan, o
   const added = [...now].filter((c) => !before.has(c)).sort();
   const restarts = restartSet(m, changed);
   const volumes = volumeBackups({ previous, next: m, deployed: recordedManifest(previous), writers: [...new Set([...restarts, ...migrations, ...added])], removed, runId: o.runId });
+  const backupRunId = volumes.length > 0 ? o.runId : null;
+  const upToDate = actions.length === 0 && previous.version === m.version;
   return {
     stack: m.stack,
     from: { version: previous.version },
@@ -102,6 +109,8 @@ export const upgradeSummary = (previous: StackRecord, m: Manifest, plan: Plan, o
     migrations,
     volumes,
     backups: [RECORD_PATH, ...files.filter((f) => f.change !== 'add').map((f) => f.path), ...volumes.map((v) => v.archive)],
-    upToDate: actions.length === 0 && previous.version === m.version,
+    backupRunId,
+    prunes: upToDate ? [] : backupsToPrune(previous, backupRunId),
+    upToDate,
   };
 };

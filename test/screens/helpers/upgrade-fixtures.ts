@@ -82,6 +82,8 @@ export const fakeReadyUpgrade = (stack: StackInfo = demoNext): ReadyUpgrade => (
       migrations: [],
       volumes: [],
       backups: ['/var/lib/keelson/state.json', unitPath],
+      backupRunId: null,
+      prunes: [],
       upToDate: false,
     },
     answers: { answers: { domain: 'demo.example.org', port: '18080' }, kept: ['domain'], asked: ['port'], dropped: [] },
