@@ -9,6 +9,7 @@ import { planActions, type Plan } from '../engine/plan.js';
 import { visibleText } from '../engine/visible-text.js';
 import { untouchedPhase, type PreparedUpgrade } from '../flows/upgrade/prepare.js';
 import { prunedSentence, prunePlan } from '../flows/upgrade/backup-retention.js';
+import { backupRunNote } from '../flows/upgrade/summary.js';
 import { parseRecord } from '../state/parse-record.js';
 import { RECORD_PATH } from '../state/record-schema.js';
 import { withRun, type RunNote } from '../state/stack-record.js';
@@ -121,7 +122,7 @@ export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: RunOptions):
     return { ok: false, ...base, failed, rollback };
   }
   const reason = `the upgrade to ${p.summary.to.version} failed (${failed.action}) and its rollback failed too (${rollback.error ?? 'stopped'})`;
-  const run = { stack: p.summary.stack, kind: 'upgrade' as const, from: p.summary.from.version, to: p.summary.to.version, outcome: 'failed' as const, ...(p.summary.backupRunId === null ? {} : { backupRunId: p.summary.backupRunId }) };
+  const run = { stack: p.summary.stack, kind: 'upgrade' as const, from: p.summary.from.version, to: p.summary.to.version, outcome: 'failed' as const, ...backupRunNote(p.summary) };
   const marked = await markFailed(host, p.rollback, run, runId, reason).catch(() => false);
   say(o.quiet, `The ROLLBACK FAILED: ${rollback.error ?? 'stopped'}.\n${marked ? `${p.summary.stack} is marked failed in ${RECORD_PATH}; apply and upgrade refuse until it is cleared.` : `Could not mark ${p.summary.stack} failed in ${RECORD_PATH}.`} Journals: ${forward.journalPath}, ${back.journalPath}\n`);
   return { ok: false, ...base, failed, rollback, ...(marked ? { markedFailed: reason } : {}) };

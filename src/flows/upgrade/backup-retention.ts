@@ -58,8 +58,8 @@ export const withPrunedBackups = (current: RecordFile, stack: string, pruned: re
  * Directories first: interrupted in between, the next upgrade finds them still named and skips what is gone.
  */
 export const prunePlan = (base: Plan, current: RecordFile, stack: string, pruned: readonly PrunedBackup[], at: string): Plan | null => {
-  const content = withPrunedBackups(current, stack, pruned, at);
-  if (content === null || pruned.length === 0) return null;
+  const content = pruned.length === 0 ? null : withPrunedBackups(current, stack, pruned, at);
+  if (content === null) return null;
   const actions: Action[] = [
     ...pruned.map((p): Action => ({ kind: 'dir.remove', description: `remove the upgrade backup ${p.dir} (made by ${p.made})`, path: p.dir })),
     { kind: 'state.write', description: `note in ${RECORD_PATH} which backups were removed`, path: RECORD_PATH, content },

@@ -9,7 +9,7 @@ import { planActions, type Plan, type StepPlan } from '../../engine/plan.js';
 import type { Manifest } from '../../manifest/schema.js';
 import { stackScope } from '../../../steps/quadlet/placement.js';
 import { waitHealthyAction } from '../../../steps/quadlet/plan.js';
-import type { UpgradeSummary } from './summary.js';
+import { backupRunNote, type UpgradeSummary } from './summary.js';
 
 export const PHASES = [
   ['prefetch', 'Prefetch: every image the new version needs, while the old one still runs'],
@@ -72,8 +72,7 @@ const backupActions = (m: Manifest, summary: UpgradeSummary, rollback: Action[],
 };
 
 /** A record write that adds a history entry, with the run whose directory holds this upgrade's archives. */
-export const withBackupRun = (a: Action, backupRunId: string | null): Action =>
-  a.kind === 'state.write' && a.run !== undefined && backupRunId !== null ? { ...a, run: { ...a.run, backupRunId } } : a;
+const withBackupRun = (a: Action, summary: UpgradeSummary): Action => (a.kind === 'state.write' && a.run !== undefined ? { ...a, run: { ...a.run, ...backupRunNote(summary) } } : a);
 
 export const upgradeActions = (plan: Plan, m: Manifest, summary: UpgradeSummary, rollback: Action[], runs: UpgradeRuns): UpgradeActions => {
   const byPhase = new Map<PhaseId, Action[]>(PHASES.map(([id]) => [id, []]));
@@ -82,7 +81,7 @@ export const upgradeActions = (plan: Plan, m: Manifest, summary: UpgradeSummary,
     if (p !== 'drop') byPhase.get(p)?.push(a);
   }
   // The history keeps which run's directory holds the archives: retention removes old ones by that id, nothing else.
-  if (summary.backupRunId !== null) byPhase.set('record', (byPhase.get('record') ?? []).map((a) => withBackupRun(a, summary.backupRunId)));
+  byPhase.set('record', (byPhase.get('record') ?? []).map((a) => withBackupRun(a, summary)));
   const changes = (byPhase.get('write') ?? []).length > 0;
   const restart = [...restartActions(m, summary.restarts), ...(byPhase.get('restart') ?? [])];
   byPhase.set('restart', restart);

@@ -12,7 +12,7 @@ import { RECORD_PATH } from '../../state/record-schema.js';
 import { stackScope } from '../../../steps/quadlet/placement.js';
 import { waitHealthyAction } from '../../../steps/quadlet/plan.js';
 import { serviceUnit, targetUnit, topTargetName } from '../../../steps/quadlet/unit-names.js';
-import type { UpgradeSummary } from './summary.js';
+import { backupRunNote, type UpgradeSummary } from './summary.js';
 import { volumeRollback } from './rollback-volumes.js';
 
 export interface RollbackInputs {
@@ -63,7 +63,7 @@ export const rollbackActions = (i: RollbackInputs): Action[] => {
       description: `put back the record of ${i.next.stack} ${i.summary.from.version}`,
       path: RECORD_PATH,
       content: i.recordText,
-      run: { stack: i.next.stack, kind: 'upgrade', from: i.summary.from.version, to: i.summary.to.version, outcome: 'rolled-back', ...(i.cleared === undefined ? {} : { cleared: i.cleared }), ...(i.summary.backupRunId === null ? {} : { backupRunId: i.summary.backupRunId }) },
+      run: { stack: i.next.stack, kind: 'upgrade', from: i.summary.from.version, to: i.summary.to.version, outcome: 'rolled-back', ...(i.cleared === undefined ? {} : { cleared: i.cleared }), ...backupRunNote(i.summary) },
     },
   ];
 };

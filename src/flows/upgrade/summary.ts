@@ -49,6 +49,9 @@ export interface UpgradeSummary {
 }
 
 /** The deployed manifest from the record; null for a record brought forward from format 1 (it had none). */
+/** The part of a history note that says which run's directory holds this upgrade's volume archives (none: nothing exported). */
+export const backupRunNote = (s: Pick<UpgradeSummary, 'backupRunId'>): { backupRunId?: string } => (s.backupRunId === null ? {} : { backupRunId: s.backupRunId });
+
 export const recordedManifest = (previous: StackRecord): Manifest | null => {
   const r = manifestSchema.safeParse(previous.manifest);
   return r.success ? r.data : null;
