@@ -3,6 +3,7 @@
 import { ignoreClosedStdout } from './closed-pipe.js';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { HostError } from '../host/host-error.js';
+import { NotUtf8TextError } from '../host/workstation-files.js';
 import { KEELSON_VERSION } from '../engine/version.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { visibleText } from '../engine/visible-text.js';
@@ -241,7 +242,7 @@ export const buildProgram = (): Command => {
 export const reportError = (e: unknown): number => {
   if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   // Messages quote manifests, answers files and hosts: control characters are shown, never obeyed by the terminal.
-  if (e instanceof UsageError) {
+  if (e instanceof UsageError || e instanceof NotUtf8TextError) {
     process.stderr.write(visibleText(`keelson: ${e.message}\n`));
     return EXIT.usage;
   }

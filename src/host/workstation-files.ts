@@ -5,12 +5,37 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { dirname, join, basename } from 'node:path';
 
+/** A file the operator gave that is not UTF-8 text: a usage error, named by its path. */
+export class NotUtf8TextError extends Error {
+  readonly path: string;
+  constructor(path: string, bytes: Uint8Array) {
+    // UTF-16 starts with a byte-order mark (FF FE or FE FF), which is never UTF-8: the likely mistake, said first.
+    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+    super(utf16
+      ? `${path} is not UTF-8 text (it looks like UTF-16): save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8`
+      : `${path} is not valid UTF-8 text: save it as UTF-8`);
+    this.name = 'NotUtf8TextError';
+    this.path = path;
+  }
+}
+
+// Fatal: a byte that is not UTF-8 is refused here, where the bytes are, rather than turned into U+FFFD (which is
+// also a character a valid file may hold, so the text alone cannot tell the two apart).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The file's text, null when it does not exist; throws NotUtf8TextError when it is not UTF-8. */
 export const readWorkstationText = async (path: string): Promise<string | null> => {
+  let bytes: Buffer;
   try {
-    return await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
+  }
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new NotUtf8TextError(path, bytes);
   }
 };
 

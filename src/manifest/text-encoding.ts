@@ -3,11 +3,11 @@
 
 /** Why `text` (read as UTF-8) cannot be a YAML file keelson reads, or null when it can. */
 export const encodingProblem = (text: string): string | null => {
-  // UTF-16 read as UTF-8: the byte-order mark turns into U+FFFD pairs, and every ASCII character comes with a NUL.
-  if (text.startsWith('\ufffd\ufffd') || text.includes('\u0000')) {
+  // Bytes that are not UTF-8 are refused where the file is read (readWorkstationText); U+FFFD here is a character
+  // the file really holds. UTF-16 without a byte-order mark still decodes: every ASCII character comes with a NUL.
+  if (text.includes('\u0000')) {
     return 'is not UTF-8 text (it looks like UTF-16, or binary): save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8';
   }
-  if (text.includes('\ufffd')) return 'is not valid UTF-8 text: save it as UTF-8';
   if (text.includes('\r') && !text.includes('\n')) {
     return 'ends its lines with CR only (old Mac line endings), so it reads as one line: convert them to \\n, e.g. tr "\\r" "\\n"';
   }

@@ -3,7 +3,8 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadAnswers, loadStack } from '../../src/cli/context.js';
+import { loadAnswers, loadStack, readProvidedAnswers } from '../../src/cli/context.js';
+import { NotUtf8TextError } from '../../src/host/workstation-files.js';
 import { UsageError } from '../../src/cli/exit-codes.js';
 import { checkSecretNames, loadSecretAnswers } from '../../src/cli/secrets-file.js';
 import { missingSecrets, withMissingSecrets } from '../../src/engine/secret-findings.js';
@@ -25,6 +26,12 @@ const asked = (): Manifest => {
   const r = parseManifest(text, 'shop.yaml');
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.manifest;
+};
+
+const notText = async (p: Promise<unknown>): Promise<string> => {
+  const e: unknown = await p.then(() => null, (x: unknown) => x);
+  expect(e).toBeInstanceOf(NotUtf8TextError);
+  return (e as Error).message;
 };
 
 const usage = async (p: Promise<unknown>): Promise<string> => {
@@ -130,9 +137,30 @@ describe('item 10: what --stack names', () => {
     expect(await usage(loadStack(p))).toMatch(/ends its lines with CR only/);
   });
 
-  it('a UTF-16 file says so', async () => {
+  it('a UTF-16 file says so, naming the file', async () => {
     const text = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('stack: shop\nversion: 1.0.0\n', 'utf16le')]);
     const p = file('m.yaml', text, 0o644);
-    expect(await usage(loadStack(p))).toMatch(/is not UTF-8 text \(it looks like UTF-16/);
+    expect(await notText(loadStack(p))).toBe(`${p} is not UTF-8 text (it looks like UTF-16): save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8`);
+  });
+
+  it('UTF-16 without a byte-order mark is caught by its NULs', async () => {
+    const p = file('m.yaml', Buffer.from('stack: shop\nversion: 1.0.0\n', 'utf16le'), 0o644);
+    expect(await usage(loadStack(p))).toMatch(/is not UTF-8 text \(it looks like UTF-16, or binary\)/);
+  });
+
+  it('a byte that is not UTF-8 is refused, naming the file', async () => {
+    const p = file('m.yaml', Buffer.concat([Buffer.from('stack: shop\ndescription: caf'), Buffer.from([0xe9]), Buffer.from('\n')]), 0o644);
+    expect(await notText(loadStack(p))).toBe(`${p} is not valid UTF-8 text: save it as UTF-8`);
+  });
+
+  it('a U+FFFD the file really holds is a character like any other', async () => {
+    const p = file('m.yaml', '# a broken \uFFFD glyph, as written\nstack: shop\nversion: 1.0.0\nmode: rootful\ncontainers:\n  - name: web\n    image: localhost/web:1\n    user: "1000:1000"\n', 0o644);
+    expect((await loadStack(p)).manifest.stack).toBe('shop');
+  });
+
+  it('an answers file with a byte that is not UTF-8 is refused before it is parsed', async () => {
+    const { manifest } = await loadStack('demo');
+    const p = file('a.yaml', Buffer.concat([Buffer.from('answers:\n  greeting: '), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]), 0o644);
+    expect(await notText(readProvidedAnswers(manifest, p))).toContain('is not valid UTF-8 text');
   });
 });

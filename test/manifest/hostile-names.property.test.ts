@@ -42,7 +42,8 @@ describe('hostile strings in name-like fields', () => {
         expect(r.ok).toBe(false);
         if (!r.ok) expect(r.errors.map((e) => e.path)).toContain(path);
       }),
-      { numRuns: 300 },
+      // The counterexample seed 1271194114 found: a U+FFFD in the field was once refused as "not UTF-8" with no path.
+      { numRuns: 300, examples: [['\n\uFFFD']] },
     );
   });
 });
