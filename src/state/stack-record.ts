@@ -78,6 +78,16 @@ export const stackRecord = (i: StackRecordInputs): StackRecord => {
 const render = (stacks: Record<string, unknown>, uninstalled: Record<string, Uninstalled>): string =>
   `${canonicalJson({ format: RECORD_FORMAT, stacks, ...(Object.keys(uninstalled).length > 0 ? { uninstalled } : {}) }, 2)}\n`;
 
+/**
+ * The newest HISTORY_LIMIT runs, and any older one that names an upgrade backup still on the data mount: that entry
+ * is how retention (src/flows/upgrade/backup-retention.ts) knows the directory is keelson's to remove, and how an
+ * operator learns why it is there. Live backups are few (the newest kept plus those of failed runs).
+ */
+export const trimHistory = (history: readonly HistoryEntry[]): HistoryEntry[] => {
+  const cut = history.length - HISTORY_LIMIT;
+  return history.filter((e, i) => i >= cut || (e.backupRunId !== undefined && e.backupPruned === undefined));
+};
+
 const uninstalledOf = (current: RecordFile): Record<string, Uninstalled> => (current.kind === 'present' ? { ...(current.record.uninstalled ?? {}) } : {});
 
 /**
@@ -88,7 +98,7 @@ export const renderRecord = (current: RecordFile, entry: StackRecord): string =>
   const others = current.kind === 'present' ? current.record.stacks : {};
   const before = uninstalledOf(current)[entry.stack];
   const uninstalled = Object.fromEntries(Object.entries(uninstalledOf(current)).filter(([name]) => name !== entry.stack));
-  const put = before === undefined ? entry : { ...entry, history: [...before.history, ...entry.history].slice(-HISTORY_LIMIT) };
+  const put = before === undefined ? entry : { ...entry, history: trimHistory([...before.history, ...entry.history]) };
   const stacks: Record<string, unknown> = {};
   for (const name of [...new Set([...Object.keys(others), entry.stack])].sort()) stacks[name] = name === entry.stack ? put : others[name];
   return render(stacks, uninstalled);
@@ -102,7 +112,7 @@ export const renderWithout = (current: RecordFile, stack: string, run: { readonl
   const stacks: Record<string, unknown> = Object.fromEntries(Object.entries(current.record.stacks).filter(([name]) => name !== stack));
   const last: HistoryEntry = { runId: run.runId, kind: 'uninstall', from: entry.version, to: run.purged ? 'purged' : 'uninstalled', outcome: 'ok', at: run.at };
   const uninstalled = uninstalledOf(current);
-  uninstalled[stack] = { stack, version: entry.version, purged: run.purged, history: [...entry.history, last].slice(-HISTORY_LIMIT) };
+  uninstalled[stack] = { stack, version: entry.version, purged: run.purged, history: trimHistory([...entry.history, last]) };
   return render(stacks, uninstalled);
 };
 
@@ -119,14 +129,14 @@ export interface RunNote {
   readonly backupRunId?: string;
 }
 
-/** The record text with one more history entry (oldest dropped past HISTORY_LIMIT) and, optionally, the failed flag set. */
+/** The record text with one more history entry (oldest dropped past HISTORY_LIMIT, see trimHistory) and, optionally, the failed flag set. */
 export const withRun = (current: RecordFile, note: RunNote, runId: string, at: string, failed?: string): string | null => {
   if (current.kind !== 'present') return null;
   const entry = current.record.stacks[note.stack];
   if (entry === undefined) return null;
   const cleared = note.cleared === undefined ? {} : { cleared: note.cleared };
   const backup = note.backupRunId === undefined ? {} : { backupRunId: note.backupRunId };
-  const history = [...entry.history, { runId, kind: note.kind, from: note.from, to: note.to, outcome: note.outcome ?? 'ok', at, ...cleared, ...backup }].slice(-HISTORY_LIMIT);
+  const history = trimHistory([...entry.history, { runId, kind: note.kind, from: note.from, to: note.to, outcome: note.outcome ?? 'ok', at, ...cleared, ...backup }]);
   const updated: StackRecord = { ...entry, history, ...(failed === undefined ? {} : { failed: { reason: failed, at, runId } }) };
   return renderRecord(current, updated);
 };

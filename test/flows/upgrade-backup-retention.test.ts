@@ -12,7 +12,7 @@ import { prepareUpgrade } from '../../src/flows/upgrade/prepare.js';
 import { upgradeSummaryText } from '../../src/flows/upgrade/summary-text.js';
 import { manifestSchema } from '../../src/manifest/schema.js';
 import { parseRecord, stackRecordOf } from '../../src/state/parse-record.js';
-import type { StackRecord } from '../../src/state/record-schema.js';
+import { HISTORY_LIMIT, type StackRecord } from '../../src/state/record-schema.js';
 import { withRun, type RunNote } from '../../src/state/stack-record.js';
 import { loadStack } from '../steps/quadlet/fixtures.js';
 import { deployedHost, planOn } from './deployed-host.js';
@@ -58,6 +58,21 @@ describe('which upgrade backups a healthy upgrade removes', () => {
     expect(dirsOf(marked, run(9))).toEqual([dir(3)]);
     // A resumed run re-uses the interrupted run's archives: that directory is this run's, whatever the history says.
     expect(dirsOf(previous, run(3))).toEqual([dir(2)]);
+  });
+
+  it('a backup whose upgrade scrolled past the history limit is still named, and removed in its turn', () => {
+    const applies = Array.from({ length: HISTORY_LIMIT + 5 }, (): RunNote => ({ stack: 'demo', kind: 'apply', from: '1.1.0', to: '1.1.0' }));
+    const { recordText } = hostWith([up('ok', 1), up('failed', 2)]);
+    const later = applies.reduce((text, note, i) => withRun(parseRecord(text), note, `20261204T${String(100000 + i)}-abcdef`, 't') ?? '', recordText);
+    const entry = stackRecordOf(parseRecord(later), 'demo');
+    expect(entry?.history).toHaveLength(HISTORY_LIMIT + 2);
+    expect(entry?.history.slice(0, 2).map((e) => e.backupRunId)).toEqual([run(1), run(2)]);
+    expect(entry === null ? [] : dirsOf(entry, run(9), 1)).toEqual([dir(1)]);
+    // Once removed, its entry is an ordinary old run and goes; the failed run's backup stays named.
+    const pruned = withPrunedBackups(parseRecord(later), 'demo', entry === null ? [] : backupsToPrune(entry, run(9), 1), 'tp') ?? '';
+    const after = stackRecordOf(parseRecord(withRun(parseRecord(pruned), applies[0] ?? up('ok'), '20261205T000000-abcdef', 't') ?? ''), 'demo');
+    expect(after?.history.map((e) => e.backupRunId).filter((id) => id !== undefined)).toEqual([run(2)]);
+    expect(after?.history).toHaveLength(HISTORY_LIMIT + 1);
   });
 
   it('an upgrade and its rollback naming the same directory count once, as the newer', () => {
