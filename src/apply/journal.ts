@@ -37,11 +37,15 @@ export class Journal {
     this.path = `${journalDir}/${runId}.jsonl`;
   }
 
+  /** One event as its line in the file, for a script on the host that appends it itself (src/apply/guarded-file.ts). */
+  line(event: JournalEvent): string {
+    return JSON.stringify({ at: this.now().toISOString(), ...event });
+  }
+
   /** Appends the events in one command: what happens back to back (one action's end, the next one's begin) costs one exec. */
   async write(...events: readonly JournalEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const at = this.now().toISOString();
-    const lines = events.map((event) => JSON.stringify({ at, ...event }));
+    const lines = events.map((event) => this.line(event));
     const r = await this.host.run(['sh', '-c', APPEND, 'keelson-journal', this.path, ...lines]);
     if (r.exitCode !== 0) throw new CommandFailedError(['journal append', this.path], r.exitCode, r.stderr);
   }

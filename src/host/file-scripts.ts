@@ -46,7 +46,8 @@ export function assertAbsolutePath(path: string): void {
   }
 }
 
-export function writeFileArgv(path: string, options: WriteFileOptions): string[] {
+/** WRITE_FILE_SCRIPT's three parameters (target, mode, owner[:group]), each checked. */
+export function writeFileParams(path: string, options: WriteFileOptions): [string, string, string] {
   assertAbsolutePath(path);
   const { mode, owner, group } = options;
   if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
@@ -56,7 +57,11 @@ export function writeFileArgv(path: string, options: WriteFileOptions): string[]
   if (owner !== undefined) assertUserName(owner, 'owner');
   if (group !== undefined) assertUserName(group, 'group');
   const ownerSpec = `${owner ?? ''}${group === undefined ? '' : `:${group}`}`;
-  return ['sh', '-c', WRITE_FILE_SCRIPT, 'keelson-write', path, `0${mode.toString(8)}`, ownerSpec];
+  return [path, `0${mode.toString(8)}`, ownerSpec];
+}
+
+export function writeFileArgv(path: string, options: WriteFileOptions): string[] {
+  return ['sh', '-c', WRITE_FILE_SCRIPT, 'keelson-write', ...writeFileParams(path, options)];
 }
 
 export function readFileArgv(path: string): string[] {

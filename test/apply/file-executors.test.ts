@@ -44,6 +44,25 @@ describe('file.write', () => {
     expect(await journalText()).toBe('');
   });
 
+  it('one exec per file, new or replaced (the backup and its journal line included)', async () => {
+    const path = join(dir, 'counted', 'unit.container');
+    const trips = async (f: () => Promise<unknown>) => {
+      const before = ctx.host.roundTrips;
+      await f();
+      return ctx.host.roundTrips - before;
+    };
+    expect(await trips(() => write(path, 'one\n', null))).toBe(1);
+    expect(await trips(() => write(path, 'two\n', 'one\n'))).toBe(1);
+    expect(await readFile(`${root}${backupDir('r1')}${path}`, 'utf8')).toBe('one\n');
+    expect(await trips(() => fileRemove({ kind: 'file.remove', description: 'rm', path, before: 'two\n' }, ctx))).toBe(1);
+  });
+
+  it('bytes compared exactly: a file whose bytes are not UTF-8 is not what the plan saw', async () => {
+    const path = join(dir, 'latin1.conf');
+    await writeFile(path, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    await expect(write(path, 'new\n', 'caf\uFFFD\n')).rejects.toBeInstanceOf(FileDriftError);
+  });
+
   it('replacing a file backs it up first, exactly (content, mode, times), and journals where', async () => {
     const path = join(dir, 'replace.conf');
     await writeFile(path, 'old\n', { mode: 0o600 });
@@ -53,7 +72,7 @@ describe('file.write', () => {
     const backup = `${backupDir('r1')}${path}`;
     const kept = await stat(`${root}${backup}`);
     expect([await readFile(`${root}${backup}`, 'utf8'), kept.mode & 0o7777, kept.mtime.toISOString()]).toEqual(['old\n', 0o600, '2020-01-01T00:00:00.000Z']);
-    expect(parseJournal(await journalText()).filter((e) => e.event === 'backup')).toMatchObject([{ index: 3, path, backup }]);
+    expect(parseJournal(await journalText()).filter((e) => e.event === 'backup' && e.path === path)).toMatchObject([{ index: 3, path, backup }]);
   });
 
   it('a file that changed since the plan is refused, left as it is, and not backed up', async () => {
