@@ -1,6 +1,7 @@
 // Walks a finished plan. It never re-plans: every decision was made (and shown) before the operator said yes.
 import { randomBytes } from 'node:crypto';
 import type { Host } from '../host/host.js';
+import { HostError } from '../host/host-error.js';
 import type { Action } from '../engine/action.js';
 import { planActions, planBlockers, type Plan } from '../engine/plan.js';
 import type { ExecutorContext, ExecutorResult } from './executor.js';
@@ -35,7 +36,8 @@ export interface ApplyResult {
   readonly journalPath: string;
   readonly done: number;
   readonly skipped: number;
-  readonly failed?: { readonly index: number; readonly action: Action; readonly error: string };
+  /** connectionLost: the SSH connection broke off (nothing more can be done there until it is back). */
+  readonly failed?: { readonly index: number; readonly action: Action; readonly error: string; readonly connectionLost?: true };
   /** Stopped through the signal before this action (its index), which did not begin. */
   readonly stoppedBefore?: number;
   /** The previous apply on this host ended without releasing its lock (killed, or its connection lost): what to know. */
@@ -117,7 +119,8 @@ const walk = async (host: Host, plan: Plan, actions: readonly Action[], options:
       emit({ type: 'failed', index, error });
       // Best effort: the journal may be what just failed (disk full); the operator still gets the error.
       await journal.write({ event: 'failed', index, error }, { event: 'run-end', ok: false }).catch(() => undefined);
-      return { ok: false, runId, journalPath: journal.path, done, skipped, failed: { index, action, error } };
+      const lost = e instanceof HostError && e.code === 'connection-lost' ? { connectionLost: true as const } : {};
+      return { ok: false, runId, journalPath: journal.path, done, skipped, failed: { index, action, error, ...lost } };
     }
   }
   await journal.write(...pending, { event: 'run-end', ok: true });

@@ -24,6 +24,8 @@ export interface UpgradeOutcome {
   readonly stoppedBefore?: number;
   readonly rollback?: { readonly ok: boolean; readonly runId: string; readonly journalPath: string; readonly seconds: number; readonly error?: string };
   readonly markedFailed?: string;
+  /** The SSH connection broke off (during the upgrade, or its rollback): the host is as its journal says. */
+  readonly connectionLost?: true;
   /** Old upgrade backups removed after the health gate passed (the summary named them), or why they could not be. */
   readonly pruned?: { readonly ok: boolean; readonly dirs: readonly string[]; readonly error?: string };
 }
@@ -91,6 +93,10 @@ const pruneBackups = async (host: Host, p: PreparedUpgrade, quiet: boolean): Pro
   return pruned;
 };
 
+/** A run cut off from the host: nothing more could be done there, and the journal on the host says how far it got. */
+const lostSentence = (p: PreparedUpgrade, action: string, journal: string): string =>
+  `The connection to the host was lost at "${action}": keelson could do nothing more there (no rollback either). The journal on the host (${journal}) says how far ${p.summary.stack} ${p.summary.from.version} → ${p.summary.to.version} got.`;
+
 export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: RunOptions): Promise<UpgradeOutcome> => {
   const runId = newRunId();
   const walk = o.walk ?? ((plan: Plan, _which: 'upgrade' | 'rollback', id: string | undefined) => walkPlan(host, plan, { ...o, runId: id }));
@@ -112,6 +118,10 @@ export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: RunOptions):
     say(o.quiet, `The upgrade stopped while ${while_}; nothing that runs was changed (${p.summary.from.version} still runs). Journal: ${forward.journalPath}\n`);
     return { ok: false, ...base, failed };
   }
+  if (forward.failed?.connectionLost === true) {
+    say(o.quiet, `\n${lostSentence(p, failed.action, forward.journalPath)} Run the same upgrade again once the host answers: it finishes what is left (or rolls back if that fails); or run rollback --yes to go back to ${p.summary.from.version}.\n${failed.error}\n`);
+    return { ok: false, ...base, failed, connectionLost: true };
+  }
   say(o.quiet, `\nThe upgrade failed at "${failed.action}". Rolling back to ${p.summary.from.version}…\n`);
   const t0 = performance.now();
   const back = await walk(p.rollback, 'rollback', undefined);
@@ -120,6 +130,10 @@ export const runUpgrade = async (host: Host, p: PreparedUpgrade, o: RunOptions):
   if (back.ok) {
     say(o.quiet, `Rolled back: ${p.summary.stack} ${p.summary.from.version} is back and healthy, in ${seconds} s (from the failure to healthy again). What failed: ${failed.action}\n${failed.error}\n`);
     return { ok: false, ...base, failed, rollback };
+  }
+  if (back.failed?.connectionLost === true) {
+    say(o.quiet, `${lostSentence(p, back.failed.action.description, back.journalPath)} Run rollback --yes once the host answers: it finishes the rollback.\n${back.failed.error}\n`);
+    return { ok: false, ...base, failed, rollback, connectionLost: true };
   }
   const reason = `the upgrade to ${p.summary.to.version} failed (${failed.action}) and its rollback failed too (${rollback.error ?? 'stopped'})`;
   const run = { stack: p.summary.stack, kind: 'upgrade' as const, from: p.summary.from.version, to: p.summary.to.version, outcome: 'failed' as const, ...backupRunNote(p.summary) };
