@@ -26,7 +26,9 @@ let dir: string;
 const lines: string[] = [];
 const ctx = (): ExecutorContext => ({ host, journal: new Journal(host, 'r1'), index: 0, runId: 'r1', secretAnswers: {}, onLine: (l) => lines.push(l) });
 const argvs = async () => (await stand.calls()).map((c) => [c.program, ...c.args]);
-const user = { scope: 'user', user: 'keelson-demo' } as const;
+// A rootless scope with a real account ("nobody"): its user manager is reached as that user.
+const user = { scope: 'user', user: 'nobody' } as const;
+const NOBODY_RUNTIME = `/run/user/${execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim()}`;
 
 beforeAll(async () => {
   stand = await makeStandIns(['systemctl', 'apt-get', 'dnf', 'loginctl']);
@@ -66,16 +68,16 @@ describe('tmpfiles.create (real systemd-tmpfiles)', () => {
 });
 
 describe('systemd in a scope', () => {
-  it('daemon-reload and units: the user manager through -M USER@, --no-block when planned, enable --now for enable-now', async () => {
+  it('daemon-reload and units: the user manager as its user (systemctl --user, its runtime dir), --no-block when planned, enable --now for enable-now', async () => {
     await daemonReload({ kind: 'systemd.daemon-reload', description: 'reload', target: user }, ctx());
     await systemdUnit({ kind: 'systemd.unit', description: 'start', target: user, verb: 'enable-now', unit: 'demo.target', noBlock: true }, ctx());
     await systemdUnit({ kind: 'systemd.unit', description: 'restart', target: { scope: 'system' }, verb: 'restart', unit: 'web.service' }, ctx());
     expect(await argvs()).toEqual([
-      ['systemctl', '--user', '-M', 'keelson-demo@', 'daemon-reload'],
-      ['systemctl', '--user', '-M', 'keelson-demo@', 'enable', '--now', '--no-block', '--', 'demo.target'],
+      ['systemctl', '--user', 'daemon-reload'],
+      ['systemctl', '--user', 'enable', '--now', '--no-block', '--', 'demo.target'],
       ['systemctl', 'restart', '--', 'web.service'],
     ]);
-    expect((await stand.calls()).map((c) => c.user)).toEqual(['root', 'root', 'root']);
+    expect((await stand.calls()).map((c) => [c.user, c.env.XDG_RUNTIME_DIR])).toEqual([['nobody', NOBODY_RUNTIME], ['nobody', NOBODY_RUNTIME], ['root', '']]);
   });
 
   it('a unit that does not start stops the apply with systemctl\'s words', async () => {

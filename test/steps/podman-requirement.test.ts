@@ -76,7 +76,7 @@ describe('the Podman version keelson needs', () => {
 describe('on the recorded test host (Debian 13, before the install), with its Podman answer replaced', () => {
   const host = recordedHost('demo-fresh');
   const allBlockers = (podman: string) =>
-    recordedPlans(host, { 'podman-version': { exitCode: 0, stdout: `${podman}\n`, stderr: '' } }).flatMap((p) => p.findings.filter((f) => f.severity === 'blocker').map((f) => `${p.id}:${f.code}`));
+    recordedPlans(host, { 'podman-version': { exitCode: 0, stdout: `podman version ${podman}\n`, stderr: '' } }).flatMap((p) => p.findings.filter((f) => f.severity === 'blocker').map((f) => `${p.id}:${f.code}`));
 
   it('as recorded (5.4.2): no blocker anywhere', () => {
     expect(allBlockers('5.4.2')).toEqual([]);

@@ -1,7 +1,6 @@
-// Packages, tmpfiles and systemd. A user's manager is reached from root with `systemctl --user -M USER@`.
-import { systemctlArgs } from '../../engine/scope.js';
+// Packages, tmpfiles and systemd. A user's manager is reached as its user (systemctlCall).
 import type { Executor } from '../executor.js';
-import { runChecked } from '../run-checked.js';
+import { runChecked, systemctlChecked } from '../run-checked.js';
 
 export const packageInstall: Executor<'package.install'> = async (a, ctx) => {
   const options = { timeoutMs: 30 * 60_000, onLine: (l: string) => ctx.onLine?.(l) };
@@ -20,13 +19,13 @@ export const tmpfilesCreate: Executor<'tmpfiles.create'> = async (a, ctx) => {
 };
 
 export const daemonReload: Executor<'systemd.daemon-reload'> = async (a, ctx) => {
-  await runChecked(ctx.host, [...systemctlArgs(a.target), 'daemon-reload']);
+  await systemctlChecked(ctx.host, a.target, ['daemon-reload']);
   return 'done';
 };
 
 export const systemdUnit: Executor<'systemd.unit'> = async (a, ctx) => {
   const verb = a.verb === 'enable-now' ? ['enable', '--now'] : [a.verb];
   const noBlock = a.noBlock === true ? ['--no-block'] : [];
-  await runChecked(ctx.host, [...systemctlArgs(a.target), ...verb, ...noBlock, '--', a.unit], { timeoutMs: 15 * 60_000 });
+  await systemctlChecked(ctx.host, a.target, [...verb, ...noBlock, '--', a.unit], { timeoutMs: 15 * 60_000 });
   return 'done';
 };

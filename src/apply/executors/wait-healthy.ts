@@ -5,7 +5,7 @@ import type { Host, RunOptions } from '../../host/host.js';
 import { HostError } from '../../host/host-error.js';
 import { parseUnitStates, type UnitState } from '../../facts/unit-states.js';
 import type { Executor } from '../executor.js';
-import { runAs, systemctlArgs } from '../../engine/scope.js';
+import { runAs, systemctlArgs, systemctlCall } from '../../engine/scope.js';
 
 const POLL_MS = 2000;
 const JOURNAL_LINES = 20;
@@ -112,10 +112,12 @@ const quietly = async (host: Host, argv: readonly string[], options: RunOptions)
 
 const poll = async (host: Host, a: ActionOf<'stack.wait-healthy'>, baseline: Map<string, number>): Promise<Verdict> => {
   const props = ['Id', 'ActiveState', 'SubState', 'Result', 'NRestarts'].flatMap((p) => ['-p', p]);
-  const states = parseUnitStates(await quietly(host, [...systemctlArgs(a.target), 'show', ...props, '--', ...a.units], { timeoutMs: POLL_TIMEOUT_MS }));
+  const { argv: show, ...as } = systemctlCall(a.target, ['show', ...props, '--', ...a.units]);
+  const states = parseUnitStates(await quietly(host, show, { ...as, timeoutMs: POLL_TIMEOUT_MS }));
   const failed = states.some((s) => s.active === 'failed');
   // Only asked when it matters: is the failed unit's start still to come?
-  const jobs = failed ? parseJobs(await quietly(host, [...systemctlArgs(a.target), 'list-jobs', '--plain', '--no-legend'], { timeoutMs: POLL_TIMEOUT_MS })) : new Set<string>();
+  const listJobs = systemctlCall(a.target, ['list-jobs', '--plain', '--no-legend']).argv;
+  const jobs = failed ? parseJobs(await quietly(host, listJobs, { ...as, timeoutMs: POLL_TIMEOUT_MS })) : new Set<string>();
   if (baseline.size === 0) for (const s of states) baseline.set(s.id, s.restarts);
   // Only containers whose unit is up are asked about their health (with Notify=healthy, "active" already means a
   // passed check): one rootless podman call per poll, and none while Podman is busy starting them.

@@ -5,6 +5,7 @@ import type { ProbeOutput } from '../../facts/fact.js';
 import { parseJsonAs } from '../../facts/parse-json.js';
 import { parseShowBlocks } from '../../facts/unit-states.js';
 import type { Scope } from '../../engine/action.js';
+import { ownerScope } from '../../engine/scope.js';
 import { scopeKey, stackUnits, type StackView } from './record-view.js';
 import type { StackSections } from './stack-probe.js';
 
@@ -73,7 +74,7 @@ const groupsOf = (o: ProbeOutput | undefined): Map<string, number[]> =>
 
 export const stackFacts = (stack: StackView, sections: StackSections): StackFacts => {
   const key = scopeKey(stack);
-  const scope: Scope = stack.owner === null ? { scope: 'system' } : { scope: 'user', user: stack.owner };
+  const scope: Scope = ownerScope(stack.owner);
   const wanted = new Set(stackUnits(stack));
   const shown = sections.get(`units:${key}`);
   const units = new Map<string, ReadonlyMap<string, string>>();

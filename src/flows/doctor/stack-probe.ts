@@ -15,9 +15,16 @@ export const JOURNAL_LINES = 20;
 
 export const UNIT_PROPS = ['Id', 'LoadState', 'ActiveState', 'SubState', 'Result', 'NRestarts', 'ExecMainStatus', 'ExecMainCode', 'DropInPaths', 'FragmentPath'];
 
-// $1 record, $2 the as-user wrapper, $3 the generator, $4 journal lines, then the unit properties.
+/**
+ * awk -F= over the blocks systemctl show prints: the Id of each unit that is not active or has restarted (the units whose
+ * journal doctor shows).
+ */
+export const UNWELL_AWK = `function w() { if (id != "" && (st != "active" || (nr != "" && nr != "0"))) print id; id = ""; st = ""; nr = "" }
+/^Id=/ { id = $2 } /^ActiveState=/ { st = $2 } /^NRestarts=/ { nr = $2 } /^$/ { w() } END { w() }`;
+
+// $1 record, $2 the as-user wrapper, $3 the generator, $4 journal lines, $5 UNWELL_AWK, then the unit properties.
 const SCRIPT = `set -u
-S=$1; ASU=$2; GEN=$3; JL=$4; shift 4
+S=$1; ASU=$2; GEN=$3; JL=$4; UNWELL=$5; shift 5
 [ -r "$S" ] || exit 0
 ${SECTION_HELPERS_SH}
 props=; for p in "$@"; do props="$props -p $p"; done
@@ -39,16 +46,19 @@ for p in $paths; do
   esac
   case $p in /etc/tmpfiles.d/*.conf) [ -f "$p" ] && for d in $(awk '$1 == "d" { print $2 }' "$p"); do k_run "stat:$d" stat -c '%U %G %a %F' -- "$d"; done ;; esac
 done
+# The units that are not well (not active, or restarted), from the show k_run just kept in $k_d/o: not two more
+# systemctl calls per unit (each a few seconds on a slow host).
+unwell() { awk -F= "$UNWELL" "$k_d/o"; }
 # A user unit's lines are matched by the owner's UID: journalctl --user-unit would match root's own user units.
-journal() { k=$1; u=$2; id=$3; shift 3; st=$("$@" show -p ActiveState --value -- "$u" 2>/dev/null); nr=$("$@" show -p NRestarts --value -- "$u" 2>/dev/null)
-  if [ "$st" != active ] || [ "\${nr:-0}" != 0 ]; then
+journals() { k=$1; id=$2
+  for u in $(unwell); do
     if [ "$k" = system ]; then k_run "journal:$k:$u" journalctl -u "$u" -n "$JL" --no-pager -o short-iso
     else k_run "journal:$k:$u" journalctl -n "$JL" --no-pager -o short-iso "_SYSTEMD_USER_UNIT=$u" "_UID=$id" + "USER_UNIT=$u" "_UID=$id"; fi
-  fi; }
+  done; }
 units=$(units_of /etc)
 if [ -n "$units" ]; then
   k_run units:system systemctl show $props -- $units
-  for u in $units; do journal system "$u" 0 systemctl; done
+  journals system 0
 fi
 k_run generator:system "$GEN" -dryrun
 k_run podman-ps:system podman ps -a --format json
@@ -60,8 +70,9 @@ for o in $owners; do
   k_run "manager:$o" systemctl show -p ActiveState -p SubState -- "user@$uid.service"
   home=$(getent passwd "$o" | cut -d: -f6); units=; [ -n "$home" ] && units=$(units_of "$home")
   if [ -n "$units" ]; then
-    k_run "units:user:$o" systemctl --user -M "$o@" show $props -- $units
-    for u in $units; do journal "user:$o" "$u" "$uid" systemctl --user -M "$o@"; done
+    # As the owner, not with --user -M (systemd-run and a stdio bridge): see systemctlCall in src/engine/scope.ts.
+    k_run "units:user:$o" asu "$o" systemctl --user show $props -- $units
+    journals "user:$o" "$uid"
   fi
   k_run "generator:user:$o" asu "$o" "$GEN" -dryrun -user
   k_run "podman-ps:user:$o" asu "$o" podman ps -a --format json
@@ -82,7 +93,7 @@ export type StackSections = ReadonlyMap<string, ProbeOutput>;
 
 export const stackProbeFact: Fact<StackSections> = {
   id: 'doctor-stacks',
-  probe: { sh: SCRIPT, args: [RECORD_PATH, AS_USER_SCRIPT, GENERATOR, String(JOURNAL_LINES), ...UNIT_PROPS] },
+  probe: { sh: SCRIPT, args: [RECORD_PATH, AS_USER_SCRIPT, GENERATOR, String(JOURNAL_LINES), UNWELL_AWK, ...UNIT_PROPS] },
   parse: (o) => parseSections(o.stdout),
   volatile: true,
 };

@@ -4,7 +4,7 @@
 // names) and never written anywhere. Pure.
 import type { Fact, ProbeOutput } from '../../facts/fact.js';
 import type { Scope } from '../../engine/action.js';
-import { runAs, systemctlArgs } from '../../engine/scope.js';
+import { ownerScope, runAs, systemctlCall } from '../../engine/scope.js';
 import { RECORD_PATH, stackUnits, type RecordView, type StackView } from '../doctor/record-view.js';
 import { journalctlArgv } from '../logs/logs-target.js';
 
@@ -37,12 +37,16 @@ const item = (file: string, argv: readonly string[], extra: { ship?: boolean; as
   ...(extra.secret === undefined ? {} : { secret: extra.secret }),
   fact: { id: `bundle:${extra.key ?? file}`, probe: { argv, ...(extra.asUser === undefined ? {} : { asUser: extra.asUser }) }, parse: raw, volatile: true },
 });
+const systemctlItem = (file: string, sc: Scope, args: readonly string[]): CollectItem => {
+  const { argv, ...as } = systemctlCall(sc, args);
+  return item(file, argv, as);
+};
 
 // A constant script; the directory arrives as "$1". Each drop-in file with a header line naming it.
 const DROPINS_SH = 'for f in "$1"/*; do [ -f "$f" ] && { printf "# %s\\n" "$f"; cat -- "$f"; }; done; exit 0';
 const INSPECT_SH = 'ids=$(podman ps -aq); [ -z "$ids" ] || exec podman inspect $ids';
 
-const scopeOf = (s: StackView): Scope => (s.owner === null ? { scope: 'system' } : { scope: 'user', user: s.owner });
+const scopeOf = (s: StackView): Scope => ownerScope(s.owner);
 const scopeName = (sc: Scope): string => (sc.scope === 'system' ? 'system' : `user-${sc.user}`);
 const QUADLET = /\.(container|network|volume|pod|kube|image|build)$/;
 
@@ -55,8 +59,8 @@ const stackItems = (s: StackView): CollectItem[] => {
     return QUADLET.test(f.path) ? [own, { ...item(`stacks/${s.name}/files/${base}.d`, ['sh', '-c', DROPINS_SH, 'keelson-dropins', `${f.path}.d`]) }] : [own];
   });
   const units = stackUnits(s).flatMap((unit) => [
-    item(`stacks/${s.name}/units/${unit}.show`, [...systemctlArgs(sc), 'show', '--', unit]),
-    item(`stacks/${s.name}/units/${unit}.status`, [...systemctlArgs(sc), 'status', '--no-pager', '--full', '--lines', '0', '--', unit]),
+    systemctlItem(`stacks/${s.name}/units/${unit}.show`, sc, ['show', '--', unit]),
+    systemctlItem(`stacks/${s.name}/units/${unit}.status`, sc, ['status', '--no-pager', '--full', '--lines', '0', '--', unit]),
     ...(s.owner !== null && uid === null ? [] : [item(`stacks/${s.name}/journal/${unit}.log`, journalctlArgv([{ stack: s.name, unit, uid }], { lines: JOURNAL_LINES, since: JOURNAL_SINCE }))]),
   ]);
   const secrets = s.secrets.map((name) =>

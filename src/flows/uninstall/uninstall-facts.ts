@@ -2,6 +2,7 @@
 // units' states, its Podman resources in its scope, the accounts, subordinate IDs, linger and keelson's markers of
 // the accounts it created. One round trip (after the record's own); nothing here changes the host.
 import type { Fact, ProbeOutput } from '../../facts/fact.js';
+import { ownerScope, systemctlCall } from '../../engine/scope.js';
 import { parseShowBlocks } from '../../facts/unit-states.js';
 import type { StackRecord } from '../../state/record-schema.js';
 import { fileFact, type TextFile } from '../../../steps/storage/facts.js';
@@ -48,10 +49,9 @@ const RESOURCES = Object.keys(LIST) as PodmanResource[];
 export const uninstallFacts = (entry: StackRecord): { readonly facts: readonly Fact<unknown>[]; readonly parse: (raw: ReadonlyMap<string, ProbeOutput>) => UninstallFacts } => {
   const owner = entry.mode === 'rootless' ? entry.owner : null;
   const units = allStackUnits(stackView(entry));
-  const systemctl = owner === null ? ['systemctl'] : ['systemctl', '--user', '-M', `${owner}@`];
   const unitsFact: Fact<ReadonlyMap<string, ReadonlyMap<string, string>>> = {
     id: 'uninstall-units',
-    probe: { argv: [...systemctl, 'show', '-p', 'Id', '-p', 'LoadState', '-p', 'ActiveState', '-p', 'UnitFileState', '--', ...units] },
+    probe: systemctlCall(ownerScope(owner), ['show', '-p', 'Id', '-p', 'LoadState', '-p', 'ActiveState', '-p', 'UnitFileState', '--', ...units]),
     parse: (o) => new Map(o.exitCode === 0 ? parseShowBlocks(o.stdout).flatMap((p) => (p.get('Id') === undefined ? [] : [[p.get('Id') ?? '', p] as const])) : []),
     volatile: true,
   };

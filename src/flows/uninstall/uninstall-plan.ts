@@ -6,6 +6,7 @@
 import type { Action } from '../../engine/action.js';
 import type { StepPlan } from '../../engine/plan.js';
 import type { Scope } from '../../engine/action.js';
+import { ownerScope } from '../../engine/scope.js';
 import { parseRecord } from '../../state/parse-record.js';
 import { RECORD_PATH, type StackRecord } from '../../state/record-schema.js';
 import { renderWithout } from '../../state/stack-record.js';
@@ -44,7 +45,7 @@ export interface UninstallPlan {
 
 const base = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 const namesOf = (entry: StackRecord, ext: string): string[] => entry.files.map((f) => base(f.path)).filter((n) => n.endsWith(ext)).map((n) => n.slice(0, -ext.length));
-const scopeOf = (entry: StackRecord): Scope => (entry.mode === 'rootless' && entry.owner !== null ? { scope: 'user', user: entry.owner } : { scope: 'system' });
+const scopeOf = (entry: StackRecord): Scope => ownerScope(entry.mode === 'rootless' ? entry.owner : null);
 const where = (s: Scope): string => (s.scope === 'user' ? ` (${s.user}'s Podman)` : '');
 
 const stopUnits = (i: UninstallInputs, scope: Scope): Action[] => {

@@ -50,8 +50,8 @@ describe('support bundle: what is collected', () => {
   it('each unit in the manager that runs it, the journal bounded and matched by the owner\'s UID, secrets read as the owner and never shipped', () => {
     const web = items.filter((i) => i.file.startsWith('stacks/demo/') && i.file.includes('web.service'));
     expect(web.map((i) => [i.file, i.from])).toEqual([
-      ['stacks/demo/units/web.service.show', 'systemctl --user -M keelson-demo@ show -- web.service'],
-      ['stacks/demo/units/web.service.status', 'systemctl --user -M keelson-demo@ status --no-pager --full --lines 0 -- web.service'],
+      ['stacks/demo/units/web.service.show', '(as keelson-demo) systemctl --user show -- web.service'],
+      ['stacks/demo/units/web.service.status', '(as keelson-demo) systemctl --user status --no-pager --full --lines 0 -- web.service'],
       ['stacks/demo/journal/web.service.log', 'journalctl --no-pager -o short-iso -n 1000 --since -7d _SYSTEMD_USER_UNIT=web.service _UID=1001 + USER_UNIT=web.service _UID=1001'],
     ]);
     const rootful = items.find((i) => i.file === 'stacks/demo-rootful/units/web.service.show');
