@@ -166,6 +166,8 @@ export const actionSchema = z.discriminatedUnion('kind', [
         backupRunId: z.string().regex(RUN_ID).optional(),
       })
       .optional(),
+    /** Images this run makes (built, loaded, pulled): their IDs are asked of Podman and added when it is written. */
+    images: z.strictObject({ stack: z.string(), target: scopeSchema, refs: z.array(z.string().min(1)).min(1) }).optional(),
   }),
   /** A tiny image for the socket probe, built from the host's static busybox (no registry needed). */
   z.strictObject({ kind: z.literal('probe.image'), ...base, target: scopeSchema, image: z.string().min(1), busybox: path }),

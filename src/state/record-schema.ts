@@ -68,6 +68,11 @@ export const stackRecordSchema = z.looseObject({
   history: z.array(historyEntrySchema),
   /** Set when a rollback itself failed: apply and upgrade refuse until the operator clears it. */
   failed: z.looseObject({ reason: z.string(), at: z.string(), runId: z.string() }).nullable(),
+  /**
+   * The image ID each of the stack's images was when the record was written (ref → 64 hex digits): a re-pulled or
+   * rebuilt tag shows as a different ID (doctor). Absent: a record written before keelson kept them.
+   */
+  imageIds: z.record(z.string(), z.string()).optional(),
   /** Written only for a stack installed from an archive, so a record of any other install keeps its bytes. */
   archive: recordArchiveSchema.optional(),
 });

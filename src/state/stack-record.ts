@@ -37,7 +37,12 @@ export interface StackRecordInputs {
   readonly previous: StackRecord | null;
   /** The verified stack archive the manifest came from, if it did. */
   readonly archive?: RecordArchive;
+  /** The image ID of each of the stack's images known now (the rest are added when the record is written). */
+  readonly imageIds?: Readonly<Record<string, string>>;
 }
+
+/** The stack's image refs, each once, sorted: what the record lists and what it keeps an ID for. */
+export const stackImages = (m: Manifest): string[] => [...new Set(m.containers.map((c) => c.image))].sort();
 
 const byName = <T extends { name: string }>(list: T[]): T[] => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
@@ -67,7 +72,8 @@ export const stackRecord = (i: StackRecordInputs): StackRecord => {
     })),
     // Names only: a value never leaves Podman's secret store.
     secrets: m.secrets.map((s) => secretName(m.stack, s.name)).sort(),
-    images: [...new Set(m.containers.map((c) => c.image))].sort(),
+    images: stackImages(m),
+    imageIds: Object.fromEntries(stackImages(m).flatMap((ref) => (i.imageIds?.[ref] === undefined ? [] : [[ref, i.imageIds[ref]]]))),
     history: i.previous?.history ?? [],
     failed: i.previous?.failed ?? null,
     ...(i.archive === undefined ? {} : { archive: { sumsSha256: i.archive.sumsSha256, signedBy: i.archive.signedBy, trustedComment: i.archive.trustedComment } }),
@@ -144,3 +150,19 @@ export const withRun = (current: RecordFile, note: RunNote, runId: string, at: s
 /** How a run that writes this entry counts: the first install, an upgrade (the version moves), or a converging apply. */
 export const runKindFor = (previous: StackRecord | null, version: string): 'install' | 'upgrade' | 'apply' =>
   previous === null ? 'install' : previous.version !== version ? 'upgrade' : 'apply';
+
+/**
+ * The record text with the image IDs it lacks for `stack` filled in from `ids` (ref → ID, as Podman lists them now):
+ * the images this run built, loaded or pulled, which no plan could know. An ID the plan wrote is kept as it is.
+ */
+export const withImageIds = (current: RecordFile, stack: string, ids: ReadonlyMap<string, string>): string | null => {
+  if (current.kind !== 'present') return null;
+  const entry = current.record.stacks[stack];
+  if (entry === undefined) return null;
+  const known = entry.imageIds ?? {};
+  const found = entry.images.flatMap((ref) => {
+    const id = known[ref] ?? ids.get(ref);
+    return id === undefined ? [] : [[ref, id] as const];
+  });
+  return renderRecord(current, { ...entry, imageIds: Object.fromEntries(found) });
+};

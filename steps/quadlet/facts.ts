@@ -2,7 +2,7 @@
 // framed in base64), whether the top target is enabled, and which Podman secrets and images exist in
 // the stack's scope. Podman's version comes from the preflight step's fact (same id, same probe).
 import { z } from 'zod';
-import { runAs, systemctlArgs } from '../../src/engine/scope.js';
+import { runAs, systemctlCall } from '../../src/engine/scope.js';
 import type { Fact, ProbeOutput } from '../../src/facts/fact.js';
 import { parseUnitStates } from '../../src/facts/unit-states.js';
 import type { Manifest } from '../../src/manifest/schema.js';
@@ -27,33 +27,36 @@ export interface UnitDirsState {
 
 // $1 mode, $2 owner, $3 boot target, $4 top unit, $5 the Quadlet directory, $6 the systemd directory, then the
 // directories that lead to them (placement.ts's unitPaths; rootless ones relative to the owner's home, which only the
-// host knows). Lines: "home B64|-", "dir B64", "enabled yes|no", "file DIR B64NAME B64CONTENT", "link DIR B64NAME".
-// Only names Quadlet or keelson could own are read.
+// host knows). Lines: "home W|-", "dir W", "enabled yes|no", "file DIR W B64CONTENT", "link DIR W", where a word W is
+// "=word" when it is plainly safe and base64 otherwise: a name keelson writes costs no process (each fork and
+// base64 took most of this probe's 4.4 s on the emulated test VM). Only names Quadlet or keelson could own are read.
 const UNIT_DIRS_SCRIPT = `
 set -u
-b() { printf '%s' "$1" | base64 -w 0; }
+w() { case "$1" in ''|*[!A-Za-z0-9@._/+-]*) printf '%s' "$1" | base64 -w 0 ;; *) printf '=%s' "$1" ;; esac; }
 home=
 if [ "$1" = rootless ]; then
   home=$(getent passwd "$2" | cut -d: -f6)
   if [ -z "$home" ]; then echo 'home -'; exit 0; fi
-  echo "home $(b "$home")"
+  printf 'home '; w "$home"; echo
 fi
 boot=$3; top=$4; q=$home$5; s=$home$6; shift 6
-for d in "$@"; do [ -d "$home$d" ] && echo "dir $(b "$home$d")"; done
+for d in "$@"; do [ -d "$home$d" ] && { printf 'dir '; w "$home$d"; echo; }; done
 if [ -L "$s/$boot.wants/$top" ]; then echo 'enabled yes'; else echo 'enabled no'; fi
 for pair in "quadlet:$q" "systemd:$s"; do
   which=\${pair%%:*}; d=\${pair#*:}
   for f in "$d"/*; do
     n=\${f##*/}
     case "$n" in *.container|*.network|*.volume|*.pod|*.image|*.build|*.kube|*.target) ;; *) continue ;; esac
-    if [ -L "$f" ]; then echo "link $which $(b "$n")"
-    elif [ -f "$f" ]; then echo "file $which $(b "$n") $(base64 -w 0 <"$f")"
+    if [ -L "$f" ]; then printf 'link %s ' "$which"; w "$n"; echo
+    elif [ -f "$f" ]; then printf 'file %s ' "$which"; w "$n"; printf ' '; base64 -w 0 <"$f"; echo
     fi
   done
 done
 exit 0`;
 
 const decode = (b64: string): string => Buffer.from(b64, 'base64').toString('utf8');
+/** A word of the probe's answer: "=word" as it is, anything else base64. */
+const word = (w: string): string => (w.startsWith('=') ? w.slice(1) : decode(w));
 const isUnitDir = (d: string | undefined): d is UnitDir => d === 'quadlet' || d === 'systemd';
 
 export const parseUnitDirs = (o: ProbeOutput): UnitDirsState => {
@@ -63,11 +66,11 @@ export const parseUnitDirs = (o: ProbeOutput): UnitDirsState => {
   const files: UnitFileOnHost[] = [];
   for (const line of o.stdout.split('\n')) {
     const [kind, a = '', b = '', c = ''] = line.split(' ');
-    if (kind === 'home') home = a === '-' ? null : decode(a);
-    else if (kind === 'dir') existingDirs.push(decode(a));
+    if (kind === 'home') home = a === '-' ? null : word(a);
+    else if (kind === 'dir') existingDirs.push(word(a));
     else if (kind === 'enabled') enabled = a === 'yes';
-    else if (kind === 'file' && isUnitDir(a)) files.push({ dir: a, name: decode(b), content: decode(c) });
-    else if (kind === 'link' && isUnitDir(a)) files.push({ dir: a, name: decode(b), content: null });
+    else if (kind === 'file' && isUnitDir(a)) files.push({ dir: a, name: word(b), content: decode(c) });
+    else if (kind === 'link' && isUnitDir(a)) files.push({ dir: a, name: word(b), content: null });
   }
   return { home, existingDirs, files, enabled };
 };
@@ -82,7 +85,14 @@ export const unitDirsFact = (m: Manifest): Fact<UnitDirsState> => {
 };
 
 /** A list Podman gave, or why it could not (the owner does not exist yet, Podman is missing…). */
-export type PodmanList = { readonly ok: true; readonly names: readonly string[] } | { readonly ok: false; readonly detail: string };
+export type PodmanList =
+  | {
+      readonly ok: true;
+      readonly names: readonly string[];
+      /** Images only: the image ID each name is, now (`podman images` Id, 64 hex digits). */
+      readonly ids?: ReadonlyMap<string, string>;
+    }
+  | { readonly ok: false; readonly detail: string };
 
 const failed = (o: ProbeOutput): PodmanList => ({
   ok: false,
@@ -91,7 +101,7 @@ const failed = (o: ProbeOutput): PodmanList => ({
 
 const imageList = z.array(z.looseObject({ Names: z.array(z.string()).nullish(), Id: z.string().optional() }));
 
-const parseJson = <T>(o: ProbeOutput, schema: z.ZodType<T>, names: (v: T) => string[]): PodmanList => {
+const parseJson = <T>(o: ProbeOutput, schema: z.ZodType<T>, names: (v: T) => string[], ids?: (v: T) => Map<string, string>): PodmanList => {
   if (o.exitCode !== 0) return failed(o);
   let json: unknown;
   try {
@@ -100,7 +110,8 @@ const parseJson = <T>(o: ProbeOutput, schema: z.ZodType<T>, names: (v: T) => str
     return { ok: false, detail: 'podman printed something that is not JSON' };
   }
   const parsed = schema.safeParse(json);
-  return parsed.success ? { ok: true, names: names(parsed.data) } : { ok: false, detail: 'podman printed JSON of an unexpected shape' };
+  if (!parsed.success) return { ok: false, detail: 'podman printed JSON of an unexpected shape' };
+  return { ok: true, names: names(parsed.data), ...(ids === undefined ? {} : { ids: ids(parsed.data) }) };
 };
 
 const scopeId = (m: Manifest): string => {
@@ -122,11 +133,22 @@ export const podmanSecretsFact = (m: Manifest): Fact<PodmanList> => ({
   },
 });
 
+/** Every image in a scope's storage, as JSON: the Quadlet step's fact, and the record's image IDs at apply time. */
+export const PODMAN_IMAGES_ARGV = ['podman', 'images', '--format', 'json'] as const;
+
+/** `podman images --format json` → its names (and IDs: an image loaded from a stack archive is named by its ID). */
+export const parsePodmanImages = (o: ProbeOutput): PodmanList =>
+  parseJson(
+    o,
+    imageList,
+    (list) => list.flatMap((i) => [...(i.Names ?? []), ...(i.Id === undefined ? [] : [i.Id])]),
+    (list) => new Map(list.flatMap((i) => (i.Id === undefined ? [] : (i.Names ?? []).map((n) => [n, i.Id ?? ''] as const)))),
+  );
+
 export const podmanImagesFact = (m: Manifest): Fact<PodmanList> => ({
   id: `podman-images:${scopeId(m)}`,
-  probe: { argv: ['podman', 'images', '--format', 'json'], ...runAs(stackScope(m)) },
-  // IDs too: an image loaded from a stack archive is named by its ID (manifest imageId).
-  parse: (o) => parseJson(o, imageList, (list) => list.flatMap((i) => [...(i.Names ?? []), ...(i.Id === undefined ? [] : [i.Id])])),
+  probe: { argv: [...PODMAN_IMAGES_ARGV], ...runAs(stackScope(m)) },
+  parse: parsePodmanImages,
 });
 
 /** The stack's units as systemd sees them now; empty when the manager cannot be asked (no owner, no linger yet). */
@@ -140,9 +162,7 @@ export const stackUnits = (m: Manifest): string[] => [
 
 export const unitStatesFact = (m: Manifest): Fact<StackUnitStates> => ({
   id: `quadlet-unit-states:${scopeId(m)}:${m.stack}`,
-  probe: {
-    argv: [...systemctlArgs(stackScope(m)), 'show', '-p', 'Id', '-p', 'ActiveState', '--', ...stackUnits(m)],
-  },
+  probe: systemctlCall(stackScope(m), ['show', '-p', 'Id', '-p', 'ActiveState', '--', ...stackUnits(m)]),
   parse: (o) => new Map(o.exitCode === 0 ? parseUnitStates(o.stdout).map((u) => [u.id, u.active]) : []),
   // Units stop and start on their own: not a reason to refuse a saved plan.
   volatile: true,

@@ -15,7 +15,7 @@ import { bodyChanged, desiredState, type Desired, type QuadletFacts } from './de
 import { stackUnits, type PodmanList } from './facts.js';
 import { parseRecord, stackRecordOf } from '../../src/state/parse-record.js';
 import { RECORD_PATH } from '../../src/state/record-schema.js';
-import { renderRecord, runKindFor, stackRecord } from '../../src/state/stack-record.js';
+import { renderRecord, runKindFor, stackImages, stackRecord } from '../../src/state/stack-record.js';
 import { START_TIMEOUT_SECONDS } from './render-container.js';
 import { secretName, serviceUnit } from './unit-names.js';
 
@@ -27,6 +27,10 @@ const has = (list: PodmanList, name: string): boolean => list.ok && list.names.i
 // `podman images` lists "busybox" as "docker.io/library/busybox:latest"; keelson's manifests name images fully,
 // so only a missing tag needs care.
 const imagePresent = (list: PodmanList, image: string): boolean => has(list, image) || (!/:[^/]*$/.test(image) && has(list, `${image}:latest`));
+
+/** The image ID Podman has for `image` now (with the same missing-tag care as imagePresent), if it has it. */
+const imageIdOf = (list: PodmanList, image: string): string | undefined =>
+  list.ok ? (list.ids?.get(image) ?? (/:[^/]*$/.test(image) ? undefined : list.ids?.get(`${image}:latest`))) : undefined;
 
 const secretActions = (facts: QuadletFacts, ctx: StepContext, d: Desired): Action[] =>
   ctx.manifest.secrets
@@ -86,13 +90,20 @@ const stateAction = (facts: QuadletFacts, ctx: StepContext, d: Desired): Action[
   // Never over a record this keelson cannot read (the check's blocker says why).
   if (current.kind === 'newer' || current.kind === 'unreadable') return [];
   const previous = stackRecordOf(current, m.stack);
+  const imageIds = Object.fromEntries(stackImages(m).flatMap((ref) => {
+    const id = imageIdOf(facts.images, ref);
+    return id === undefined ? [] : [[ref, id] as const];
+  }));
   const entry = stackRecord({
-    manifest: m, answers: ctx.answers, resolved: ctx.resolved, keelsonVersion: KEELSON_VERSION, top: d.stack.top, files, luksUuid, previous, ...(ctx.archive === undefined ? {} : { archive: ctx.archive }),
+    manifest: m, answers: ctx.answers, resolved: ctx.resolved, keelsonVersion: KEELSON_VERSION, top: d.stack.top, files, luksUuid, previous, imageIds, ...(ctx.archive === undefined ? {} : { archive: ctx.archive }),
   });
+  // The images this apply makes: their IDs are only known once they exist, so the write asks Podman for them.
+  const made = stackImages(m).filter((ref) => imageIds[ref] === undefined);
   const content = renderRecord(current, entry);
   if (facts.state.kind === 'present' && facts.state.content === content) return [];
   const run = { stack: m.stack, kind: runKindFor(previous, m.version), from: previous?.version ?? null, to: m.version };
-  return [{ kind: 'state.write', description: `record ${m.stack} ${m.version} in ${RECORD_PATH} (manifest, answers, files and their hashes, users, secret names${ctx.archive === undefined ? '' : ', the archive\'s signer'})`, path: RECORD_PATH, content, run }];
+  const images = made.length === 0 ? {} : { images: { stack: m.stack, target: d.placement.scope, refs: made } };
+  return [{ kind: 'state.write', description: `record ${m.stack} ${m.version} in ${RECORD_PATH} (manifest, answers, files and their hashes, users, secret names, image IDs${ctx.archive === undefined ? '' : ', the archive\'s signer'})`, path: RECORD_PATH, content, run, ...images }];
 };
 
 /** The health gate after a start or restart: every unit of the stack active, every health check healthy. */

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRecord } from '../../src/state/parse-record.js';
 import { HISTORY_LIMIT, RECORD_FORMAT } from '../../src/state/record-schema.js';
-import { canonicalJson, manifestDigest, renderRecord, runKindFor, stackRecord, withRun, type StackRecordInputs } from '../../src/state/stack-record.js';
+import { canonicalJson, manifestDigest, renderRecord, runKindFor, stackRecord, withImageIds, withRun, type StackRecordInputs } from '../../src/state/stack-record.js';
 import { loadStack, resolved } from '../steps/quadlet/fixtures.js';
 
 const demo = loadStack('demo');
@@ -45,6 +45,7 @@ describe('stackRecord', () => {
       groups: [{ name: 'demo-clients', gid: 990 }],
       secrets: ['demo-token'],
       images: ['localhost/keelson-demo:1'],
+      imageIds: {},
       history: [],
       failed: null,
     });
@@ -101,5 +102,23 @@ describe('a record written by a run, read back', () => {
     const read = parseRecord(written);
     const previous = read.kind === 'present' ? (read.record.stacks.demo ?? null) : null;
     expect(renderRecord(read, stackRecord({ ...inputs, previous }))).toBe(written);
+  });
+});
+
+describe('image IDs in the record', () => {
+  const ID = 'a'.repeat(64);
+  it('the plan records the IDs it knows, of the stack\'s own images only', () => {
+    expect(stackRecord({ ...inputs, imageIds: { 'localhost/keelson-demo:1': ID, 'docker.io/library/other:1': 'b'.repeat(64) } }).imageIds).toEqual({ 'localhost/keelson-demo:1': ID });
+  });
+
+  it('the write fills in what the run made; an ID the plan wrote stays as planned; no entry, no text', () => {
+    const planned = renderRecord({ kind: 'absent' }, stackRecord(inputs));
+    const filled = parseRecord(withImageIds(parseRecord(planned), 'demo', new Map([['localhost/keelson-demo:1', ID], ['docker.io/library/other:1', 'c'.repeat(64)]])) ?? '');
+    expect(filled.kind === 'present' ? filled.record.stacks.demo?.imageIds : null).toEqual({ 'localhost/keelson-demo:1': ID });
+    const known = renderRecord({ kind: 'absent' }, stackRecord({ ...inputs, imageIds: { 'localhost/keelson-demo:1': ID } }));
+    const kept = parseRecord(withImageIds(parseRecord(known), 'demo', new Map([['localhost/keelson-demo:1', 'd'.repeat(64)]])) ?? '');
+    expect(kept.kind === 'present' ? kept.record.stacks.demo?.imageIds : null).toEqual({ 'localhost/keelson-demo:1': ID });
+    expect(withImageIds(parseRecord(planned), 'zeta', new Map())).toBeNull();
+    expect(withImageIds({ kind: 'absent' }, 'demo', new Map())).toBeNull();
   });
 });

@@ -24,6 +24,8 @@ export interface StackView {
   readonly groups: readonly { readonly name: string; readonly gid: number }[];
   readonly secrets: readonly string[];
   readonly images: readonly string[];
+  /** The image ID each image was when the record was written; empty for a record from before keelson kept them. */
+  readonly imageIds: Readonly<Record<string, string>>;
   /** Set when a rollback itself failed: why, and when. */
   readonly failed: { readonly reason: string; readonly at: string } | null;
   /** The stack archive it was installed from (who signed it); null: a manifest file or a bundled stack. */
@@ -48,6 +50,7 @@ export const stackView = (s: StackState): StackView => ({
   groups: s.groups.map((g) => ({ name: g.name, gid: g.gid })),
   secrets: [...s.secrets],
   images: [...s.images],
+  imageIds: { ...(s.imageIds ?? {}) },
   failed: s.failed === null ? null : { reason: s.failed.reason, at: s.failed.at },
   archive: s.archive ?? null,
 });

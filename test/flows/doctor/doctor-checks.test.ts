@@ -58,6 +58,8 @@ const healthy = (): Record<string, ProbeOutput> => ({
 // The recorded host also runs the rootful copy; these cases are about the rootless demo alone.
 const record = JSON.parse(recorded('file:/var/lib/keelson/state.json').stdout) as { stacks: Record<string, unknown> };
 delete record.stacks['demo-rootful'];
+// The Podman answers below are written for these cases (image abc123def): the record names that image as deployed.
+(record.stacks.demo as { imageIds: Record<string, string> }).imageIds = { 'localhost/keelson-demo:1': 'abc123def' };
 const demoOnly = out(`${JSON.stringify(record, null, 2)}\n`);
 
 const checksOf = (sections: Record<string, ProbeOutput>, replaced: Record<string, ProbeOutput> = {}): Check[] => {
@@ -76,7 +78,10 @@ describe('doctor on the demo as the VM recorded it', () => {
     const checks = checksOf(healthy());
     expect(notOk(checks)).toEqual([]);
     expect(get(checks, 'drift:demo').summary).toBe('all 8 managed files are as keelson wrote them');
-    expect(get(checks, 'storage:data-mount:/home').summary).toBe('/home is mounted from LUKS 486fc24d-b16d-414c-9710-05a69f443e0c');
+    // The UUID the VM's LUKS volume got when the fixture was recorded, as the record there says.
+    const uuid = (record.stacks.demo as { dataMount: { luksUuid: string } }).dataMount.luksUuid;
+    expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(get(checks, 'storage:data-mount:/home').summary).toBe(`/home is mounted from LUKS ${uuid}`);
   });
 
   it('broken: a stopped unit with its journal, an edited and a missing file, a drop-in, an open socket directory, no linger', () => {
@@ -114,6 +119,22 @@ describe('doctor on the demo as the VM recorded it', () => {
     expect(get(checks, 'socket-client:demo:web').summary).toBe('web runs without demo-clients: it cannot use /run/keelson-demo');
     expect(get(checks, 'images:demo').evidence[0]).toBe('web runs an older copy of localhost/keelson-demo:1 (old999, now abc123def)');
     expect(get(checks, 'images:demo').remedy).toEqual(['systemctl --user -M keelson-demo@ restart web.service']);
+  });
+
+  it('an image whose tag now names another image than the one keelson recorded: a warning, with what to do', () => {
+    const replacedRecord = structuredClone(record) as { stacks: Record<string, { imageIds?: Record<string, string> }> };
+    const demo = replacedRecord.stacks.demo;
+    if (demo === undefined) throw new Error('no demo entry');
+    demo.imageIds = { 'localhost/keelson-demo:1': 'fff000deployed' };
+    const raw = new Map([...host.raw, ['file:/var/lib/keelson/state.json', out(`${JSON.stringify(replacedRecord, null, 2)}\n`)], ['doctor-stacks', out(frame(healthy()))], ['auditd-state', out('active\n')]]);
+    const images = get(allChecks(parseDoctorFacts(raw)), 'images:demo');
+    expect([images.status, images.summary]).toEqual(['warn', '1 image is not the one keelson deployed']);
+    expect(images.evidence[0]).toBe('localhost/keelson-demo:1: not the image keelson deployed (fff000deploy), now abc123def: rebuilt or pulled again since');
+    expect(images.remedy[0]).toMatch(/^if the new image is intended, keelson apply --stack MANIFEST records it/);
+    // The ID recorded is the one there: as deployed.
+    demo.imageIds = { 'localhost/keelson-demo:1': 'abc123def' };
+    const same = new Map([...raw, ['file:/var/lib/keelson/state.json', out(`${JSON.stringify(replacedRecord, null, 2)}\n`)]]);
+    expect(get(allChecks(parseDoctorFacts(same)), 'images:demo').status).toBe('ok');
   });
 
   it('the generator skipping a managed file (it exits 0) and a unit the manager no longer knows', () => {

@@ -71,6 +71,8 @@ describe('unit directories probe, run for real over a fake home', () => {
       writeFileSync(`${q}/notes.txt`, 'not a unit');
       symlinkSync('/dev/null', `${q}/masked.network`);
       writeFileSync(`${s}/demo.target`, '');
+      // A name keelson would never write (a space, a newline, a leading "="): carried in base64, exactly.
+      writeFileSync(`${q}/=odd name\n.container`, 'x');
       symlinkSync('../demo.target', `${s}/default.target.wants/demo.target`);
       // A fake getent on PATH answers for the owner with our temporary home.
       mkdirSync(`${root}/bin`);
@@ -84,9 +86,13 @@ describe('unit directories probe, run for real over a fake home', () => {
       });
       const parsed = parseUnitDirs(out(stdout));
       expect(parsed.home).toBe(home);
+      // Plain names and paths travel as they are ("=word"), with no process to encode them.
+      expect(stdout).toContain(`file quadlet =web.container `);
+      expect(stdout).toContain(`dir =${q}\n`);
       expect(parsed.enabled).toBe(true);
       expect(parsed.existingDirs).toEqual([`${home}/.config`, `${home}/.config/containers`, q, `${home}/.config/systemd`, s]);
       expect(parsed.files).toEqual([
+        { dir: 'quadlet', name: '=odd name\n.container', content: 'x' },
         { dir: 'quadlet', name: 'masked.network', content: null },
         { dir: 'quadlet', name: 'web.container', content: tricky },
         { dir: 'systemd', name: 'demo.target', content: '' },
@@ -127,13 +133,18 @@ describe('podman list facts', () => {
   });
 
   it('image names and IDs (an archive\'s image is named by its ID), skipping dangling images\' missing names', () => {
-    const json = JSON.stringify([{ Id: '1', Names: ['localhost/keelson-demo:1'] }, { Id: '2', Names: null }, { Id: '3' }]);
-    expect(podmanImagesFact(m).parse(out(json))).toEqual({ ok: true, names: ['localhost/keelson-demo:1', '1', '2', '3'] });
+    const json = JSON.stringify([{ Id: '1', Names: ['localhost/keelson-demo:1', 'localhost/keelson-demo:latest'] }, { Id: '2', Names: null }, { Id: '3' }]);
+    expect(podmanImagesFact(m).parse(out(json))).toEqual({
+      ok: true,
+      names: ['localhost/keelson-demo:1', 'localhost/keelson-demo:latest', '1', '2', '3'],
+      // Each name's image ID, for the record (a dangling image has no name to key it by).
+      ids: new Map([['localhost/keelson-demo:1', '1'], ['localhost/keelson-demo:latest', '1']]),
+    });
   });
 
   it.each([
     ['a failure keeps Podman\'s first line', out('', 125, 'Error: no such user\nmore'), { ok: false, detail: 'Error: no such user' }],
-    ['empty output is an empty list', out(''), { ok: true, names: [] }],
+    ['empty output is an empty list', out(''), { ok: true, names: [], ids: new Map() }],
     ['not JSON', out('{oops'), { ok: false, detail: 'podman printed something that is not JSON' }],
     ['the wrong shape', out('{"a":1}'), { ok: false, detail: 'podman printed JSON of an unexpected shape' }],
   ])('%s', (_name, o, expected) => {

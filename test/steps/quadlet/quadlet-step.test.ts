@@ -279,6 +279,17 @@ describe('the host state in the plan', () => {
     expect(stateOf({ ...deployedNoState, volume: plainVolume() })).toMatchObject({ stacks: { demo: { dataMount: { luksUuid: null } } } });
   });
 
+  it('image IDs: those Podman has now are in the record; the images this apply makes are asked of Podman when it writes', () => {
+    const ID = '9'.repeat(64);
+    const writeOf = (facts: QuadletFacts) => planQuadlet(facts, ctxFor()).find((a) => a.kind === 'state.write');
+    const idsOf = (content: string) => (JSON.parse(content) as { stacks: { demo?: { imageIds?: unknown } } }).stacks.demo?.imageIds;
+    const known = writeOf({ ...deployedNoState, images: { ok: true, names: ['localhost/keelson-demo:1'], ids: new Map([['localhost/keelson-demo:1', ID]]) } });
+    expect(known?.kind === 'state.write' ? [idsOf(known.content), known.images] : null).toEqual([{ 'localhost/keelson-demo:1': ID }, undefined]);
+    const made = writeOf(fresh);
+    expect(made?.kind === 'state.write' ? [idsOf(made.content), made.images] : null).toEqual([{}, { stack: 'demo', target: { scope: 'user', user: 'keelson-demo' }, refs: ['localhost/keelson-demo:1'] }]);
+    expect(actionSchema.parse(made)).toEqual(made);
+  });
+
   it('asks for that UUID only when the operator asked for the LUKS setup', () => {
     expect(quadletStep.facts({ manifest: demo, answers: {} })).not.toHaveProperty('newUuid');
     expect(quadletStep.facts({ manifest: demo, answers: { [LUKS_DEVICE_ANSWER]: '/dev/vdb' } }).newUuid?.id).toBe('random-uuid');
@@ -325,9 +336,10 @@ describe('a host keelson installed the demo on (answers recorded on the test VM)
     ['a unit failed: start the stack, wait', { 'quadlet-unit-states:user:keelson-demo:demo': states('web.service') }, ['start demo.target (no-block)', WAIT]],
     ['the user manager cannot be asked: start, wait', { 'quadlet-unit-states:user:keelson-demo:demo': answer('', 1) }, ['start demo.target (no-block)', WAIT]],
     ['the secret is gone: create it, start', { 'podman-secrets:user:keelson-demo': answer('') }, ['podman.secret', 'start demo.target (no-block)', WAIT]],
-    ['the image is gone: build it again, start', { 'podman-images:user:keelson-demo': answer('[]\n') }, ['podman.image-build', 'start demo.target (no-block)', WAIT]],
+    // The record then names the rebuilt image's ID (asked of Podman when it is written).
+    ['the image is gone: build it again, start, record its ID', { 'podman-images:user:keelson-demo': answer('[]\n') }, ['podman.image-build', 'start demo.target (no-block)', WAIT, 'state.write']],
     // Preflight's blocker says what this Podman lacks (test/steps/podman-requirement.test.ts); nothing is rendered for it.
-    ['Podman 4.6: nothing is written for it', { 'podman-version': answer('4.6.1\n') }, []],
+    ['Podman 4.6: nothing is written for it', { 'podman-version': answer('podman version 4.6.1\n') }, []],
   ])('%s', (_name, raw, expected) => {
     const { facts, ctx } = step(raw);
     expect(summary(planQuadlet(facts, ctx))).toEqual(expected);

@@ -1,0 +1,27 @@
+// temporary: time candidate probes on the demo-installed VM (not committed)
+import { preparedState } from '../e2e/support/prepared-states.js';
+import { connectRoot } from '../e2e/support/connect.js';
+import { restoreVm } from '../host-vm/vm.js';
+const vm = await restoreVm(await preparedState('demo-installed'), { name: 'tmp-measure' });
+try {
+  const host = await connectRoot(vm);
+  const units = ['api.service', 'web.service', 'page.service', 'demo.target'];
+  const cands: [string, string[], { asUser?: string }][] = [
+    ['-M user@ show', ['systemctl', '--user', '-M', 'keelson-demo@', 'show', '-p', 'Id', '-p', 'ActiveState', '--', ...units], {}],
+    ['asUser --user show', ['systemctl', '--user', 'show', '-p', 'Id', '-p', 'ActiveState', '--', ...units], { asUser: 'keelson-demo' }],
+    ['podman version --format', ['podman', 'version', '--format', '{{.Client.Version}}'], {}],
+    ['podman --version', ['podman', '--version'], {}],
+    ['true', ['true'], {}],
+    ['asUser true', ['true'], { asUser: 'keelson-demo' }],
+  ];
+  for (let round = 0; round < 3; round++) {
+    for (const [label, argv, o] of cands) {
+      const t = performance.now();
+      const r = await host.run(argv, o);
+      console.log(`${label}: ${((performance.now() - t) / 1000).toFixed(2)} s exit ${r.exitCode} ${JSON.stringify(r.stdout.slice(0, 200))} ${r.stderr.slice(0, 200)}`);
+    }
+  }
+  await host.close();
+} finally {
+  await vm.stop();
+}
