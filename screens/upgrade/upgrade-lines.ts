@@ -82,6 +82,20 @@ const prunedLines = (o: UpgradeOutcome): Said[] => (o.pruned === undefined ? [] 
 /** What the screen makes of a run that threw (a lost connection) instead of ending: no run id, nothing known. */
 export const brokeOff = (error: string): UpgradeOutcome => ({ ok: false, runId: '', journalPath: '', failed: { action: 'the connection to the host', error } });
 
+/** The connection broke off mid-run: nothing more was done there (no rollback either); the way on, once it answers. */
+const lostLines = (planned: ReadyUpgrade, o: UpgradeOutcome, again: string, journal: Said): Said[] => {
+  const { stack, from, to } = planned.prepared.summary;
+  const during = o.rollback === undefined ? 'the upgrade' : 'the rollback';
+  return [
+    { text: `The connection to the host was lost during ${during} (at "${o.rollback?.error ?? o.failed?.action ?? '?'}"): keelson could do nothing more there.`, tone: 'bad' },
+    { text: `The journal on the host says how far ${stack} ${from.version} → ${to.version} got.`, tone: 'warn' },
+    journal,
+    o.rollback === undefined
+      ? { text: `Once the host answers again, run the same upgrade (here, or ${again}): it finishes what is left, or rolls back if that fails; or roll back to ${from.version} from the Welcome screen.`, tone: 'warn' }
+      : { text: `Once the host answers again, roll back to ${from.version} (from the Welcome screen, or keelson rollback --yes): it finishes the rollback.`, tone: 'warn' },
+  ];
+};
+
 /** The last words of an upgrade run; `again`: the headless command that runs the same upgrade. */
 export const upgradeFinish = (planned: ReadyUpgrade, o: UpgradeOutcome, again: string): Said[] => {
   const { stack, from, to } = planned.prepared.summary;
@@ -100,6 +114,7 @@ export const upgradeFinish = (planned: ReadyUpgrade, o: UpgradeOutcome, again: s
       { text: `Run the same upgrade again (here, or ${again}): it finishes what is left, or rolls back if that fails.`, tone: 'warn' },
     ];
   }
+  if (o.connectionLost === true) return lostLines(planned, o, again, journal);
   if (o.rollback === undefined) {
     const while_ = untouchedPhase(planned.prepared, o.failed?.index ?? 0) ?? 'fetching images or backing up';
     return [{ text: `The upgrade stopped before anything that runs was changed (while ${while_}): ${stack} ${from.version} still runs.`, tone: 'warn' }, ...failedLines(o), ...(o.journalPath === '' ? [] : [journal])];

@@ -108,6 +108,14 @@ describe('the upgrade run as lines, as data', () => {
     const pruned = (p: { ok: boolean; dirs: string[]; error?: string }) => upgradeFinish(ready, { ok: true, runId: 'run-1', journalPath: journal, pruned: p }, again).map((l) => [l.text, l.tone]);
     expect(pruned({ ok: true, dirs: ['/home/keelson-backups/demo-a'] })[1]).toEqual(['Removed 1 old upgrade backup (the newest 3 are kept): /home/keelson-backups/demo-a', 'muted']);
     expect(pruned({ ok: false, dirs: ['/home/keelson-backups/demo-a'], error: 'rm: busy' })[1]).toEqual(['The upgrade is done, but its old backups could not be removed (rm: busy); they stay, and the next upgrade tries again.', 'warn']);
+    // The connection lost after the first change: no rollback ran; the same upgrade again, or a rollback, once it answers.
+    const lost = upgradeFinish(ready, { ok: false, runId: 'run-1', journalPath: journal, failed: { action: 'update web.container', error: 'The SSH connection … failed', index: 9 }, connectionLost: true }, again);
+    expect(lost.map((l) => l.text)).toEqual([
+      'The connection to the host was lost during the upgrade (at "update web.container"): keelson could do nothing more there.',
+      'The journal on the host says how far demo 1.0.0 → 1.1.0 got.',
+      `Journal on the host: ${journal}`,
+      `Once the host answers again, run the same upgrade (here, or ${again}): it finishes what is left, or rolls back if that fails; or roll back to 1.0.0 from the Welcome screen.`,
+    ]);
     const stopped = upgradeFinish(ready, { ok: false, runId: 'run-1', journalPath: journal, stoppedBefore: 3 }, again);
     expect(stopped[0]?.text).toBe('Stopped as you asked, before action 4: nothing was rolled back.');
     expect(stopped.at(-1)?.text).toBe(`Run the same upgrade again (here, or ${again}): it finishes what is left, or rolls back if that fails.`);
