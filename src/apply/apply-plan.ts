@@ -76,6 +76,8 @@ export const applyPlan = async (host: Host, plan: Plan, options: ApplyOptions = 
   }
 };
 
+const isConnectionLost = (e: unknown): e is HostError => e instanceof HostError && e.code === 'connection-lost';
+
 interface WalkContext extends ApplyOptions {
   readonly runId: string;
   readonly journal: Journal;
@@ -94,7 +96,15 @@ const walk = async (host: Host, plan: Plan, actions: readonly Action[], options:
       return { ok: false, runId, journalPath: journal.path, done, skipped, stoppedBefore: index };
     }
     emit({ type: 'start', index, action });
-    await journal.write(...pending, { event: 'begin', index, kind: action.kind, description: action.description });
+    try {
+      await journal.write(...pending, { event: 'begin', index, kind: action.kind, description: action.description });
+    } catch (e) {
+      // The journal's line is the first thing an action sends: a connection lost there is this action's failure
+      // (it never began); any other error is the journal's own, and stops the run as before.
+      if (!isConnectionLost(e)) throw e;
+      emit({ type: 'failed', index, error: e.message });
+      return { ok: false, runId, journalPath: journal.path, done, skipped, failed: { index, action, error: e.message, connectionLost: true } };
+    }
     const started = performance.now();
     try {
       const result = await run(action, {
@@ -119,7 +129,7 @@ const walk = async (host: Host, plan: Plan, actions: readonly Action[], options:
       emit({ type: 'failed', index, error });
       // Best effort: the journal may be what just failed (disk full); the operator still gets the error.
       await journal.write({ event: 'failed', index, error }, { event: 'run-end', ok: false }).catch(() => undefined);
-      const lost = e instanceof HostError && e.code === 'connection-lost' ? { connectionLost: true as const } : {};
+      const lost = isConnectionLost(e) ? { connectionLost: true as const } : {};
       return { ok: false, runId, journalPath: journal.path, done, skipped, failed: { index, action, error, ...lost } };
     }
   }

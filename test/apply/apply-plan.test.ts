@@ -10,6 +10,8 @@ import { readLastRun } from '../../src/apply/last-run.js';
 import { planHost } from '../../src/engine/plan-host.js';
 import { defineStep } from '../../src/engine/step.js';
 import type { Fact } from '../../src/facts/fact.js';
+import { HostError } from '../../src/host/host-error.js';
+import type { Host } from '../../src/host/host.js';
 import { createLocalHost } from '../../src/host/local-host.js';
 import { relocated } from '../support/relocated-host.js';
 import { demoManifest } from '../screens/helpers/fixtures.js';
@@ -99,5 +101,34 @@ describe('the journal of an apply', () => {
     // 3 actions: 4 appends (was 8, one per line).
     expect(appends).toBe(4);
     expect(await readLastRun(host)).toMatchObject({ state: 'ok', finished: 3 });
+  });
+});
+
+describe('applyPlan when the connection is lost', () => {
+  /** `inner`, cut off (every command a lost connection) once `cut()` was called. */
+  const cuttable = (inner: Host) => {
+    let gone = false;
+    const lost = () => Promise.reject(new HostError('connection-lost', 'The SSH connection to h failed: read ECONNRESET', 'Check the network.'));
+    const host: Host = { ...inner, run: (argv, o) => (gone ? lost() : inner.run(argv, o)), readFile: (p) => (gone ? lost() : inner.readFile(p)), writeFile: (p, c, o) => (gone ? lost() : inner.writeFile(p, c, o)) };
+    return { host, cut: () => { gone = true; } };
+  };
+
+  it('between two actions (on the next one\'s journal line): that action failed, connection lost, nothing thrown', async () => {
+    const { dir, host: inner, plan } = await setUp();
+    const { host, cut } = cuttable(inner);
+    const result = await applyPlan(host, plan, { onEvent: (e) => { if (e.type === 'end' && e.index === 0) cut(); } });
+    expect(result).toMatchObject({ ok: false, done: 1, failed: { index: 1, connectionLost: true, error: 'The SSH connection to h failed: read ECONNRESET' } });
+    expect(result.failed?.action.description).toBe('create b');
+    expect([existsSync(join(dir, 'a')), existsSync(join(dir, 'b'))]).toEqual([true, false]);
+  });
+
+  it('inside an action (its own command): that action failed, connection lost', async () => {
+    const { dir, host: inner, plan } = await setUp();
+    const { host: cutOff, cut } = cuttable(inner);
+    // Cut as the write of b is sent, after its journal line went through.
+    const host: Host = { ...cutOff, run: (argv, o) => { if (argv.includes(join(dir, 'b'))) cut(); return cutOff.run(argv, o); } };
+    const result = await applyPlan(host, plan);
+    expect(result).toMatchObject({ ok: false, done: 1, failed: { index: 1, connectionLost: true } });
+    expect(existsSync(join(dir, 'b'))).toBe(false);
   });
 });

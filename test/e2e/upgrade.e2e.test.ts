@@ -5,8 +5,8 @@
 // same 1.2.0 with a rollback that fails too (web.container made immutable mid-upgrade, chattr +i, as a hardening
 // agent might): the stack is marked failed, apply refuses until --clear-failed; then an upgrade killed (SIGKILL)
 // right after it rewrote web.container, put back by `keelson rollback --yes`; a healthy 1.1.1 (web changed again),
-// after which the oldest upgrade backup is removed and the newest 3 (and the failed run's) stay; last a 1.1.2 whose SSH
-// connection is cut (a relay on 127.0.0.1 destroys it) right after it rewrote web.container, finished by running it again.
+// after which the oldest upgrade backup is removed and the newest 3 (and the failed run's) stay; last page made a
+// migration (1.1.3), which a version bump alone (1.1.4) runs again before what requires it.
 // Every claim about the host is read from inside the VM over the harness's own SSH, never from keelson's report.
 import { join } from 'node:path';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { keelsonCli, REPO_ROOT, type CliOptions } from './support/keelson-cli.js';
 import { DEMO_GREETING, pageOf, useVmFrom } from './support/prepared-states.js';
-import { startRelay } from './support/tcp-relay.js';
 import { useTimings } from './support/timings.js';
 
 const SLOW = 30 * 60_000;
@@ -272,51 +271,44 @@ describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () 
     expect(after.filter((e) => e.backupPruned !== undefined)).toHaveLength(1);
     expect(after.at(-1)).toMatchObject({ kind: 'upgrade', from: '1.1.0', to: '1.1.1', outcome: 'ok', backupRunId: out.runId });
   }, SLOW);
-  it('an upgrade whose SSH connection is cut right after it rewrote web.container: the old web keeps running, status says interrupted, and the same upgrade again finishes it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keelson-cut-e2e-'));
-    const v112 = join(dir, 'demo-1.1.2.yaml');
-    writeFileSync(v112, readFileSync(V110, 'utf8').replace('version: 1.1.0', 'version: 1.1.2').replace('DEMO_ROLE: web-1.1', 'DEMO_ROLE: web-1.1.2'));
-    const relay = await startRelay(theVm(), join(dir, 'known_hosts'));
-    try {
-      const before = await invocations(['web.service', 'page.service']);
-      const files = await sh(`sha256sum ${Q}/web.container`);
-      let writing: string | undefined;
-      let cut = 0;
-      const r = await keelsonCli(theVm(), ['upgrade', '--stack', v112, '--yes', ...relay.flags], {
-        timer,
-        label: 'upgrade --yes 1.1.2 (SSH cut)',
-        target: false,
-        onLine: (line) => {
-          if (writing === undefined) writing = /^(\[[0-9]+\/[0-9]+\]) update web\.container$/.exec(line)?.[1];
-          else if (cut === 0 && line.startsWith(`${writing} done`)) cut = relay.cut();
-        },
-      });
-      expect(cut, r.stderr).toBeGreaterThan(0);
-      expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toMatch(/connection to the host was lost/i);
-      expect(r.stderr).toContain('Run the same upgrade again once the host answers');
-      expect(r.stderr).not.toContain('Rolling back');
-      // On the host: the new web.container, but nothing restarted; the old web still serves, the record says 1.1.1.
-      expect(await sh(`sha256sum ${Q}/web.container`)).not.toBe(files);
-      expect(await invocations(['web.service', 'page.service'])).toEqual(before);
-      await healthy110();
-      expect((await record()).stacks.demo?.version).toBe('1.1.1');
-      const status = await keelson(['status'], { label: 'status (cut)' });
-      expect(status.stdout).toMatch(/^ {2}last run: INTERRUPTED /m);
-      // The same upgrade again, over a link that holds: it finishes what was left (web restarts, the gate passes).
-      const again = await keelsonCli(theVm(), ['upgrade', '--stack', v112, '--yes', '--json', ...relay.flags], { timer, label: 'upgrade --yes 1.1.2 (after the cut)', target: false });
-      expect(again.code, again.stderr).toBe(0);
-      expect((JSON.parse(again.stdout) as UpgradeJson).restarts).toEqual(['web.service']);
-      const after = await invocations(['web.service', 'page.service']);
-      expect(after['web.service']).not.toBe(before['web.service']);
-      expect(after['page.service']).toBe(before['page.service']);
-      await healthy110();
-      expect((await sh(podman('inspect web --format "{{range .Config.Env}}{{println .}}{{end}}"'))).split('\n')).toContain('DEMO_ROLE=web-1.1.2');
-      const rec = await record();
-      expect(rec.stacks.demo?.version).toBe('1.1.2');
-      expect(rec.stacks.demo?.history.at(-1)).toMatchObject({ kind: 'upgrade', from: '1.1.1', to: '1.1.2', outcome: 'ok' });
-    } finally {
-      await relay.close();
-    }
+  it('a migration: page, made one in 1.1.3, runs again on a version bump alone (1.1.4), its volume archived first, before web and status restart; then up to date', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keelson-migration-e2e-'));
+    // page appends a line to the volume each time it runs: how the host says how often it ran.
+    const migrating = readFileSync(V110, 'utf8')
+      .replace('DEMO_ROLE: web-1.1', 'DEMO_ROLE: web-1.1.2')
+      .replace('    runOnce: true\n', '    runOnce: true\n    migration: true\n')
+      .replace(`>/srv/index.html'`, `>/srv/index.html; echo ran >>/srv/migrations.log'`);
+    expect(migrating).toContain('migration: true');
+    const v113 = join(dir, 'demo-1.1.3.yaml');
+    const v114 = join(dir, 'demo-1.1.4.yaml');
+    writeFileSync(v113, migrating.replace('version: 1.1.0', 'version: 1.1.3'));
+    writeFileSync(v114, migrating.replace('version: 1.1.0', 'version: 1.1.4'));
+    const mount = (await sh(podman('volume inspect demo-content --format {{.Mountpoint}}'))).trim();
+    const runs = async () => (await theVm().ssh(`cat ${mount}/migrations.log`)).stdout.split('\n').filter((l) => l === 'ran').length;
+    const first = await keelson(['upgrade', '--stack', v113, '--yes', '--json'], { label: 'upgrade --yes 1.1.3 (page made a migration)' });
+    expect(first.code, first.stderr).toBe(0);
+    expect(await runs()).toBe(1);
+    const before = await invocations(['web.service', 'status.service', 'page.service']);
+    const r = await keelson(['upgrade', '--stack', v114, '--yes', '--json'], { label: 'upgrade --yes 1.1.4 (version only: the migration)' });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as UpgradeJson & { migrations: string[] };
+    // No unit file changed: the migration alone runs page again, and what requires page restarts after it.
+    expect(out.files.filter((f) => !f.path.endsWith('state.json'))).toEqual([]);
+    expect(out.migrations).toEqual(['page']);
+    expect([...out.restarts].sort()).toEqual(['page.service', 'status.service', 'web.service']);
+    expect(out.volumes).toEqual([expect.objectContaining({ volume: 'demo-content', restore: true })]);
+    expect(await runs()).toBe(2);
+    const after = await invocations(['web.service', 'status.service', 'page.service']);
+    for (const u of ['web.service', 'status.service', 'page.service']) expect(after[u], u).not.toBe(before[u]);
+    const entered = async (u: string) => Number((await sh(`${USER} show -p ActiveEnterTimestampMonotonic --value ${u}`)).trim());
+    const pageDone = await entered('page.service');
+    expect(await entered('web.service')).toBeGreaterThan(pageDone);
+    expect(await entered('status.service')).toBeGreaterThan(pageDone);
+    await healthy110();
+    const check = await keelson(['upgrade', '--stack', v114, '--check'], { label: 'upgrade --check 1.1.4' });
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toBe('demo 1.1.4 is deployed and up to date: nothing to do.\n');
+    expect(await runs()).toBe(2);
+    expect((await record()).stacks.demo?.history.at(-1)).toMatchObject({ kind: 'upgrade', from: '1.1.3', to: '1.1.4', outcome: 'ok' });
   }, SLOW);
 });
