@@ -1,8 +1,11 @@
-// temporary: time candidate probes on the demo-installed VM (not committed)
+// npm run bench:commands (a benchmark, not a test): single commands timed over keelson's own SSH on the demo-installed
+// VM, three rounds, to choose between two ways of asking the host the same thing: a user manager through
+// `systemctl --user -M USER@` or as the user, `podman version --format` or `podman --version`, and what the as-user
+// wrapper itself costs. The figures behind systemctlCall (src/engine/scope.ts) and the podman-version fact.
 import { preparedState } from '../e2e/support/prepared-states.js';
 import { connectRoot } from '../e2e/support/connect.js';
 import { restoreVm } from '../host-vm/vm.js';
-const vm = await restoreVm(await preparedState('demo-installed'), { name: 'tmp-measure' });
+const vm = await restoreVm(await preparedState('demo-installed'), { name: 'bench-commands' });
 try {
   const host = await connectRoot(vm);
   const units = ['api.service', 'web.service', 'page.service', 'demo.target'];
