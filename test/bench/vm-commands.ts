@@ -5,6 +5,12 @@
 import { preparedState } from '../e2e/support/prepared-states.js';
 import { connectRoot } from '../e2e/support/connect.js';
 import { restoreVm } from '../host-vm/vm.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RUN_DIR_ENV } from '../e2e/support/run-dir.js';
+
+// Its own run directory (prepared states built once there), unless one is given, as bench:probes does.
+process.env[RUN_DIR_ENV] ??= join(process.env.KEELSON_VM_WORK ?? join(tmpdir(), 'keelson-vm'), `bench-commands-${String(process.pid)}`);
 const vm = await restoreVm(await preparedState('demo-installed'), { name: 'bench-commands' });
 try {
   const host = await connectRoot(vm);
