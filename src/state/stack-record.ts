@@ -84,6 +84,9 @@ export const stackRecord = (i: StackRecordInputs): StackRecord => {
 const render = (stacks: Record<string, unknown>, uninstalled: Record<string, Uninstalled>): string =>
   `${canonicalJson({ format: RECORD_FORMAT, stacks, ...(Object.keys(uninstalled).length > 0 ? { uninstalled } : {}) }, 2)}\n`;
 
+/** The run names a directory of volume archives that no later upgrade has removed. */
+export const namesLiveBackup = (e: HistoryEntry): e is HistoryEntry & { backupRunId: string } => e.backupRunId !== undefined && e.backupPruned === undefined;
+
 /**
  * The newest HISTORY_LIMIT runs, and any older one that names an upgrade backup still on the data mount: that entry
  * is how retention (src/flows/upgrade/backup-retention.ts) knows the directory is keelson's to remove, and how an
@@ -91,7 +94,7 @@ const render = (stacks: Record<string, unknown>, uninstalled: Record<string, Uni
  */
 export const trimHistory = (history: readonly HistoryEntry[]): HistoryEntry[] => {
   const cut = history.length - HISTORY_LIMIT;
-  return history.filter((e, i) => i >= cut || (e.backupRunId !== undefined && e.backupPruned === undefined));
+  return history.filter((e, i) => i >= cut || namesLiveBackup(e));
 };
 
 const uninstalledOf = (current: RecordFile): Record<string, Uninstalled> => (current.kind === 'present' ? { ...(current.record.uninstalled ?? {}) } : {});

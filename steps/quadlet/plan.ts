@@ -25,12 +25,14 @@ export const DEFAULT_BUSYBOX = '/bin/busybox';
 const has = (list: PodmanList, name: string): boolean => list.ok && list.names.includes(name);
 
 // `podman images` lists "busybox" as "docker.io/library/busybox:latest"; keelson's manifests name images fully,
-// so only a missing tag needs care.
-const imagePresent = (list: PodmanList, image: string): boolean => has(list, image) || (!/:[^/]*$/.test(image) && has(list, `${image}:latest`));
+// so only a missing tag needs care: the names an image may be listed under.
+const listedAs = (image: string): string[] => (/:[^/]*$/.test(image) ? [image] : [image, `${image}:latest`]);
 
-/** The image ID Podman has for `image` now (with the same missing-tag care as imagePresent), if it has it. */
+const imagePresent = (list: PodmanList, image: string): boolean => listedAs(image).some((n) => has(list, n));
+
+/** The image ID Podman has for `image` now, under any name it may be listed as, if it has it. */
 const imageIdOf = (list: PodmanList, image: string): string | undefined =>
-  list.ok ? (list.ids?.get(image) ?? (/:[^/]*$/.test(image) ? undefined : list.ids?.get(`${image}:latest`))) : undefined;
+  list.ok ? listedAs(image).map((n) => list.ids?.get(n)).find((id) => id !== undefined) : undefined;
 
 const secretActions = (facts: QuadletFacts, ctx: StepContext, d: Desired): Action[] =>
   ctx.manifest.secrets

@@ -47,8 +47,9 @@ const RESOURCES = Object.keys(LIST) as PodmanResource[];
 
 /** The facts for one stack's entry, and the parse of their answers. */
 export const uninstallFacts = (entry: StackRecord): { readonly facts: readonly Fact<unknown>[]; readonly parse: (raw: ReadonlyMap<string, ProbeOutput>) => UninstallFacts } => {
-  const owner = entry.mode === 'rootless' ? entry.owner : null;
-  const units = allStackUnits(stackView(entry));
+  const view = stackView(entry);
+  const owner = view.owner;
+  const units = allStackUnits(view);
   const unitsFact: Fact<ReadonlyMap<string, ReadonlyMap<string, string>>> = {
     id: 'uninstall-units',
     probe: systemctlCall(ownerScope(owner), ['show', '-p', 'Id', '-p', 'LoadState', '-p', 'ActiveState', '-p', 'UnitFileState', '--', ...units]),

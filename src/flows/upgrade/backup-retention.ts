@@ -8,7 +8,7 @@ import type { Action } from '../../engine/action.js';
 import type { Plan } from '../../engine/plan.js';
 import type { RecordFile } from '../../state/parse-record.js';
 import { RECORD_PATH, type HistoryEntry, type StackRecord } from '../../state/record-schema.js';
-import { renderRecord } from '../../state/stack-record.js';
+import { namesLiveBackup, renderRecord } from '../../state/stack-record.js';
 import { backupDirFor } from '../volume-archive.js';
 
 /** Upgrade backups kept on the data mount after a healthy upgrade, its own included. */
@@ -22,7 +22,7 @@ export interface PrunedBackup {
   readonly made: string;
 }
 
-const removable = (e: HistoryEntry): boolean => e.kind === 'upgrade' && e.backupRunId !== undefined && e.backupPruned === undefined;
+const removable = (e: HistoryEntry): boolean => e.kind === 'upgrade' && namesLiveBackup(e);
 
 /**
  * What a healthy upgrade removes, oldest first: every upgrade backup still there beyond the newest `keep`, counting
