@@ -11,8 +11,9 @@ process.env[RUN_DIR_ENV] ??= join(process.env.KEELSON_VM_WORK ?? join(tmpdir(), 
 
 // The order the scenario files start in, two at a time. The first file makes the demo-installed state (prepared,
 // then keelson's install, about 4 minutes); the second needs only "booted", so the other lane works meanwhile instead
-// of waiting for that state; then the longest (upgrade), and the rest, longest first, in whichever lane frees first.
-const ORDER = ['quadlet-demo', 'storage', 'upgrade', 'wizard-tmux', 'doctor', 'archive', 'speed', 'identity', 'uninstall', 'support-bundle', 'fresh-host', 'single-executable'];
+// of waiting for that state; then the longest (upgrade), and the rest, longest first, in whichever lane frees first
+// (upgrade-resume is the second half of the upgrade chain, split off so the two halves run in both lanes).
+const ORDER = ['quadlet-demo', 'storage', 'upgrade', 'wizard-tmux', 'upgrade-resume', 'doctor', 'archive', 'speed', 'identity', 'uninstall', 'support-bundle', 'fresh-host', 'single-executable'];
 const rank = (file: string): number => {
   const i = ORDER.indexOf(basename(file).replace(/\.e2e\.test\.ts$/, ''));
   return i === -1 ? ORDER.length : i;

@@ -1,7 +1,7 @@
 // An upgrade cut off from its host (the SSH connection lost): no rollback is attempted over a connection that is
 // gone, nothing is marked failed, and the operator is told how far it got and what to run once the host answers.
 // The walks are scripted (what applyPlan returns when a command's connection breaks); the real cut is proven on the
-// test VM (test/e2e/upgrade.e2e.test.ts, a relay that destroys the connection).
+// test VM (test/e2e/upgrade-resume.e2e.test.ts, a relay that destroys the connection).
 import { describe, expect, it, vi } from 'vitest';
 import type { ApplyResult } from '../../src/apply/apply-plan.js';
 import { planActions, type Plan } from '../../src/engine/plan.js';

@@ -4,59 +4,27 @@
 // back on its own, the volume put back from the archive it made before anything stopped; then the
 // same 1.2.0 with a rollback that fails too (web.container made immutable mid-upgrade, chattr +i, as a hardening
 // agent might): the stack is marked failed, apply refuses until --clear-failed; then an upgrade killed (SIGKILL)
-// right after it rewrote web.container, put back by `keelson rollback --yes`; a healthy 1.1.1 (web changed again),
-// after which the oldest upgrade backup is removed and the newest 3 (and the failed run's) stay; last page made a
-// migration (1.1.3), which a version bump alone (1.1.4) runs again before what requires it.
+// right after it rewrote web.container, put back by `keelson rollback --yes`; last a healthy 1.1.1 (web changed
+// again), after which the oldest upgrade backup is removed and the newest 3 (and the failed run's) stay.
+// A cut SSH link and a migration are upgrade-resume.e2e's, from the same state, in the other lane.
 // Every claim about the host is read from inside the VM over the harness's own SSH, never from keelson's report.
 import { join } from 'node:path';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { keelsonCli, REPO_ROOT, type CliOptions } from './support/keelson-cli.js';
+import { keelsonCli, type CliOptions } from './support/keelson-cli.js';
+import { demoReader, derived110, podman, Q, S, USER, V110, V120, type UpgradeJson } from './support/demo-upgrade.js';
 import { DEMO_GREETING, pageOf, useVmFrom } from './support/prepared-states.js';
 import { useTimings } from './support/timings.js';
 
 const SLOW = 30 * 60_000;
 const timer = useTimings(import.meta.url);
-const V110 = join(REPO_ROOT, 'test', 'fixtures', 'stacks', 'demo-1.1.0.yaml');
-const V120 = join(REPO_ROOT, 'test', 'fixtures', 'stacks', 'demo-1.2.0.yaml');
-const USER = 'systemctl --user -M keelson-demo@';
-const Q = '/home/keelson-demo/.config/containers/systemd';
-const S = '/home/keelson-demo/.config/systemd/user';
-const podman = (args: string) => `runuser -u keelson-demo -- sh -c 'cd; XDG_RUNTIME_DIR=/run/user/$(id -u) podman ${args}'`;
-
-interface UpgradeJson {
-  from: { version: string };
-  to: { version: string };
-  upToDate: boolean;
-  restarts: string[];
-  stops: string[];
-  containers: { added: string[]; removed: string[]; changed: string[] };
-  images: string[];
-  files: { path: string; change: string }[];
-  backups: string[];
-  prunes: { backupRunId: string; dir: string }[];
-  volumes: { volume: string; archive: string; restore: boolean }[];
-  runId: string;
-  answers: { kept: string[]; asked: string[]; dropped: string[] };
-  steps: { id: string; actions: { kind: string; description: string }[] }[];
-}
 
 describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () => {
   const theVm = useVmFrom('demo-installed', 'upgrade', timer);
-  const sh = (cmd: string) => theVm().sshOk(cmd, { timeoutMs: 10 * 60_000 });
+  const { sh, invocations, record, healthy11x: healthy110 } = demoReader(theVm);
   const keelson = (args: string[], o: CliOptions = {}) => keelsonCli(theVm(), args, { timer, ...o });
-  const invocations = async (units: string[]): Promise<Record<string, string>> => {
-    const ids = (await sh(`${USER} show -p InvocationID --value ${units.join(' ')}`)).split('\n').filter((l) => l.trim() !== '');
-    return Object.fromEntries(units.map((u, i) => [u, ids[i] ?? '']));
-  };
   const fingerprint = () => sh(`sha256sum /var/lib/keelson/state.json ${Q}/* ${S}/demo.target; ${USER} show -p InvocationID --value page.service api.service web.service`);
-  const record = async () => JSON.parse(await sh('cat /var/lib/keelson/state.json')) as { format: string; stacks: Record<string, { version: string; answers: Record<string, string>; failed: { reason: string } | null; history: { kind: string; from: string | null; to: string; outcome: string; cleared?: string; backupRunId?: string; backupPruned?: string }[] }> };
-  const healthy110 = async () => {
-    expect((await sh(`${USER} is-active web.service status.service page.service demo.target | sort -u`)).trim()).toBe('active');
-    expect(await pageOf(theVm(), 18080, 120_000)).toContain(`<h1>${DEMO_GREETING}</h1>`);
-    expect((await sh(podman('inspect web --format "{{.State.Health.Status}} {{.ImageName}}"'))).trim()).toBe('healthy localhost/keelson-demo:1');
-  };
 
   it('--check lists exactly the changes and restarts of 1.1.0, and changes nothing (exit 4)', async () => {
     const before = await fingerprint();
@@ -207,7 +175,7 @@ describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () 
     const rec = await record();
     expect(rec.stacks.demo?.failed).toBeNull();
     expect(rec.stacks.demo?.history.at(-1)).toMatchObject({ kind: 'apply', from: '1.1.0', to: '1.1.0', outcome: 'ok' });
-    expect(rec.stacks.demo?.history.at(-1)?.cleared).toBe(`${marked.stacks.demo?.failed?.reason ?? '?'} (marked failed ${(marked.stacks.demo?.failed as { at?: string } | null)?.at ?? '?'}, run ${(marked.stacks.demo?.failed as { runId?: string } | null)?.runId ?? '?'})`);
+    expect(rec.stacks.demo?.history.at(-1)?.cleared).toBe(`${marked.stacks.demo?.failed?.reason ?? '?'} (marked failed ${marked.stacks.demo?.failed?.at ?? '?'}, run ${marked.stacks.demo?.failed?.runId ?? '?'})`);
   }, SLOW);
 
   it('an upgrade killed (SIGKILL) right after it rewrote web.container: keelson rollback --yes brings 1.1.0 back healthy, then has nothing to do', async () => {
@@ -257,7 +225,7 @@ describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () 
     expect(await sh(`for d in ${ids.map(dirOf).join(' ')}; do test -d "$d" && echo yes || echo no; done`)).toBe('yes\nyes\nyes\nyes\n');
     const dir = mkdtempSync(join(tmpdir(), 'keelson-prune-e2e-'));
     const v111 = join(dir, 'demo-1.1.1.yaml');
-    writeFileSync(v111, readFileSync(V110, 'utf8').replace('version: 1.1.0', 'version: 1.1.1').replace('DEMO_ROLE: web-1.1', 'DEMO_ROLE: web-1.1.1'));
+    writeFileSync(v111, derived110(readFileSync(V110, 'utf8'), '1.1.1', 'web-1.1.1'));
     const r = await keelson(['upgrade', '--stack', v111, '--yes', '--json'], { label: 'upgrade --yes 1.1.1 (prunes)' });
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as UpgradeJson & { outcome: { ok: boolean; pruned?: { ok: boolean; dirs: string[] } } };
@@ -270,45 +238,5 @@ describe('upgrade the demo 1.0.0 → 1.1.0 → (broken) 1.2.0, rolled back', () 
     expect(after.find((e) => e.backupRunId === ids[0])?.backupPruned).toMatch(/^20[0-9-]+T[0-9:.]+Z$/);
     expect(after.filter((e) => e.backupPruned !== undefined)).toHaveLength(1);
     expect(after.at(-1)).toMatchObject({ kind: 'upgrade', from: '1.1.0', to: '1.1.1', outcome: 'ok', backupRunId: out.runId });
-  }, SLOW);
-  it('a migration: page, made one in 1.1.3, runs again on a version bump alone (1.1.4), its volume archived first, before web and status restart; then up to date', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keelson-migration-e2e-'));
-    // page appends a line to the volume each time it runs: how the host says how often it ran.
-    const migrating = readFileSync(V110, 'utf8')
-      .replace('DEMO_ROLE: web-1.1', 'DEMO_ROLE: web-1.1.2')
-      .replace('    runOnce: true\n', '    runOnce: true\n    migration: true\n')
-      .replace(`>/srv/index.html'`, `>/srv/index.html; echo ran >>/srv/migrations.log'`);
-    expect(migrating).toContain('migration: true');
-    const v113 = join(dir, 'demo-1.1.3.yaml');
-    const v114 = join(dir, 'demo-1.1.4.yaml');
-    writeFileSync(v113, migrating.replace('version: 1.1.0', 'version: 1.1.3'));
-    writeFileSync(v114, migrating.replace('version: 1.1.0', 'version: 1.1.4'));
-    const mount = (await sh(podman('volume inspect demo-content --format {{.Mountpoint}}'))).trim();
-    const runs = async () => (await theVm().ssh(`cat ${mount}/migrations.log`)).stdout.split('\n').filter((l) => l === 'ran').length;
-    const first = await keelson(['upgrade', '--stack', v113, '--yes', '--json'], { label: 'upgrade --yes 1.1.3 (page made a migration)' });
-    expect(first.code, first.stderr).toBe(0);
-    expect(await runs()).toBe(1);
-    const before = await invocations(['web.service', 'status.service', 'page.service']);
-    const r = await keelson(['upgrade', '--stack', v114, '--yes', '--json'], { label: 'upgrade --yes 1.1.4 (version only: the migration)' });
-    expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as UpgradeJson & { migrations: string[] };
-    // No unit file changed: the migration alone runs page again, and what requires page restarts after it.
-    expect(out.files.filter((f) => !f.path.endsWith('state.json'))).toEqual([]);
-    expect(out.migrations).toEqual(['page']);
-    expect([...out.restarts].sort()).toEqual(['page.service', 'status.service', 'web.service']);
-    expect(out.volumes).toEqual([expect.objectContaining({ volume: 'demo-content', restore: true })]);
-    expect(await runs()).toBe(2);
-    const after = await invocations(['web.service', 'status.service', 'page.service']);
-    for (const u of ['web.service', 'status.service', 'page.service']) expect(after[u], u).not.toBe(before[u]);
-    const entered = async (u: string) => Number((await sh(`${USER} show -p ActiveEnterTimestampMonotonic --value ${u}`)).trim());
-    const pageDone = await entered('page.service');
-    expect(await entered('web.service')).toBeGreaterThan(pageDone);
-    expect(await entered('status.service')).toBeGreaterThan(pageDone);
-    await healthy110();
-    const check = await keelson(['upgrade', '--stack', v114, '--check'], { label: 'upgrade --check 1.1.4' });
-    expect(check.code, check.stderr).toBe(0);
-    expect(check.stdout).toBe('demo 1.1.4 is deployed and up to date: nothing to do.\n');
-    expect(await runs()).toBe(2);
-    expect((await record()).stacks.demo?.history.at(-1)).toMatchObject({ kind: 'upgrade', from: '1.1.3', to: '1.1.4', outcome: 'ok' });
   }, SLOW);
 });
