@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Host } from '../host/host.js';
 import { CommandFailedError } from '../host/host-error.js';
 import type { Fact, ProbeOutput } from './fact.js';
-import { buildGatherScript, parseGatherFrames } from './gather-script.js';
+import { buildGatherScript } from './gather-script.js';
+import { parseGatherFrames } from './gather-frames.js';
 
 export interface GatheredFacts {
   /** Raw answers by fact id: the parsers run on these, and they are what a saved plan is compared with. */

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import type { Fact, ProbeOutput } from '../../../src/facts/fact.js';
-import { buildGatherScript, parseGatherOutput } from '../../../src/facts/gather-script.js';
+import { parseGatherOutput } from '../../../src/facts/gather-frames.js';
+import { buildGatherScript } from '../../../src/facts/gather-script.js';
 import { sample } from './support.js';
 
 export const dirs: string[] = [];
