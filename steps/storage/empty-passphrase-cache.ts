@@ -26,10 +26,10 @@ export interface EmptyPassphraseCache {
  * "empty-cache:$dev" ("hit DIGEST" or "miss DIGEST") and, on a hit, `continue`s past the test. When the header cannot
  * be backed up (no space for it, an old cryptsetup), there is no section and the test runs as it always did.
  */
-export const EMPTY_CACHE_LOOKUP_SH = `  k_hdr=
-  rm -f "$k_d/hdr"
-  if cryptsetup luksHeaderBackup --header-backup-file "$k_d/hdr" -- "$dev" >/dev/null 2>&1; then k_hdr=$(sha256sum <"$k_d/hdr") && k_hdr=\${k_hdr%% *} || k_hdr=; fi
-  rm -f "$k_d/hdr"
+export const EMPTY_CACHE_LOOKUP_SH = `  k_hdr=; k_hn=$((\${k_hn:-0} + 1))
+  # A new file per device (luksHeaderBackup will not overwrite one); a header's key slots are removed at once.
+  if cryptsetup luksHeaderBackup --header-backup-file "$k_d/hdr$k_hn" -- "$dev" >/dev/null 2>&1; then k_hdr=$(sha256sum <"$k_d/hdr$k_hn") && k_hdr=\${k_hdr%% *} || k_hdr=; fi
+  rm -f "$k_d/hdr$k_hn"
   if [ -n "$k_hdr" ]; then
     c_v=; [ -f "$c_dir/$k_hdr" ] && read -r c_v <"$c_dir/$k_hdr"
     if [ "$c_v" = refused ]; then printf 'hit %s' "$k_hdr" >"$k_d/o"; else printf 'miss %s' "$k_hdr" >"$k_d/o"; fi

@@ -1,4 +1,7 @@
 // The account facts' parsers, on answers as real hosts give them, and the user-manager probe run for real here.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
@@ -66,6 +69,34 @@ describe('account fact probes, run for real', () => {
     if (!('sh' in probe)) throw new Error('expected a sh probe');
     const out = runProbe(probe.sh);
     for (const l of out.split('\n').filter(Boolean)) expect(l).toMatch(/^[0-9]+\t[0-9 ]*$/);
+  });
+
+  it('the user-manager probe reads each systemd --user process, and nothing else, from a proc tree as the kernel writes it', () => {
+    const probe = userManagersFact.probe;
+    if (!('sh' in probe)) throw new Error('expected a sh probe');
+    const root = mkdtempSync(join(tmpdir(), 'keelson-proc-'));
+    const proc = (pid: number, comm: string, cmdline: string[], uid: number, groups: string) => {
+      mkdirSync(join(root, String(pid)));
+      writeFileSync(join(root, String(pid), 'comm'), `${comm}\n`);
+      writeFileSync(join(root, String(pid), 'cmdline'), `${cmdline.join('\0')}\0`);
+      writeFileSync(join(root, String(pid), 'status'), `Name:\t${comm}\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\nGid:\t${uid}\t${uid}\t${uid}\t${uid}\nGroups:\t${groups}\nNSpid:\t${pid}\n`);
+    };
+    try {
+      proc(1, 'systemd', ['/sbin/init'], 0, '');
+      proc(812, 'systemd', ['/usr/lib/systemd/systemd', '--user'], 1001, '991 1001 ');
+      // A rootless container's own systemd runs as the owner's UID too, but is no user manager.
+      proc(900, 'systemd', ['/sbin/init', 'quiet'], 1001, '');
+      proc(901, 'sshd', ['sshd: --user'], 0, '');
+      proc(950, 'systemd', ['/lib/systemd/systemd', '--user'], 0, '');
+      mkdirSync(join(root, 'self'));
+      expect(runProbe(probe.sh, [root])).toBe('1001\t991 1001 \n0\t\n');
+      expect(userManagersFact.parse({ exitCode: 0, stdout: runProbe(probe.sh, [root]), stderr: '' })).toEqual([
+        { uid: 1001, groups: [991, 1001] },
+        { uid: 0, groups: [] },
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('the linger probe answers nothing (not an error) where the directory is absent or empty', () => {
