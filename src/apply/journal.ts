@@ -23,8 +23,10 @@ export type JournalEvent =
   | { readonly event: 'failed'; readonly index: number; readonly error: string }
   | { readonly event: 'run-end'; readonly ok: boolean; readonly stopped?: true; readonly before?: number; readonly next?: string }
 
-// Appends lines; the file is "$1", the lines "$2"…: values never become shell code.
-const APPEND = 'umask 077; f=$1; shift; mkdir -p "$(dirname "$f")" && printf "%s\\n" "$@" >> "$f"';
+// Appends lines; the directory is "$1", the file "$2", the lines "$3"…: values never become shell code. The directory
+// is made only when it is missing: a journal line is written before every action, and on a slow host the two
+// processes (dirname, mkdir) each line cost were a fifth of what it costs.
+export const JOURNAL_APPEND_SH = 'umask 077; d=$1; f=$2; shift 2; { [ -d "$d" ] || mkdir -p "$d"; } && printf "%s\\n" "$@" >> "$f"';
 
 export class Journal {
   readonly path: string;
@@ -46,7 +48,7 @@ export class Journal {
   async write(...events: readonly JournalEvent[]): Promise<void> {
     if (events.length === 0) return;
     const lines = events.map((event) => this.line(event));
-    const r = await this.host.run(['sh', '-c', APPEND, 'keelson-journal', this.path, ...lines]);
+    const r = await this.host.run(['sh', '-c', JOURNAL_APPEND_SH, 'keelson-journal', journalDir, this.path, ...lines]);
     if (r.exitCode !== 0) throw new CommandFailedError(['journal append', this.path], r.exitCode, r.stderr);
   }
 }
