@@ -3,7 +3,7 @@
 // the stack's scope. Podman's version comes from the preflight step's fact (same id, same probe).
 import { z } from 'zod';
 import { runAs, systemctlCall } from '../../src/engine/scope.js';
-import type { Fact, ProbeOutput } from '../../src/facts/fact.js';
+import { FactParseError, type Fact, type ProbeOutput } from '../../src/facts/fact.js';
 import { parseUnitStates } from '../../src/facts/unit-states.js';
 import type { Manifest } from '../../src/manifest/schema.js';
 import { bootTargetFor, stackScope, unitPaths, type UnitDir } from './placement.js';
@@ -27,12 +27,16 @@ export interface UnitDirsState {
 
 // $1 mode, $2 owner, $3 boot target, $4 top unit, $5 the Quadlet directory, $6 the systemd directory, then the
 // directories that lead to them (placement.ts's unitPaths; rootless ones relative to the owner's home, which only the
-// host knows). Lines: "home W|-", "dir W", "enabled yes|no", "file DIR W B64CONTENT", "link DIR W", where a word W is
-// "=word" when it is plainly safe and base64 otherwise: a name keelson writes costs no process (each fork and
-// base64 took most of this probe's 4.4 s on the emulated test VM). Only names Quadlet or keelson could own are read.
+// host knows). Lines: "home W|-", "dir W", "enabled yes|no", "part DIR W", "file DIR W B64CONTENT", "link DIR W",
+// then "size N" for each part and "blob B64" (the parts' contents, one after another). A word W is "=word" when it is
+// plainly safe and base64 otherwise: a name keelson writes costs no process (each fork and base64 took most of this
+// probe's 4.4 s on the emulated test VM). A file whose path is plainly safe is a part: one wc and one base64 for all of
+// them; any other path (a space, a newline: wc's lines could not carry it) keeps its content on its own line. Only
+// names Quadlet or keelson could own are read.
 const UNIT_DIRS_SCRIPT = `
 set -u
-w() { case "$1" in ''|*[!A-Za-z0-9@._/+-]*) printf '%s' "$1" | base64 -w 0 ;; *) printf '=%s' "$1" ;; esac; }
+safe() { case "$1" in ''|*[!A-Za-z0-9@._/+-]*) return 1 ;; esac; }
+w() { if safe "$1"; then printf '=%s' "$1"; else printf '%s' "$1" | base64 -w 0; fi; }
 home=
 if [ "$1" = rootless ]; then
   home=$(getent passwd "$2" | cut -d: -f6)
@@ -42,16 +46,22 @@ fi
 boot=$3; top=$4; q=$home$5; s=$home$6; shift 6
 for d in "$@"; do [ -d "$home$d" ] && { printf 'dir '; w "$home$d"; echo; }; done
 if [ -L "$s/$boot.wants/$top" ]; then echo 'enabled yes'; else echo 'enabled no'; fi
+set --
 for pair in "quadlet:$q" "systemd:$s"; do
   which=\${pair%%:*}; d=\${pair#*:}
   for f in "$d"/*; do
     n=\${f##*/}
     case "$n" in *.container|*.network|*.volume|*.pod|*.image|*.build|*.kube|*.target) ;; *) continue ;; esac
     if [ -L "$f" ]; then printf 'link %s ' "$which"; w "$n"; echo
+    elif [ -f "$f" ] && safe "$f"; then printf 'part %s =%s\\n' "$which" "$n"; set -- "$@" "$f"
     elif [ -f "$f" ]; then printf 'file %s ' "$which"; w "$n"; printf ' '; base64 -w 0 <"$f"; echo
     fi
   done
 done
+if [ $# -gt 0 ]; then
+  wc -c -- "$@" | while read -r n f; do [ "$f" = total ] || echo "size $n"; done
+  printf 'blob '; cat -- "$@" | base64 -w 0; echo
+fi
 exit 0`;
 
 const decode = (b64: string): string => Buffer.from(b64, 'base64').toString('utf8');
@@ -64,14 +74,28 @@ export const parseUnitDirs = (o: ProbeOutput): UnitDirsState => {
   let enabled = false;
   const existingDirs: string[] = [];
   const files: UnitFileOnHost[] = [];
+  const parts: number[] = [];
+  const sizes: number[] = [];
+  let blob = Buffer.alloc(0);
   for (const line of o.stdout.split('\n')) {
     const [kind, a = '', b = '', c = ''] = line.split(' ');
     if (kind === 'home') home = a === '-' ? null : word(a);
     else if (kind === 'dir') existingDirs.push(word(a));
     else if (kind === 'enabled') enabled = a === 'yes';
     else if (kind === 'file' && isUnitDir(a)) files.push({ dir: a, name: word(b), content: decode(c) });
+    else if (kind === 'part' && isUnitDir(a)) parts.push(files.push({ dir: a, name: word(b), content: '' }) - 1);
     else if (kind === 'link' && isUnitDir(a)) files.push({ dir: a, name: word(b), content: null });
+    else if (kind === 'size' && /^[0-9]+$/.test(a)) sizes.push(Number(a));
+    else if (kind === 'blob') blob = Buffer.from(a, 'base64');
   }
+  if (sizes.length !== parts.length || sizes.reduce((n, x) => n + x, 0) !== blob.length) {
+    throw new FactParseError('quadlet-units', `the unit files' contents are not all there (${parts.length} files, ${sizes.length} sizes, ${blob.length} bytes)`);
+  }
+  let at = 0;
+  parts.forEach((i, k) => {
+    const f = files[i];
+    if (f !== undefined) files[i] = { ...f, content: blob.subarray(at, (at += sizes[k] ?? 0)).toString('utf8') };
+  });
   return { home, existingDirs, files, enabled };
 };
 

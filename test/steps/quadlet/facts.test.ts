@@ -39,6 +39,16 @@ describe('unit directories fact', () => {
     });
   });
 
+  it('parts take their contents from the blob, in order; a blob that does not match their sizes is refused', () => {
+    const lines = ['part quadlet =a.container', 'part systemd =b.target', 'size 3', 'size 0', `blob ${b64('abc')}`];
+    expect(parseUnitDirs(out(lines.join('\n'))).files).toEqual([
+      { dir: 'quadlet', name: 'a.container', content: 'abc' },
+      { dir: 'systemd', name: 'b.target', content: '' },
+    ]);
+    expect(() => parseUnitDirs(out(lines.slice(0, 4).join('\n')))).toThrow(/not all there \(2 files, 2 sizes, 0 bytes\)/);
+    expect(() => parseUnitDirs(out(lines.filter((l) => l !== 'size 0').join('\n')))).toThrow(/not all there/);
+  });
+
   it('an owner who does not exist yet has no home and no files', () => {
     expect(parseUnitDirs(out('home -\n'))).toEqual({ home: null, existingDirs: [], enabled: false, files: [] });
   });
@@ -86,8 +96,12 @@ describe('unit directories probe, run for real over a fake home', () => {
       });
       const parsed = parseUnitDirs(out(stdout));
       expect(parsed.home).toBe(home);
-      // Plain names and paths travel as they are ("=word"), with no process to encode them.
-      expect(stdout).toContain(`file quadlet =web.container `);
+      // Plain names and paths travel as they are ("=word"), with no process to encode them; plain files' contents
+      // in one blob after their sizes, an odd one's on its own line.
+      expect(stdout).toContain(`part quadlet =web.container\n`);
+      expect(stdout).toContain(`part systemd =demo.target\n`);
+      expect(stdout.match(/^blob /gm)).toHaveLength(1);
+      expect(stdout).toMatch(/^file quadlet [A-Za-z0-9+/=]+ eA==$/m);
       expect(stdout).toContain(`dir =${q}\n`);
       expect(parsed.enabled).toBe(true);
       expect(parsed.existingDirs).toEqual([`${home}/.config`, `${home}/.config/containers`, q, `${home}/.config/systemd`, s]);
