@@ -7,6 +7,7 @@ import { planActions, planBlockers, type Plan } from '../engine/plan.js';
 import type { ExecutorContext, ExecutorResult } from './executor.js';
 import { executors } from './executors/index.js';
 import { acquireApplyLock, holderFor, staleLockNotice } from './host-lock.js';
+import { journaledHost } from './journaled-host.js';
 import { Journal, type JournalEvent } from './journal.js';
 
 export type ApplyEvent =
@@ -96,19 +97,13 @@ const walk = async (host: Host, plan: Plan, actions: readonly Action[], options:
       return { ok: false, runId, journalPath: journal.path, done, skipped, stoppedBefore: index };
     }
     emit({ type: 'start', index, action });
-    try {
-      await journal.write(...pending, { event: 'begin', index, kind: action.kind, description: action.description });
-    } catch (e) {
-      // The journal's line is the first thing an action sends: a connection lost there is this action's failure
-      // (it never began); any other error is the journal's own, and stops the run as before.
-      if (!isConnectionLost(e)) throw e;
-      emit({ type: 'failed', index, error: e.message });
-      return { ok: false, runId, journalPath: journal.path, done, skipped, failed: { index, action, error: e.message, connectionLost: true } };
-    }
+    // The lines due now go to the host with the action's first command (journaled-host.ts): still before anything
+    // of the action runs. A connection lost there is that action's failure (it never began), like any of its own.
+    const journaled = journaledHost(host, journal, [...pending, { event: 'begin', index, kind: action.kind, description: action.description }]);
     const started = performance.now();
     try {
       const result = await run(action, {
-        host,
+        host: journaled.host,
         journal,
         index,
         runId,
@@ -120,7 +115,7 @@ const walk = async (host: Host, plan: Plan, actions: readonly Action[], options:
           emit({ type: 'line', index, line });
         },
       });
-      pending = [{ event: 'done', index, ...(result === 'skipped' ? { skipped: true } : {}) }];
+      pending = [...journaled.unsent(), { event: 'done', index, ...(result === 'skipped' ? { skipped: true } : {}) }];
       if (result === 'skipped') skipped++;
       else done++;
       emit({ type: 'end', index, result, ms: performance.now() - started });
@@ -128,7 +123,7 @@ const walk = async (host: Host, plan: Plan, actions: readonly Action[], options:
       const error = e instanceof Error ? e.message : String(e);
       emit({ type: 'failed', index, error });
       // Best effort: the journal may be what just failed (disk full); the operator still gets the error.
-      await journal.write({ event: 'failed', index, error }, { event: 'run-end', ok: false }).catch(() => undefined);
+      await journal.write(...journaled.unsent(), { event: 'failed', index, error }, { event: 'run-end', ok: false }).catch(() => undefined);
       const lost = isConnectionLost(e) ? { connectionLost: true as const } : {};
       return { ok: false, runId, journalPath: journal.path, done, skipped, failed: { index, action, error, ...lost } };
     }

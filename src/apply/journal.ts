@@ -26,7 +26,9 @@ export type JournalEvent =
 // Appends lines; the directory is "$1", the file "$2", the lines "$3"…: values never become shell code. The directory
 // is made only when it is missing: a journal line is written before every action, and on a slow host the two
 // processes (dirname, mkdir) each line cost were a fifth of what it costs.
-export const JOURNAL_APPEND_SH = 'umask 077; d=$1; f=$2; shift 2; { [ -d "$d" ] || mkdir -p "$d"; } && printf "%s\\n" "$@" >> "$f"';
+/** sh that appends to the journal "$f" in the directory "$d" what `printf ARGS` prints (shared with journaled-host.ts). */
+export const journalAppendSh = (printfArgs: string): string => `umask 077; { [ -d "$d" ] || mkdir -p "$d"; } && printf ${printfArgs} >> "$f"`;
+export const JOURNAL_APPEND_SH = `d=$1; f=$2; shift 2; ${journalAppendSh('"%s\\n" "$@"')}`;
 
 export class Journal {
   readonly path: string;

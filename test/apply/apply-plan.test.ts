@@ -82,14 +82,14 @@ describe('applyPlan with a stop signal', () => {
 });
 
 describe('the journal of an apply', () => {
-  it("says what it always said, line by line, in one append per step between actions (one action's end with the next one's begin)", async () => {
+  it("says what it always said, line by line, each action's lines riding on its own command (one exec an action)", async () => {
     const { root, host, plan } = await setUp();
-    let appends = 0;
+    const runs: string[] = [];
     const counting: typeof host = new Proxy(host, {
       get: (target, key, receiver) => {
         if (key !== 'run') return Reflect.get(target, key, receiver) as unknown;
         return (argv: readonly string[], o?: Parameters<typeof host.run>[1]) => {
-          if (argv[3] === 'keelson-journal') appends++;
+          runs.push(argv[3] ?? argv[0] ?? '');
           return target.run(argv, o);
         };
       },
@@ -98,8 +98,8 @@ describe('the journal of an apply', () => {
     expect(result).toMatchObject({ ok: true, done: 3 });
     const lines = readFileSync(`${root}${result.journalPath}`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; index?: number });
     expect(lines.map((l) => `${l.event}${l.index === undefined ? '' : ` ${l.index}`}`)).toEqual(['run-start', 'begin 0', 'done 0', 'begin 1', 'done 1', 'begin 2', 'done 2', 'run-end']);
-    // 3 actions: 4 appends (was 8, one per line).
-    expect(appends).toBe(4);
+    // 3 actions, after the lock: one command each, its journal lines in front, and the run's end (was 4 + 3).
+    expect(runs.filter((r) => r !== 'keelson-lock')).toEqual(['keelson-journaled', 'keelson-journaled', 'keelson-journaled', 'keelson-journal']);
     expect(await readLastRun(host)).toMatchObject({ state: 'ok', finished: 3 });
   });
 });

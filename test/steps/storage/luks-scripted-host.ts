@@ -1,5 +1,6 @@
 // A host that answers the LUKS setup's commands as the test VM does, and remembers every command and write: for the
 // executor's own test and for the wizard controller's (the key shown once, never logged).
+import { splitJournaled } from '../../../src/apply/journaled-host.js';
 import type { ActionOf } from '../../../src/engine/action.js';
 import type { Host, RunOptions, RunResult, WriteFileOptions } from '../../../src/host/host.js';
 
@@ -30,7 +31,9 @@ export const scriptedHost = (state: State) => {
   const writes: { path: string; content: string; options: WriteFileOptions }[] = [];
   const ok = (stdout = ''): RunResult => ({ exitCode: 0, stdout, stderr: '' });
   const fail = (exitCode: number, stderr = ''): RunResult => ({ exitCode, stdout: '', stderr });
-  const answer = (argv: readonly string[]): RunResult => {
+  const answer = (sent: readonly string[]): RunResult => {
+    // An action's first command carries its journal lines in front (src/apply/journaled-host.ts).
+    const { argv } = splitJournaled(sent);
     const [cmd, ...rest] = argv;
     const line = argv.join(' ');
     switch (cmd) {
