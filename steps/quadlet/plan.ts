@@ -3,7 +3,7 @@
 // renders; then one daemon-reload, a restart of each container whose unit changed, the top target started (enabled
 // first, so it comes back at boot; also when a unit is down), a wait until every unit is active and every health
 // check healthy, and last the host state. An unchanged, running, recorded stack plans nothing.
-import type { Action, ActionOf } from '../../src/engine/action.js';
+import type { Action, ActionOf, Scope } from '../../src/engine/action.js';
 import type { Manifest } from '../../src/manifest/schema.js';
 import { stackScope } from './placement.js';
 import type { StepContext } from '../../src/engine/step.js';
@@ -109,6 +109,9 @@ const stateAction = (facts: QuadletFacts, ctx: StepContext, d: Desired): Action[
 };
 
 /** The health gate after a start or restart: every unit of the stack active, every health check healthy. */
+/** Quadlet's generator run by the scope's manager: after unit files change, and before a resumed upgrade's restarts. */
+export const daemonReloadAction = (scope: Scope): ActionOf<'systemd.daemon-reload'> => ({ kind: 'systemd.daemon-reload', description: 'let Quadlet generate the units', target: scope });
+
 export const waitHealthyAction = (m: Manifest): ActionOf<'stack.wait-healthy'> => {
   const units = stackUnits(m);
   const healthy = m.containers.filter((c) => c.health !== undefined).map((c) => ({ container: c.name, unit: serviceUnit(c.name) }));
@@ -164,7 +167,7 @@ export const planQuadlet = (facts: QuadletFacts, ctx: StepContext): Action[] => 
   });
   const changes = [...dirs, ...secretActions(facts, ctx, d), ...imageActions(facts, ctx, d), ...stops, ...files];
   const reload: Action[] =
-    files.length === 0 ? [] : [{ kind: 'systemd.daemon-reload', description: 'let Quadlet generate the units', target: placement.scope }];
+    files.length === 0 ? [] : [daemonReloadAction(placement.scope)];
   const units = stackUnits(ctx.manifest);
   const down = units.filter((u) => facts.unitStates.get(u) !== 'active');
   const start: Action[] =

@@ -7,6 +7,8 @@ import { planActions } from '../../src/engine/plan.js';
 import { upgradeAnswers } from '../../src/flows/upgrade/answers.js';
 import { prepareUpgrade } from '../../src/flows/upgrade/prepare.js';
 import { resumedUpgrade } from '../../src/flows/upgrade/resume.js';
+import { upgradeActions } from '../../src/flows/upgrade/phases.js';
+import type { UpgradeSummary } from '../../src/flows/upgrade/summary.js';
 import { loadStack } from '../steps/quadlet/fixtures.js';
 import { deployedHost, planOn } from './deployed-host.js';
 
@@ -54,5 +56,15 @@ describe('resumedUpgrade', () => {
     expect(JSON.parse(savedBy(second))).toMatchObject({ runId: 'r-2', backupRunId: 'r-1' });
     expect(resumedUpgrade(savedBy(second), v120, '1.1.0', run('r-2', 'interrupted'))).toEqual({ restarts: ['web'], backupRunId: 'r-1' });
     expect(archives(prepare('r-3'))).toEqual(['/home/keelson-backups/demo-r-3/demo-content.tar']);
+  });
+});
+
+describe('upgradeActions for a resumed run whose files are all written', () => {
+  it('reloads before the restarts it takes over: the units restart from what Quadlet generates now', () => {
+    const plan = { ...planOn(host, v110, { greeting: 'Hi', motto: 'Go' }), steps: [] };
+    const summary = { from: { version: '1.1.0' }, to: { version: '1.1.1' }, restarts: ['web.service'], backups: ['/var/lib/keelson/state.json'], volumes: [] } as unknown as UpgradeSummary;
+    const { steps } = upgradeActions(plan, v110, summary, [], { runId: 'r-9', backupRunId: 'r-9' });
+    const kinds = steps.flatMap((s) => s.actions.map((a) => `${s.id}:${a.kind}${a.kind === 'systemd.unit' ? ` ${a.verb} ${a.unit}` : ''}`));
+    expect(kinds.filter((k) => !k.startsWith('backup:'))).toEqual(['reload:systemd.daemon-reload', 'restart:systemd.unit restart web.service', 'health:stack.wait-healthy']);
   });
 });

@@ -8,7 +8,7 @@ import type { Action, ActionOf } from '../../engine/action.js';
 import { planActions, type Plan, type StepPlan } from '../../engine/plan.js';
 import type { Manifest } from '../../manifest/schema.js';
 import { stackScope } from '../../../steps/quadlet/placement.js';
-import { waitHealthyAction } from '../../../steps/quadlet/plan.js';
+import { daemonReloadAction, waitHealthyAction } from '../../../steps/quadlet/plan.js';
 import { backupRunNote, type UpgradeSummary } from './summary.js';
 
 export const PHASES = [
@@ -85,6 +85,9 @@ export const upgradeActions = (plan: Plan, m: Manifest, summary: UpgradeSummary,
   const changes = (byPhase.get('write') ?? []).length > 0;
   const restart = [...restartActions(m, summary.restarts), ...(byPhase.get('restart') ?? [])];
   byPhase.set('restart', restart);
+  // An interrupted run may have written the files and left the rest: its units restart from what Quadlet generates
+  // now, so the reload comes first even when no file differs any more (the VM restarted the old web without it).
+  if (restart.length > 0 && (byPhase.get('reload') ?? []).length === 0) byPhase.set('reload', [daemonReloadAction(stackScope(m))]);
   // An interrupted run may leave units to restart and nothing else to do: the gate still follows every restart.
   if (restart.length > 0 && (byPhase.get('health') ?? []).length === 0) byPhase.set('health', [waitHealthyAction(m)]);
   if (changes || restart.length > 0) byPhase.set('backup', backupActions(m, summary, rollback, runs));
