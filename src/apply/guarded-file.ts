@@ -11,7 +11,7 @@ import { CommandFailedError } from '../host/host-error.js';
 import { WRITE_FILE_SCRIPT, assertAbsolutePath, writeFileParams } from '../host/file-scripts.js';
 import type { WriteFileOptions } from '../host/host.js';
 import type { ExecutorContext } from './executor.js';
-import { backupDir } from './journal.js';
+import { backupDir, journalAppendSh } from './journal.js';
 
 /** The file is already as planned (an interrupted run, re-run). */
 const AS_PLANNED_EXIT = 45;
@@ -40,7 +40,7 @@ if [ "$now" != "$before" ]; then cat >/dev/null; exit ${String(DRIFT_EXIT)}; fi
 if [ "$now" != ${ABSENT} ]; then
   install -d -m 0700 -- "\${backup%/*}"
   cp -a -- "$target" "$backup"
-  (umask 077; mkdir -p -- "\${journal%/*}"; printf '%s\\n' "$line" >> "$journal")
+  (d=\${journal%/*}; f=$journal; ${journalAppendSh(`'%s\\n' "$line"`)})
 fi
 `;
 

@@ -8,6 +8,7 @@
 //   NONCE b BASE64                     all of those outputs, one after another
 // START and END are the kernel's uptime (/proc/uptime, 10 ms steps), "-" where the host has none.
 import type { ProbeOutput } from './fact.js';
+import { splitFilesBlob } from './files-blob.js';
 
 export class GatherParseError extends Error {
   constructor(detail: string) {
@@ -61,17 +62,15 @@ export const parseGatherFrames = (stdout: string, nonce: string, expected: reado
   const seen = new Set(metas.map((m) => m.id));
   const missing = expected.filter((id) => !seen.has(id));
   if (missing.length > 0) throw new GatherParseError(`no answer for ${missing.join(', ')} (was the script cut short?)`);
-  const bytes = Buffer.from(blob ?? '', 'base64');
-  const total = sizes.reduce((n, s) => n + s, 0);
-  if (blob === null || sizes.length !== 2 * metas.length || bytes.length !== total) {
-    throw new GatherParseError(`the probes' output is not all there (${bytes.length} of ${total} bytes, ${sizes.length / 2} of ${metas.length} sizes; was the script cut short?)`);
+  const outputs = blob === null || sizes.length !== 2 * metas.length ? null : splitFilesBlob(sizes, blob);
+  if (outputs === null) {
+    const total = sizes.reduce((n, s) => n + s, 0);
+    throw new GatherParseError(`the probes' output is not all there (${Buffer.from(blob ?? '', 'base64').length} of ${total} bytes, ${sizes.length / 2} of ${metas.length} sizes; was the script cut short?)`);
   }
   const answers = new Map<string, ProbeOutput>();
   const probeMs: Record<string, number> = {};
-  let at = 0;
-  const take = (n: number): string => bytes.subarray(at, (at += n)).toString('utf8');
   metas.forEach((m, i) => {
-    answers.set(m.id, { exitCode: m.exitCode, stdout: take(sizes[2 * i] ?? 0), stderr: take(sizes[2 * i + 1] ?? 0) });
+    answers.set(m.id, { exitCode: m.exitCode, stdout: outputs[2 * i] ?? '', stderr: outputs[2 * i + 1] ?? '' });
     if (m.ms !== null) probeMs[m.id] = m.ms;
   });
   for (const g of groups) {

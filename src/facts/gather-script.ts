@@ -10,6 +10,7 @@
 // switched to gives each of its probes the switch's own exit code and error, as running it alone would have.
 import type { Probe } from './fact.js';
 import { wrapArgv } from '../host/command-wrap.js';
+import { filesBlobSh } from './files-blob.js';
 import { shellQuote } from '../host/shell-quote.js';
 
 export interface ProbeRequest {
@@ -109,11 +110,7 @@ export const buildGatherScript = (requests: readonly ProbeRequest[], nonce: stri
     // The positional parameters collect every output file, in order (a function has parameters of its own).
     lines.push(`${emit}; set -- "$@" "$k_o" "$k_x"`);
   });
-  // The sizes and the blob: one wc and one cat for them all (wc adds a "total" line after two files or more).
-  // Never wc or cat without a file: they would read the script itself from stdin (sh -s).
-  lines.push(
-    requests.length === 0 ? ':' : 'wc -c -- "$@" | while read -r k_s k_f; do [ "$k_f" = total ] || printf \'%s n %s\\n\' "$k_n" "$k_s"; done',
-    requests.length === 0 ? 'printf \'%s b \\n\' "$k_n"' : 'printf \'%s b \' "$k_n"; cat -- "$@" | base64 -w 0; echo',
-  );
+  // The sizes and the blob (files-blob.ts); with no probe at all, an empty blob.
+  lines.push(requests.length === 0 ? 'printf \'%s b \\n\' "$k_n"' : filesBlobSh('"$k_n n "', '"$k_n b "'));
   return lines.join('\n') + '\n';
 };

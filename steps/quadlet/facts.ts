@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { runAs, systemctlCall } from '../../src/engine/scope.js';
 import { FactParseError, type Fact, type ProbeOutput } from '../../src/facts/fact.js';
+import { filesBlobSh, splitFilesBlob } from '../../src/facts/files-blob.js';
 import { parseUnitStates } from '../../src/facts/unit-states.js';
 import type { Manifest } from '../../src/manifest/schema.js';
 import { bootTargetFor, stackScope, unitPaths, type UnitDir } from './placement.js';
@@ -59,8 +60,7 @@ for pair in "quadlet:$q" "systemd:$s"; do
   done
 done
 if [ $# -gt 0 ]; then
-  wc -c -- "$@" | while read -r n f; do [ "$f" = total ] || echo "size $n"; done
-  printf 'blob '; cat -- "$@" | base64 -w 0; echo
+${filesBlobSh("'size '", "'blob '")}
 fi
 exit 0`;
 
@@ -76,7 +76,7 @@ export const parseUnitDirs = (o: ProbeOutput): UnitDirsState => {
   const files: UnitFileOnHost[] = [];
   const parts: number[] = [];
   const sizes: number[] = [];
-  let blob = Buffer.alloc(0);
+  let blob = '';
   for (const line of o.stdout.split('\n')) {
     const [kind, a = '', b = '', c = ''] = line.split(' ');
     if (kind === 'home') home = a === '-' ? null : word(a);
@@ -86,15 +86,15 @@ export const parseUnitDirs = (o: ProbeOutput): UnitDirsState => {
     else if (kind === 'part' && isUnitDir(a)) parts.push(files.push({ dir: a, name: word(b), content: '' }) - 1);
     else if (kind === 'link' && isUnitDir(a)) files.push({ dir: a, name: word(b), content: null });
     else if (kind === 'size' && /^[0-9]+$/.test(a)) sizes.push(Number(a));
-    else if (kind === 'blob') blob = Buffer.from(a, 'base64');
+    else if (kind === 'blob') blob = a;
   }
-  if (sizes.length !== parts.length || sizes.reduce((n, x) => n + x, 0) !== blob.length) {
-    throw new FactParseError('quadlet-units', `the unit files' contents are not all there (${parts.length} files, ${sizes.length} sizes, ${blob.length} bytes)`);
+  const contents = sizes.length === parts.length ? splitFilesBlob(sizes, blob) : null;
+  if (contents === null) {
+    throw new FactParseError('quadlet-units', `the unit files' contents are not all there (${parts.length} files, ${sizes.length} sizes, ${Buffer.from(blob, 'base64').length} bytes)`);
   }
-  let at = 0;
   parts.forEach((i, k) => {
     const f = files[i];
-    if (f !== undefined) files[i] = { ...f, content: blob.subarray(at, (at += sizes[k] ?? 0)).toString('utf8') };
+    if (f !== undefined) files[i] = { ...f, content: contents[k] ?? '' };
   });
   return { home, existingDirs, files, enabled };
 };

@@ -108,10 +108,10 @@ const stateAction = (facts: QuadletFacts, ctx: StepContext, d: Desired): Action[
   return [{ kind: 'state.write', description: `record ${m.stack} ${m.version} in ${RECORD_PATH} (manifest, answers, files and their hashes, users, secret names, image IDs${ctx.archive === undefined ? '' : ', the archive\'s signer'})`, path: RECORD_PATH, content, run, ...images }];
 };
 
-/** The health gate after a start or restart: every unit of the stack active, every health check healthy. */
-/** Quadlet's generator run by the scope's manager: after unit files change, and before a resumed upgrade's restarts. */
+/** Quadlet's generator run by the scope's manager: after unit files change, and before an upgrade's restarts. */
 export const daemonReloadAction = (scope: Scope): ActionOf<'systemd.daemon-reload'> => ({ kind: 'systemd.daemon-reload', description: 'let Quadlet generate the units', target: scope });
 
+/** The health gate after a start or restart: every unit of the stack active, every health check healthy. */
 export const waitHealthyAction = (m: Manifest): ActionOf<'stack.wait-healthy'> => {
   const units = stackUnits(m);
   const healthy = m.containers.filter((c) => c.health !== undefined).map((c) => ({ container: c.name, unit: serviceUnit(c.name) }));

@@ -85,8 +85,8 @@ export const upgradeActions = (plan: Plan, m: Manifest, summary: UpgradeSummary,
   const changes = (byPhase.get('write') ?? []).length > 0;
   const restart = [...restartActions(m, summary.restarts), ...(byPhase.get('restart') ?? [])];
   byPhase.set('restart', restart);
-  // An interrupted run may have written the files and left the rest: its units restart from what Quadlet generates
-  // now, so the reload comes first even when no file differs any more (the VM restarted the old web without it).
+  // Units restart from what Quadlet generated last: every restart follows a reload, also when no file differs now. An
+  // interrupted run may have written the files and stopped before its reload (the VM restarted the old web so).
   if (restart.length > 0 && (byPhase.get('reload') ?? []).length === 0) byPhase.set('reload', [daemonReloadAction(stackScope(m))]);
   // An interrupted run may leave units to restart and nothing else to do: the gate still follows every restart.
   if (restart.length > 0 && (byPhase.get('health') ?? []).length === 0) byPhase.set('health', [waitHealthyAction(m)]);

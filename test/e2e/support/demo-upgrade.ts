@@ -58,11 +58,16 @@ export const demoReader = (vm: () => Vm) => {
     return Object.fromEntries(units.map((u, i) => [u, ids[i] ?? '']));
   };
   const record = async () => JSON.parse(await sh('cat /var/lib/keelson/state.json')) as RecordJson;
-  /** Any 1.1.x: web, status and page up, the page served with the greeting given at install, web healthy. */
-  const healthy11x = async () => {
-    expect((await sh(`${USER} is-active web.service status.service page.service demo.target | sort -u`)).trim()).toBe('active');
+  /** These units active, the page served with the greeting given at install, web healthy (and, if given, on that image). */
+  const healthy = async (units: string, image?: string) => {
+    expect((await sh(`${USER} is-active ${units} | sort -u`)).trim()).toBe('active');
     expect(await pageOf(vm(), 18080, 120_000)).toContain(`<h1>${DEMO_GREETING}</h1>`);
-    expect((await sh(podman('inspect web --format "{{.State.Health.Status}} {{.ImageName}}"'))).trim()).toBe('healthy localhost/keelson-demo:1');
+    const format = image === undefined ? '{{.State.Health.Status}}' : '{{.State.Health.Status}} {{.ImageName}}';
+    expect((await sh(podman(`inspect web --format "${format}"`))).trim()).toBe(image === undefined ? 'healthy' : `healthy ${image}`);
   };
-  return { sh, invocations, record, healthy11x };
+  /** Any 1.1.x: web, status and page up, web healthy on the demo's first image. */
+  const healthy11x = () => healthy('web.service status.service page.service demo.target', 'localhost/keelson-demo:1');
+  /** Any 1.0.x: api, web and page up, web healthy. */
+  const healthy10x = () => healthy('api.service web.service page.service demo.target');
+  return { sh, invocations, record, healthy10x, healthy11x };
 };
